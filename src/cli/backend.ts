@@ -1,0 +1,20 @@
+/** tfjs backends available headless in Node: the pure-JS cpu backend and the WASM backend (SIMD). */
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import * as tf from '@tensorflow/tfjs';
+import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+
+export const NODE_BACKENDS = ['cpu', 'wasm'] as const;
+export type NodeBackend = (typeof NODE_BACKENDS)[number];
+
+/** Selects a backend and checks that tfjs really switched (setBackend can return false silently). */
+export async function setNodeBackend(name: NodeBackend): Promise<void> {
+  if (name === 'wasm') {
+    const require = createRequire(import.meta.url);
+    const dist = dirname(require.resolve('@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm'));
+    setWasmPaths(join(dist, '/'));
+  }
+  const ok = await tf.setBackend(name);
+  await tf.ready();
+  if (!ok || tf.getBackend() !== name) throw new Error(`the tfjs '${name}' backend failed to initialise (running: ${tf.getBackend()})`);
+}

@@ -1,0 +1,64 @@
+/**
+ * The headless runner: the lab's experiments in Node, on the same core as the browser.
+ *
+ *   npm run lab -- run <config.json | ->  [--backend cpu|wasm] [--no-test] [--pretty]
+ *
+ * Prints JSON: for each run the objective before the first step and after every step (`losses`),
+ * the test objective when the problem has test data, status, timing and steps/s.
+ */
+import { readFileSync } from 'node:fs';
+import * as tf from '@tensorflow/tfjs';
+import { parseExperiment } from '../core/config';
+import { runExperiment } from '../core/experiment';
+import { setNodeBackend, NODE_BACKENDS, type NodeBackend } from './backend';
+
+const USAGE = `usage: npm run lab -- run <config.json | ->  [--backend ${NODE_BACKENDS.join('|')}] [--no-test] [--pretty]
+
+  run      run an experiment and print its trajectories as JSON ('-' reads the config from stdin)
+  --backend  tfjs backend (default cpu)
+  --no-test  do not record the test objective
+  --pretty   indent the JSON output`;
+
+function fail(message: string, code = 2): never {
+  process.stderr.write(`${message}\n`);
+  process.exit(code);
+}
+
+function readConfig(path: string): unknown {
+  let text: string;
+  try {
+    text = path === '-' ? readFileSync(0, 'utf8') : readFileSync(path, 'utf8');
+  } catch (e) {
+    fail(`cannot read config '${path}': ${(e as Error).message}`);
+  }
+  try {
+    return JSON.parse(text);
+  } catch (e) {
+    fail(`config '${path}' is not valid JSON: ${(e as Error).message}`);
+  }
+}
+
+async function main(argv: string[]): Promise<void> {
+  const [command, ...rest] = argv;
+  if (!command || command === '--help' || command === '-h') {
+    process.stdout.write(`${USAGE}\n`);
+    return;
+  }
+  if (command !== 'run') fail(`unknown command '${command}'\n\n${USAGE}`);
+  const files = rest.filter((a) => !a.startsWith('--') || a === '-');
+  const flags = new Set(rest.filter((a) => a.startsWith('--') && a !== '-'));
+  const backendIdx = rest.indexOf('--backend');
+  const backend = (backendIdx >= 0 ? rest[backendIdx + 1] : 'cpu') as NodeBackend;
+  if (backendIdx >= 0) files.splice(files.indexOf(backend), 1);
+  if (!NODE_BACKENDS.includes(backend)) fail(`--backend must be one of ${NODE_BACKENDS.join(', ')}`);
+  if (files.length !== 1) fail(USAGE);
+
+  const parsed = parseExperiment(readConfig(files[0]));
+  if (!parsed.ok) fail(`invalid experiment config:\n  ${parsed.errors.join('\n  ')}`);
+  await setNodeBackend(backend);
+  const result = runExperiment(parsed.config, { recordTest: !flags.has('--no-test') });
+  process.stdout.write(`${JSON.stringify(result, null, flags.has('--pretty') ? 2 : undefined)}\n`);
+  tf.disposeVariables();
+}
+
+main(process.argv.slice(2)).catch((e) => fail(`error: ${e instanceof Error ? e.message : String(e)}`, 1));

@@ -1,0 +1,256 @@
+/**
+ * The experiment config: one versioned schema for the URL hash, the CLI's JSON file, the worker's
+ * `start` message and exported results. `parseExperiment` never throws on bad input: it returns
+ * messages that name the field and the reason (e.g. "runs[0].hyper.lr: lr must be > 0").
+ */
+import { z } from 'zod';
+import { DATASETS, datasetClasses, isClassification } from './data/datasets';
+import { ACTIVATIONS, LOSSES } from './problems/mlp';
+import { ALGORITHMS, algorithmIds } from './algorithms/registry';
+
+export const CONFIG_VERSION = 1;
+
+/** Limits that keep the page responsive; the CLI accepts the same (bigger runs belong in PyTorch). */
+export const LIMITS = {
+  points: 20_000,
+  width: 256,
+  hiddenLayers: 6,
+  runs: 8,
+  steps: 1_000_000,
+  nmfEntries: 1024 * 1024,
+  nmfRank: 64,
+} as const;
+
+const finite = (name: string) => z.number({ error: `${name} must be a number` }).refine(Number.isFinite, `${name} must be finite`);
+const int = (name: string, lo: number, hi: number) =>
+  z
+    .number({ error: `${name} must be a number` })
+    .int(`${name} must be an integer`)
+    .min(lo, `${name} must be in [${lo}, ${hi}]`)
+    .max(hi, `${name} must be in [${lo}, ${hi}]`);
+const seed = (name: string, d: number) => int(name, 0, 2 ** 31 - 1).default(d);
+const matrix = (name: string) =>
+  z
+    .array(z.array(finite(`${name} entries`)).min(1, `${name} rows must not be empty`), { error: `${name} must be a matrix (array of rows)` })
+    .min(1, `${name} must have at least one row`)
+    .refine((m) => m.every((r) => r.length === m[0].length), `${name} rows must all have the same length`);
+
+const datasetData = z.strictObject({
+  kind: z.literal('dataset'),
+  name: z.enum(DATASETS, { error: `dataset name must be one of ${DATASETS.join(', ')}` }),
+  n: int('n', 8, LIMITS.points).default(256),
+  noise: z.number().min(0, 'noise must be in [0, 2]').max(2, 'noise must be in [0, 2]').default(0.1),
+  testRatio: z.number().min(0, 'testRatio must be in [0, 0.9]').max(0.9, 'testRatio must be in [0, 0.9]').default(0.25),
+  classes: int('classes', 2, 8).default(3),
+});
+
+const explicitData = z.strictObject({
+  kind: z.literal('explicit'),
+  X: matrix('X'),
+  y: z.array(finite('y entries')).min(1),
+  Xtest: matrix('Xtest').optional(),
+  ytest: z.array(finite('ytest entries')).optional(),
+});
+
+const layerInit = z.strictObject({ W: matrix('W'), b: z.array(finite('b entries')) });
+
+export const mlpProblemSchema = z.strictObject({
+  kind: z.literal('mlp'),
+  data: z.discriminatedUnion('kind', [datasetData, explicitData], { error: "data.kind must be 'dataset' or 'explicit'" }).default({
+    kind: 'dataset', name: 'moons', n: 256, noise: 0.1, testRatio: 0.25, classes: 3,
+  }),
+  hidden: z.array(int('hidden width', 1, LIMITS.width)).max(LIMITS.hiddenLayers, `at most ${LIMITS.hiddenLayers} hidden layers`).default([8, 8]),
+  activation: z.enum(ACTIVATIONS, { error: `activation must be one of ${ACTIVATIONS.join(', ')}` }).default('tanh'),
+  loss: z.enum(LOSSES, { error: `loss must be one of ${LOSSES.join(', ')}` }).default('bce'),
+  l2: z.number().min(0, 'l2 must be in [0, 10]').max(10, 'l2 must be in [0, 10]').default(0),
+  /** null = full batch. */
+  batchSize: int('batchSize', 1, LIMITS.points).nullable().default(null),
+  /** Explicit initial layers [{W: [in][out], b: [out]}, …]; otherwise Glorot-uniform from seeds.init. */
+  init: z.array(layerInit).optional(),
+});
+
+const nmfData = z.discriminatedUnion(
+  'kind',
+  [
+    z.strictObject({
+      kind: z.literal('synthetic'),
+      rows: int('rows', 2, 1024).default(64),
+      cols: int('cols', 2, 1024).default(64),
+      /** Rank of the noiseless ground truth. */
+      trueRank: int('trueRank', 1, LIMITS.nmfRank).default(4),
+      noise: z.number().min(0, 'noise must be in [0, 1]').max(1, 'noise must be in [0, 1]').default(0.05),
+    }),
+    z.strictObject({
+      kind: z.literal('spectrogram'),
+      bins: int('bins', 8, 1024).default(96),
+      frames: int('frames', 8, 1024).default(128),
+    }),
+    z.strictObject({ kind: z.literal('explicit'), V: matrix('V') }),
+  ],
+  { error: "data.kind must be 'synthetic', 'spectrogram' or 'explicit'" },
+);
+
+export const nmfProblemSchema = z.strictObject({
+  kind: z.literal('nmf'),
+  beta: z.number().min(-5, 'beta must be in [-5, 5]').max(5, 'beta must be in [-5, 5]').default(1),
+  rank: int('rank', 1, LIMITS.nmfRank).default(4),
+  data: nmfData.default({ kind: 'synthetic', rows: 64, cols: 64, trueRank: 4, noise: 0.05 }),
+  /** Explicit W0 (m×K) and H0 (K×n); otherwise seeded like scikit-learn's init='random'. */
+  init: z.strictObject({ W0: matrix('W0'), H0: matrix('H0') }).optional(),
+});
+
+const hyperRecord = z.record(z.string(), z.unknown()).default({});
+
+const switchSchema = z.strictObject({
+  /** Switch before taking step `at + 1` (i.e. after `at` steps). */
+  at: int('at', 0, LIMITS.steps),
+  algorithm: z.string(),
+  hyper: hyperRecord,
+  /** Same algorithm, new hyper-parameters: keep its state (as changing lr in torch). */
+  keepState: z.boolean().default(false),
+});
+
+const runSchema = z.strictObject({
+  id: z.string().max(40, 'run id must be at most 40 characters').regex(/^[\w .:+()-]*$/, 'run id may use letters, digits, spaces and . : + ( ) - _').optional(),
+  algorithm: z.string({ error: 'algorithm must be a string' }),
+  hyper: hyperRecord,
+  switches: z.array(switchSchema).max(100).default([]),
+});
+
+export const experimentSchema = z.strictObject({
+  version: z.literal(CONFIG_VERSION, { error: `version must be ${CONFIG_VERSION}` }),
+  problem: z.discriminatedUnion('kind', [mlpProblemSchema, nmfProblemSchema], { error: "problem.kind must be 'mlp' or 'nmf'" }),
+  seeds: z
+    .strictObject({ data: seed('seeds.data', 1), init: seed('seeds.init', 2), batch: seed('seeds.batch', 3) })
+    .default({ data: 1, init: 2, batch: 3 }),
+  runs: z.array(runSchema).min(1, 'at least one run is needed').max(LIMITS.runs, `at most ${LIMITS.runs} runs`),
+  steps: int('steps', 0, LIMITS.steps).default(200),
+});
+
+export type ExperimentInput = z.input<typeof experimentSchema>;
+export type ExperimentConfig = z.output<typeof experimentSchema>;
+export type MLPProblemConfig = z.output<typeof mlpProblemSchema>;
+export type NMFProblemConfig = z.output<typeof nmfProblemSchema>;
+export type ProblemConfig = ExperimentConfig['problem'];
+export type RunConfig = ExperimentConfig['runs'][number];
+
+export type ParseResult = { ok: true; config: ExperimentConfig } | { ok: false; errors: string[] };
+
+function fieldPath(path: readonly PropertyKey[]): string {
+  return path.reduce<string>((s, k) => (typeof k === 'number' ? `${s}[${k}]` : s ? `${s}.${String(k)}` : String(k)), '');
+}
+
+function issuesToMessages(issues: readonly z.core.$ZodIssue[], prefix: readonly PropertyKey[] = []): string[] {
+  return issues.map((i) => {
+    const path = fieldPath([...prefix, ...i.path]);
+    return path ? `${path}: ${i.message}` : i.message;
+  });
+}
+
+/** Validates one algorithm's hyper-parameters, filling torch's defaults. */
+export function parseHyper(
+  algorithm: string,
+  hyper: unknown,
+  problemKind: string,
+  path: readonly PropertyKey[] = [],
+): { ok: true; hyper: Record<string, unknown> } | { ok: false; errors: string[] } {
+  const alg = ALGORITHMS[algorithm];
+  const at = fieldPath(path);
+  if (!alg) return { ok: false, errors: [`${at}.algorithm: unknown algorithm '${String(algorithm).slice(0, 40)}' (one of ${algorithmIds().join(', ')})`] };
+  if (!alg.problems.includes(problemKind as never))
+    return { ok: false, errors: [`${at}.algorithm: ${alg.label} does not apply to ${problemKind} problems (it applies to ${alg.problems.join(', ')})`] };
+  const r = alg.hyper.safeParse(hyper ?? {});
+  if (!r.success) return { ok: false, errors: issuesToMessages(r.error.issues, [...path, 'hyper']) };
+  return { ok: true, hyper: r.data as Record<string, unknown> };
+}
+
+/** Output dimension and full layer sizes of an MLP problem. */
+export function mlpSizes(p: MLPProblemConfig): number[] {
+  const d = p.data.kind === 'explicit' ? p.data.X[0].length : p.data.name === 'sine' ? 1 : 2;
+  let out = 1;
+  if (p.loss === 'softmax_ce') {
+    out = p.data.kind === 'explicit' ? Math.max(...p.data.y) + 1 : datasetClasses(p.data);
+  }
+  return [d, ...p.hidden, out];
+}
+
+function checkMLP(p: MLPProblemConfig): string[] {
+  const errors: string[] = [];
+  if (p.data.kind === 'explicit') {
+    const { X, y, Xtest, ytest } = p.data;
+    if (y.length !== X.length) errors.push(`problem.data.y: has ${y.length} entries but X has ${X.length} rows`);
+    if (Xtest && (!ytest || ytest.length !== Xtest.length)) errors.push('problem.data.ytest: must have one entry per row of Xtest');
+    if (Xtest && Xtest[0].length !== X[0].length) errors.push('problem.data.Xtest: must have as many columns as X');
+    if (X.length > LIMITS.points) errors.push(`problem.data.X: at most ${LIMITS.points} rows`);
+    if (p.loss === 'bce' && y.some((v) => v !== 0 && v !== 1)) errors.push('problem.data.y: binary cross-entropy needs labels 0 or 1');
+    if (p.loss === 'softmax_ce' && y.some((v) => !Number.isInteger(v) || v < 0 || v > 63))
+      errors.push('problem.data.y: softmax cross-entropy needs class indices 0..63');
+  } else if (p.loss !== 'mse' && !isClassification(p.data.name)) {
+    errors.push(`problem.loss: '${p.loss}' needs a classification dataset; '${p.data.name}' is regression (use mse)`);
+  }
+  if (p.init) {
+    const sizes = mlpSizes(p);
+    if (p.init.length !== sizes.length - 1) errors.push(`problem.init: expected ${sizes.length - 1} layers for sizes [${sizes.join(', ')}], got ${p.init.length}`);
+    else
+      p.init.forEach((layer, l) => {
+        if (layer.W.length !== sizes[l] || layer.W[0].length !== sizes[l + 1])
+          errors.push(`problem.init[${l}].W: must be ${sizes[l]}×${sizes[l + 1]} ([in][out]), got ${layer.W.length}×${layer.W[0].length}`);
+        if (layer.b.length !== sizes[l + 1]) errors.push(`problem.init[${l}].b: must have ${sizes[l + 1]} entries`);
+      });
+  }
+  return errors;
+}
+
+function checkNMF(p: NMFProblemConfig): string[] {
+  const errors: string[] = [];
+  const shape =
+    p.data.kind === 'explicit' ? [p.data.V.length, p.data.V[0].length] : p.data.kind === 'synthetic' ? [p.data.rows, p.data.cols] : [p.data.bins, p.data.frames];
+  if (shape[0] * shape[1] > LIMITS.nmfEntries) errors.push(`problem.data: at most ${LIMITS.nmfEntries} entries in V`);
+  if (p.data.kind === 'explicit' && p.data.V.some((r) => r.some((v) => v < 0))) errors.push('problem.data.V: entries must be ≥ 0');
+  if (p.init) {
+    const { W0, H0 } = p.init;
+    if (W0.length !== shape[0] || W0[0].length !== p.rank) errors.push(`problem.init.W0: must be ${shape[0]}×${p.rank}`);
+    if (H0.length !== p.rank || H0[0].length !== shape[1]) errors.push(`problem.init.H0: must be ${p.rank}×${shape[1]}`);
+    if ([...W0, ...H0].some((r) => r.some((v) => v < 0))) errors.push('problem.init: W0 and H0 must be ≥ 0');
+  }
+  return errors;
+}
+
+/** Parses and validates an experiment; hyper-parameters come back with their defaults filled in. */
+export function parseExperiment(input: unknown): ParseResult {
+  const r = experimentSchema.safeParse(input);
+  if (!r.success) return { ok: false, errors: issuesToMessages(r.error.issues) };
+  const config = r.data;
+  const errors = config.problem.kind === 'mlp' ? checkMLP(config.problem) : checkNMF(config.problem);
+  config.runs.forEach((run, i) => {
+    const h = parseHyper(run.algorithm, run.hyper, config.problem.kind, ['runs', i]);
+    if (h.ok) run.hyper = h.hyper;
+    else errors.push(...h.errors);
+    run.switches.forEach((s, j) => {
+      const hs = parseHyper(s.algorithm, s.hyper, config.problem.kind, ['runs', i, 'switches', j]);
+      if (hs.ok) s.hyper = hs.hyper;
+      else errors.push(...hs.errors);
+    });
+    run.switches.sort((a, b) => a.at - b.at);
+  });
+  return errors.length ? { ok: false, errors } : { ok: true, config };
+}
+
+/** Like parseExperiment, but throws one Error listing every problem (for the CLI and tests). */
+export function loadExperiment(input: unknown): ExperimentConfig {
+  const r = parseExperiment(input);
+  if (!r.ok) throw new ConfigError(r.errors);
+  return r.config;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly errors: string[]) {
+    super(`invalid experiment config:\n  ${errors.join('\n  ')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Default label for a run: its id, or the algorithm and its non-default hyper-parameters. */
+export function runLabel(run: RunConfig, index: number): string {
+  return run.id ?? `${index + 1}: ${ALGORITHMS[run.algorithm]?.label ?? run.algorithm}`;
+}
