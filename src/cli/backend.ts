@@ -17,4 +17,13 @@ export async function setNodeBackend(name: NodeBackend): Promise<void> {
   const ok = await tf.setBackend(name);
   await tf.ready();
   if (!ok || tf.getBackend() !== name) throw new Error(`the tfjs '${name}' backend failed to initialise (running: ${tf.getBackend()})`);
+  // The cpu backend's first write advertises tfjs-node, which cannot install here (its install script
+  // downloads libtensorflow); we ship cpu and wasm on purpose, so keep stderr for real messages.
+  const warn = console.warn;
+  console.warn = () => {};
+  try {
+    tf.tidy(() => tf.scalar(0).dataSync());
+  } finally {
+    console.warn = warn;
+  }
 }

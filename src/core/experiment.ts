@@ -83,10 +83,9 @@ export class Experiment {
 
   /** f(θ) on the training set (and test set) for one run, as tensors the caller reads and disposes. */
   evaluate(run: Run): LossTensors {
-    return tf.tidy(() => ({
-      train: this.problem.full.loss(run.params),
-      test: this.problem.testLoss ? this.problem.testLoss(run.params) : null,
-    }));
+    const train = this.problem.full.loss(run.params);
+    const test = this.problem.testLoss ? this.problem.testLoss(run.params) : null;
+    return { train, test };
   }
 
   /** One step of every active run on the same objective. */

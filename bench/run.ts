@@ -1,0 +1,146 @@
+/**
+ * npm run bench — throughput of the headless core against PyTorch CPU and scikit-learn, measured in
+ * the same run on the same data and initial parameters, printed as ratios. A benchmark, not a test:
+ * a missing reference prints "skipped" and never fails the bench.
+ *
+ *   npm run bench [-- --quick] [-- --only mlp|nmf|mm]
+ */
+import os from 'node:os';
+import * as tf from '@tensorflow/tfjs';
+import { loadExperiment, type ExperimentInput } from '../src/core/config';
+import { Experiment } from '../src/core/experiment';
+import { ALGORITHMS } from '../src/core/algorithms/registry';
+import { setNodeBackend, NODE_BACKENDS } from '../src/cli/backend';
+import type { MLPProblem } from '../src/core/problems/mlp';
+import type { NMFProblem } from '../src/core/problems/nmf';
+import { sklearnNmfItersPerSec, torchStepsPerSec, type Reference } from './references';
+import { mmVersusGradient } from './mm-vs-gradient';
+import { printTable } from './table';
+
+const args = process.argv.slice(2);
+const quick = args.includes('--quick');
+const only = args.includes('--only') ? args[args.indexOf('--only') + 1] : null;
+const SECONDS = quick ? 0.5 : 1.5;
+
+/** Steps per second of every run of `input` stepped alone (step + loss read back, as the lab does). */
+function measure(input: ExperimentInput, seconds = SECONDS): { stepsPerSec: number; steps: number }[] {
+  const exp = new Experiment(loadExperiment(input));
+  try {
+    return exp.runs.map((run) => {
+      const obj = exp.problem.full;
+      const tick = () => {
+        run.step(obj);
+        const f = obj.loss(run.params);
+        f.dataSync();
+        f.dispose();
+      };
+      for (let i = 0; i < 3; i++) tick(); // warm-up (kernel compilation, first allocations)
+      let steps = 0;
+      const t0 = performance.now();
+      while (performance.now() - t0 < seconds * 1000 && run.active) {
+        tick();
+        steps += 1;
+      }
+      return { stepsPerSec: (1000 * steps) / (performance.now() - t0), steps };
+    });
+  } finally {
+    exp.dispose();
+  }
+}
+
+const fmt = (x: number) => (x >= 100 ? x.toFixed(0) : x >= 10 ? x.toFixed(1) : x.toFixed(2));
+const ratio = (ours: number, ref: Reference) => (ref.ok ? `${(ours / ref.value).toFixed(2)}×` : '—');
+
+const MLP_CASES = [
+  { name: 'moons 2-8-8-1, 256 pts', data: { kind: 'dataset', name: 'moons', n: 256, testRatio: 0 }, hidden: [8, 8] },
+  { name: 'moons 2-64-64-1, 4096 pts', data: { kind: 'dataset', name: 'moons', n: 4096, testRatio: 0 }, hidden: [64, 64] },
+] as const;
+
+function mlpAlgorithms(): string[] {
+  return ['adam', ...Object.values(ALGORITHMS).filter((a) => a.family === 'mm' && a.problems.includes('mlp') && a.id !== 'mm-bohning').map((a) => a.id)];
+}
+
+async function benchMLP(): Promise<void> {
+  const rows: string[][] = [];
+  for (const c of MLP_CASES) {
+    const problem: ExperimentInput['problem'] = { kind: 'mlp', data: { ...c.data }, hidden: [...c.hidden], activation: 'tanh', loss: 'bce' };
+    // The exact data and initial weights, handed to PyTorch.
+    await setNodeBackend('cpu');
+    const probe = new Experiment(loadExperiment({ version: 1, problem, runs: [{ algorithm: 'adam' }] }));
+    const mlp = probe.problem as MLPProblem;
+    const init = probe.runs[0].params;
+    const layers = Array.from({ length: init.length / 2 }, (_, l) => ({
+      W: init[2 * l].arraySync() as number[][],
+      b: init[2 * l + 1].arraySync() as number[],
+    }));
+    const torch = torchStepsPerSec({
+      X: mlp.full.X.arraySync(),
+      y: (mlp.full.Y.arraySync() as number[][]).map((r) => r[0]),
+      init: layers,
+      activation: 'tanh',
+      optimizer: 'adam',
+      hyper: { lr: 0.01 },
+      seconds: SECONDS,
+    });
+    probe.dispose();
+    rows.push([c.name, 'PyTorch CPU (adam)', 'torch', torch.ok ? fmt(torch.value) : torch.reason, '1.00×']);
+    for (const backend of NODE_BACKENDS) {
+      await setNodeBackend(backend);
+      for (const alg of mlpAlgorithms()) {
+        const hyper = alg === 'adam' ? { lr: 0.01 } : {};
+        const [m] = measure({ version: 1, problem, runs: [{ algorithm: alg, hyper }] });
+        rows.push([c.name, alg, backend, fmt(m.stepsPerSec), ratio(m.stepsPerSec, torch)]);
+      }
+    }
+  }
+  printTable('MLP training throughput, full batch (steps/s; ratio = ours / PyTorch CPU Adam on the same net, data and init)', ['problem', 'algorithm', 'backend', 'steps/s', 'vs torch'], rows);
+}
+
+async function benchNMF(): Promise<void> {
+  const rows: string[][] = [];
+  const cases = quick ? [{ m: 256, K: 16 }] : [{ m: 256, K: 16 }, { m: 1024, K: 32 }];
+  for (const { m, K } of cases) {
+    for (const beta of [0, 1, 2]) {
+      await setNodeBackend('cpu');
+      const input: ExperimentInput = {
+        version: 1,
+        problem: { kind: 'nmf', beta, rank: K, data: { kind: 'synthetic', rows: m, cols: m, trueRank: K } },
+        runs: [{ algorithm: 'nmf-mm' }],
+      };
+      const probe = new Experiment(loadExperiment(input));
+      const nmf = probe.problem as NMFProblem;
+      const [W0, H0] = probe.runs[0].params;
+      const sk = sklearnNmfItersPerSec({
+        V: nmf.full.V.arraySync(),
+        W0: W0.arraySync() as number[][],
+        H0: H0.arraySync() as number[][],
+        beta,
+        seconds: SECONDS,
+      });
+      probe.dispose();
+      const name = `${m}×${m}, K=${K}, β=${beta}`;
+      rows.push([name, 'scikit-learn mu', sk.ok ? fmt(sk.value) : sk.reason, '1.00×']);
+      for (const backend of NODE_BACKENDS) {
+        await setNodeBackend(backend);
+        const [r] = measure(input);
+        rows.push([name, `nmf-mm (${backend})`, fmt(r.stepsPerSec), ratio(r.stepsPerSec, sk)]);
+      }
+    }
+  }
+  printTable('NMF multiplicative updates (iterations/s; ratio = ours / scikit-learn `mu` on the same V, W0, H0)', ['problem', 'solver', 'iter/s', 'vs sklearn'], rows);
+}
+
+async function main(): Promise<void> {
+  console.log(`MM Lab bench — ${new Date().toISOString().slice(0, 10)} — ${os.cpus()[0]?.model ?? 'cpu'} ×${os.cpus().length}, Node ${process.version}, tfjs ${tf.version.tfjs}${quick ? ' (quick)' : ''}\n`);
+  if (!only || only === 'mlp') await benchMLP();
+  if (!only || only === 'nmf') await benchNMF();
+  if (!only || only === 'mm') {
+    await setNodeBackend('cpu');
+    await mmVersusGradient(quick);
+  }
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});
