@@ -83,8 +83,8 @@ export class Experiment {
 
   /** f(θ) on the training set (and test set) for one run, as tensors the caller reads and disposes. */
   evaluate(run: Run): LossTensors {
-    const train = this.problem.full.loss(run.params);
-    const test = this.problem.testLoss ? this.problem.testLoss(run.params) : null;
+    const train = tf.tidy(() => this.problem.full.loss(run.params));
+    const test = this.problem.testLoss ? tf.tidy(() => this.problem.testLoss!(run.params)) : null;
     return { train, test };
   }
 
