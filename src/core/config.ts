@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import { DATASETS, datasetClasses, isClassification } from './data/datasets';
 import { ACTIVATIONS, LOSSES } from './problems/mlp';
-import { ALGORITHMS, algorithmIds } from './algorithms/registry';
+import { algorithmIds, findAlgorithm } from './algorithms/registry';
 
 export const CONFIG_VERSION = 1;
 
@@ -154,7 +154,7 @@ export function parseHyper(
   problemKind: string,
   path: readonly PropertyKey[] = [],
 ): { ok: true; hyper: Record<string, unknown> } | { ok: false; errors: string[] } {
-  const alg = ALGORITHMS[algorithm];
+  const alg = findAlgorithm(algorithm);
   const at = fieldPath(path);
   if (!alg) return { ok: false, errors: [`${at}.algorithm: unknown algorithm '${String(algorithm).slice(0, 40)}' (one of ${algorithmIds().join(', ')})`] };
   if (!alg.problems.includes(problemKind as never))
@@ -252,5 +252,5 @@ export class ConfigError extends Error {
 
 /** Default label for a run: its id, or the algorithm and its non-default hyper-parameters. */
 export function runLabel(run: RunConfig, index: number): string {
-  return run.id ?? `${index + 1}: ${ALGORITHMS[run.algorithm]?.label ?? run.algorithm}`;
+  return run.id ?? `${index + 1}: ${findAlgorithm(run.algorithm)?.label ?? run.algorithm}`;
 }

@@ -3,18 +3,37 @@
  * algorithms up here. One algorithm per file; add new ones to this table.
  */
 import type { AnyAlgorithm } from '../types';
+import { adagrad } from './adagrad';
+import { adam } from './adam';
+import { adamw } from './adamw';
+import { nmfMM } from './nmf-mm';
+import { nmfMU } from './nmf-mu';
+import { rmsprop } from './rmsprop';
 import { sgd } from './sgd';
 
-export const ALGORITHMS: Record<string, AnyAlgorithm> = {
+// A null-prototype table: ids come from links and files, and '__proto__' or 'constructor' must not
+// resolve to Object.prototype's members.
+export const ALGORITHMS: Record<string, AnyAlgorithm> = Object.assign(Object.create(null) as Record<string, AnyAlgorithm>, {
   sgd,
-};
+  adam,
+  adamw,
+  rmsprop,
+  adagrad,
+  'nmf-mm': nmfMM,
+  'nmf-mu': nmfMU,
+});
 
 export function algorithmIds(): string[] {
   return Object.keys(ALGORITHMS);
 }
 
+/** The algorithm with this id, or undefined (own keys only: '__proto__' is not an algorithm). */
+export function findAlgorithm(id: string): AnyAlgorithm | undefined {
+  return typeof id === 'string' && Object.hasOwn(ALGORITHMS, id) ? ALGORITHMS[id] : undefined;
+}
+
 export function getAlgorithm(id: string): AnyAlgorithm {
-  const alg = ALGORITHMS[id];
+  const alg = findAlgorithm(id);
   if (!alg) throw new Error(`unknown algorithm '${id}' (one of ${algorithmIds().join(', ')})`);
   return alg;
 }
