@@ -207,6 +207,9 @@ function checkNMF(p: NMFProblemConfig): string[] {
     p.data.kind === 'explicit' ? [p.data.V.length, p.data.V[0].length] : p.data.kind === 'synthetic' ? [p.data.rows, p.data.cols] : [p.data.bins, p.data.frames];
   if (shape[0] * shape[1] > LIMITS.nmfEntries) errors.push(`problem.data: at most ${LIMITS.nmfEntries} entries in V`);
   if (p.data.kind === 'explicit' && p.data.V.some((r) => r.some((v) => v < 0))) errors.push('problem.data.V: entries must be ≥ 0');
+  // As scikit-learn: with β ≤ 0 the divergence is infinite where V has zeros.
+  else if (p.data.kind === 'explicit' && p.beta <= 0 && p.data.V.some((r) => r.some((v) => v === 0)))
+    errors.push('problem.beta: β ≤ 0 needs V > 0 everywhere, and V has zeros (use β > 0 or add a small floor)');
   if (p.init) {
     const { W0, H0 } = p.init;
     if (W0.length !== shape[0] || W0[0].length !== p.rank) errors.push(`problem.init.W0: must be ${shape[0]}×${p.rank}`);

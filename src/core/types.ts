@@ -68,6 +68,8 @@ export interface Surrogate {
    * point. Default: the segment θₖ + t·(θₖ₊₁ − θₖ). NMF uses the geometric path H̃ ⊙ Rᵗ.
    */
   path?: (t: number) => Params;
+  /** The t at which `path` reaches the algorithm's next iterate (default 1; NMF MM-MU: γ(β)). */
+  stepT?: number;
   /** Short formula for legends, e.g. "f(θₖ) + ∇f·Δ + ‖Δ‖²/(2·lr)". */
   formula: string;
   /** Frees the tensors the surrogate holds (θₖ, ∇f(θₖ), …). */

@@ -1,0 +1,19 @@
+/**
+ * MM multiplicative updates for β-NMF (Févotte & Idier 2011): each half-step minimises the auxiliary
+ * function built from Jensen's inequality on the convex part of d_β(v|·) and the tangent of its concave
+ * part, whose minimiser is the multiplicative update raised to γ(β) = 1/(2−β) (β < 1), 1 (1 ≤ β ≤ 2),
+ * 1/(β−1) (β > 2). Monotone for every β. This is scikit-learn's NMF(solver='mu') with l1 = l2 = 0,
+ * reproduced step by step (see nmf-updates.ts). No hyper-parameters: the update has none.
+ */
+import { makeNMFAlgorithm, mmExponent } from './nmf-updates';
+
+export const nmfMM = makeNMFAlgorithm({
+  id: 'nmf-mm',
+  label: 'MM-MU (Févotte–Idier)',
+  family: 'mm',
+  exponent: mmExponent,
+  certified: true,
+  summary:
+    'Majorization–minimization multiplicative updates for β-NMF: W then H, each the exact minimiser of a separable auxiliary function; monotone for every β (scikit-learn solver="mu").',
+  formula: String.raw`H \leftarrow H \odot \left[\frac{W^\top((WH)^{\beta-2} \odot V)}{W^\top (WH)^{\beta-1}}\right]^{\gamma(\beta)},\quad \gamma(\beta) = \begin{cases} \frac{1}{2-\beta} & \beta < 1 \\ 1 & 1 \le \beta \le 2 \\ \frac{1}{\beta-1} & \beta > 2 \end{cases}`,
+});
