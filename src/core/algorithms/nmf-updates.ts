@@ -208,6 +208,8 @@ export function nmfSurrogate(obj: NMFObjective, params: Params, e: number, certi
     minimiser,
     value: (p) => tf.tidy(() => num(auxiliaryH(obj, T(p[0]), Ht, T(p[1])))) + offset,
     path: (t) => tf.tidy(() => [Wp.clone(), T(tf.mul(Ht, tf.pow(R, t)))]),
+    // The algorithm's own next iterate on the path: t = e (γ for MM-MU, 1 for the heuristic).
+    stepT: e,
     dispose: () => tf.dispose([Wp, Ht, R, ...minimiser]),
   };
 }
