@@ -29,7 +29,7 @@ function leafPaths(x: unknown, path: Path = []): Path[] {
 }
 function setAt(x: unknown, path: Path, value: unknown): unknown {
   if (path.length === 0) return value;
-  const copy: Record<string | number, unknown> = Array.isArray(x) ? [...x] : { ...(x as object) };
+  const copy = (Array.isArray(x) ? [...x] : { ...(x as object) }) as Record<string | number, unknown>;
   copy[path[0]] = setAt((x as Record<string | number, unknown>)[path[0]], path.slice(1), value);
   return copy;
 }

@@ -104,7 +104,7 @@ export function outputLoss(z: tf.Tensor2D, Y: tf.Tensor2D, loss: LossName): tf.S
   });
 }
 
-function glorotUniform(sizes: number[], seed: number): LayerInit[] {
+export function glorotUniform(sizes: number[], seed: number): LayerInit[] {
   const rng = new Rng(seed);
   const layers: LayerInit[] = [];
   for (let l = 0; l + 1 < sizes.length; l++) {
@@ -117,7 +117,7 @@ function glorotUniform(sizes: number[], seed: number): LayerInit[] {
 }
 
 function targets(y: number[], loss: LossName, outDim: number): tf.Tensor2D {
-  if (loss === 'softmax_ce') return tf.oneHot(tf.tensor1d(y, 'int32'), outDim).toFloat() as tf.Tensor2D;
+  if (loss === 'softmax_ce') return tf.tidy(() => tf.oneHot(tf.tensor1d(y, 'int32'), outDim).toFloat() as tf.Tensor2D);
   return tf.tensor2d(y, [y.length, 1]);
 }
 
