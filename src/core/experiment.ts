@@ -95,7 +95,8 @@ export class Experiment {
       this.runs.forEach((run, i) => {
         if (!run.active) return;
         run.step(obj);
-        this.applySwitches(run, i, obj);
+        // Switches start the new state on the full objective, as runExperiment does.
+        this.applySwitches(run, i, this.problem.full);
       });
     } finally {
       dispose();

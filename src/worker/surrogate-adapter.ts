@@ -1,0 +1,65 @@
+/**
+ * Answers `requestSurrogate` with src/core/surrogate.ts (surrogateSlice / surrogatePlane) at a run's
+ * current point, converted to the protocol's typed arrays. The objective is the one the run's next
+ * step minimises (the full training set, or that step's mini-batch), so θₜ₊₁ and g refer to the same f.
+ * surrogate.ts reads scalars synchronously; that is fine here (one request, not the tick loop).
+ */
+import type { Experiment } from '../core/experiment';
+import { mmExponent } from '../core/algorithms/nmf-updates';
+import type { NMFProblem } from '../core/problems/nmf';
+import type { Run } from '../core/run';
+import { surrogatePlane, surrogateSlice } from '../core/surrogate';
+import type { RequestSurrogateCmd, SurrogateEvt } from './protocol';
+
+export type SurrogatePayload = Omit<SurrogateEvt, 'type' | 'epoch' | 'run' | 'requestId' | 't'>;
+
+const clampInt = (v: number | undefined, d: number, lo: number, hi: number): number =>
+  v === undefined || !Number.isFinite(v) ? d : Math.max(lo, Math.min(hi, Math.floor(v)));
+
+export async function computeSurrogate(exp: Experiment, run: Run, cmd: RequestSurrogateCmd): Promise<SurrogatePayload> {
+  const { obj, dispose } = exp.objectiveAt(run.t);
+  const objective = obj === exp.problem.full ? 'full' : 'minibatch';
+  const marks: Record<string, number> = {};
+  if (exp.problem.kind === 'nmf') {
+    // NMF path H̃ ⊙ Rᵗ: t = γ(β) is the MM point, t = 1 the heuristic multiplicative update.
+    const gamma = mmExponent((exp.problem as NMFProblem).beta);
+    if (gamma !== 1) marks.mmPoint = gamma;
+  }
+  try {
+    const range = cmd.range && cmd.range.every(Number.isFinite) && cmd.range[0] < cmd.range[1] ? cmd.range : undefined;
+    if (cmd.kind === 'slice') {
+      const s = surrogateSlice(obj, run.algorithm, run.params, run.state, run.hyper, {
+        points: clampInt(cmd.points, 41, 3, 401),
+        ...(range ? { tMin: range[0], tMax: range[1] } : {}),
+      });
+      return {
+        algorithm: run.algorithm.id,
+        certified: s.certified,
+        formula: s.formula,
+        data: { kind: 'slice', s: Float32Array.from(s.t), f: Float32Array.from(s.f), g: Float32Array.from(s.g) },
+        marks,
+        violations: s.violations.length,
+        tol: s.tol,
+        stepNorm: s.stepNorm,
+        objective,
+      };
+    }
+    const p = surrogatePlane(obj, run.algorithm, run.params, run.state, run.hyper, {
+      points: clampInt(cmd.points, 21, 3, 81),
+      ...(range ? { aRange: range } : {}),
+    });
+    return {
+      algorithm: run.algorithm.id,
+      certified: p.certified,
+      formula: p.formula,
+      data: { kind: 'plane', a: Float32Array.from(p.a), b: Float32Array.from(p.b), f: Float32Array.from(p.f.flat()), g: Float32Array.from(p.g.flat()) },
+      marks,
+      violations: p.violations,
+      tol: p.tol,
+      stepNorm: p.scale,
+      objective,
+    };
+  } finally {
+    dispose();
+  }
+}

@@ -1,0 +1,54 @@
+/// <reference lib="webworker" />
+/**
+ * The training worker's entry: registers the browser backends, then feeds every message to a Session.
+ * Every error ends up as an `error` event (uncaught ones too); the `crash` test hook throws outside
+ * any handler so that the main thread sees the worker die (client.ts restarts it).
+ */
+import { registerBrowserBackends } from './backends-browser';
+import type { FromWorker, ToWorker } from './protocol';
+import { Session } from './session';
+
+declare const self: DedicatedWorkerGlobalScope;
+
+let epoch = 0;
+const post = (msg: FromWorker, transfer: Transferable[] = []): void => {
+  if ('epoch' in msg) epoch = msg.epoch;
+  self.postMessage(msg, transfer);
+};
+const fail = (message: string, fatal = false): void => post({ type: 'error', epoch, message, ...(fatal ? { fatal } : {}) });
+
+const session = new Session({ post });
+// Messages that arrive while the backends register are queued in order.
+const ready = registerBrowserBackends().then(
+  (problems) => problems.forEach((p) => fail(p)),
+  (e) => fail(`backend registration failed: ${e instanceof Error ? e.message : String(e)}`),
+);
+
+self.onmessage = (ev: MessageEvent<ToWorker>) => {
+  const msg = ev.data;
+  if (!msg || typeof msg !== 'object' || typeof (msg as { type?: unknown }).type !== 'string') {
+    fail('malformed command (expected an object with a string `type`)');
+    return;
+  }
+  if (msg.type === 'crash') {
+    // Escape every handler: an uncaught exception in a macrotask kills the script's current task
+    // and fires `error` on the Worker object in the main thread.
+    setTimeout(() => {
+      throw new Error('worker crash requested (test hook)');
+    }, 0);
+    return;
+  }
+  void ready.then(() => {
+    try {
+      session.handle(msg);
+    } catch (e) {
+      fail(e instanceof Error ? e.message : String(e));
+    }
+  });
+};
+
+self.addEventListener('unhandledrejection', (ev) => {
+  ev.preventDefault();
+  const r = ev.reason;
+  fail(`unhandled rejection: ${r instanceof Error ? r.message : String(r)}`);
+});
