@@ -6,6 +6,10 @@ import type { AnyAlgorithm } from '../types';
 import { adagrad } from './adagrad';
 import { adam } from './adam';
 import { adamw } from './adamw';
+import { mmBohning } from './mm-bohning';
+import { mmGaussNewton } from './mm-gauss-newton';
+import { mmLayerwise } from './mm-layerwise';
+import { mmLipschitz } from './mm-lipschitz';
 import { nmfMM } from './nmf-mm';
 import { nmfMU } from './nmf-mu';
 import { rmsprop } from './rmsprop';
@@ -19,6 +23,10 @@ export const ALGORITHMS: Record<string, AnyAlgorithm> = Object.assign(Object.cre
   adamw,
   rmsprop,
   adagrad,
+  'mm-lipschitz': mmLipschitz,
+  'mm-bohning': mmBohning,
+  'mm-layerwise': mmLayerwise,
+  'mm-gauss-newton': mmGaussNewton,
   'nmf-mm': nmfMM,
   'nmf-mu': nmfMU,
 });

@@ -1,0 +1,132 @@
+/**
+ * Layer-wise (block) MM: one step is a sweep over the layers (output-first or input-first). For layer l
+ * the surrogate majorizes f in θ_l = (W_l, b_l) alone, the other layers held at their current values:
+ *   g_l(θ|θ⁽ˡ⁾) = f(θ⁽ˡ⁾) + ∇_l f·Δ_l + (L_l/2)‖Δ_l‖²  (+∞ if any other layer moves),
+ * with its own backtracked constant L_l (kept per layer in the state, the search starting from
+ * L_l/decrease, as in mm-lipschitz), minimised at θ_l − ∇_l f/L_l. Each block step satisfies the MM invariant
+ * f(θ⁽ˡ⁺¹⁾) ≤ g_l(θ⁽ˡ⁺¹⁾) ≤ f(θ⁽ˡ⁾), so the sweep is monotone by construction.
+ *
+ * `model()` returns the surrogate of the sweep's first block at θₖ (the last layer for 'output-first'),
+ * with `path` along that block step: a sweep is a chain of MM steps, each with its own surrogate
+ * around a different point, not one function of θ.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { z } from 'zod';
+import type { Algorithm, Params, StepInfo } from '../types';
+import { blockQuadraticModel, disposeSearch, layerBlock, lipschitzSearch } from './mm-shared';
+
+export const mmLayerwiseHyper = z
+  .object({
+    order: z.enum(['output-first', 'input-first'], { error: "order must be 'output-first' or 'input-first'" }).default('output-first'),
+    /** Initial L_l of every layer. */
+    L0: z.number().gt(0, 'L0 must be > 0').lte(1e8, 'L0 must be ≤ 1e8').default(1),
+    decrease: z.number().min(1, 'decrease must be in [1, 100]').max(100, 'decrease must be in [1, 100]').default(2),
+    maxBacktracks: z
+      .number()
+      .int('maxBacktracks must be an integer')
+      .min(1, 'maxBacktracks must be in [1, 200]')
+      .max(200, 'maxBacktracks must be in [1, 200]')
+      .default(60),
+  })
+  .strict();
+export type MMLayerwiseHyper = z.infer<typeof mmLayerwiseHyper>;
+
+export type MMLayerwiseState = {
+  t: number;
+  /** L_l per layer (input layer first), as accepted at the last sweep. */
+  L: number[];
+  /**
+   * Whether layer l's next search starts from L_l/decrease (false before its first step — it starts
+   * from L0 — and after a decrease below f's float32 resolution, see LipschitzSearch.strict).
+   */
+  shrink: boolean[];
+};
+
+const L_MIN = 1e-10;
+
+function layerOrder(nLayers: number, order: MMLayerwiseHyper['order']): number[] {
+  const up = Array.from({ length: nLayers }, (_, l) => l);
+  return order === 'input-first' ? up : up.reverse();
+}
+
+function startL(state: MMLayerwiseState, l: number, h: MMLayerwiseHyper): number {
+  return Math.max(L_MIN, state.shrink[l] ? state.L[l] / h.decrease : state.L[l]);
+}
+
+export const mmLayerwise: Algorithm<MMLayerwiseHyper, MMLayerwiseState> = {
+  id: 'mm-layerwise',
+  label: 'MM (layer-wise blocks)',
+  family: 'mm',
+  problems: ['mlp'],
+  hyper: mmLayerwiseHyper,
+  summary:
+    'Sweep the layers; for each, majorize f in that layer alone by a quadratic with its own backtracked ' +
+    'constant L_l and minimise it, the other layers fixed. Every block step is an MM step, so the sweep ' +
+    'never increases f; the composition of the network enters through the per-layer curvatures.',
+  formula: String.raw`g_l(\theta|\theta^{(l)}) = f(\theta^{(l)}) + \nabla_{\theta_l} f^\top\Delta_l + \tfrac{L_l}{2}\|\Delta_l\|^2,\quad \theta_l \leftarrow \theta_l - \nabla_{\theta_l} f/L_l`,
+  init(params, h) {
+    const n = params.length / 2;
+    return { t: 0, L: new Array(n).fill(h.L0), shrink: new Array(n).fill(false) };
+  },
+  step(obj, params, state, h) {
+    const nLayers = params.length / 2;
+    let cur: Params = params;
+    const owned = new Set<tf.Tensor>();
+    const L = state.L.slice();
+    const shrink = state.shrink.slice();
+    const info: StepInfo = {};
+    let backtracks = 0;
+    let accepted = true;
+    for (const l of layerOrder(nLayers, h.order)) {
+      const idx = layerBlock(l);
+      const s = lipschitzSearch(obj, cur, idx, startL(state, l, h), h.maxBacktracks);
+      if (info.lossBefore === undefined) info.lossBefore = s.f0;
+      backtracks += s.backtracks;
+      accepted &&= s.accepted;
+      L[l] = s.L;
+      shrink[l] = s.strict;
+      info[`L${l + 1}`] = s.L;
+      if (s.next) {
+        const next = s.next;
+        s.next = null;
+        idx.forEach((i, j) => {
+          if (owned.has(cur[i])) {
+            owned.delete(cur[i]);
+            cur[i].dispose();
+          }
+          owned.add(next[j]);
+        });
+        cur = cur.map((p, i) => (idx.includes(i) ? next[idx.indexOf(i)] : p));
+        info.lossAfter = s.fNext;
+      } else {
+        info.lossAfter = s.f0;
+      }
+      disposeSearch(s);
+    }
+    // Fresh tensors for the layers that did not move, so the result never aliases the input.
+    const out = cur.map((p) => (owned.has(p) ? p : p.clone()));
+    return {
+      params: out,
+      state: { t: state.t + 1, L, shrink },
+      info: { ...info, backtracks, accepted },
+    };
+  },
+  model(obj, params, state, h) {
+    const l = layerOrder(params.length / 2, h.order)[0];
+    const idx = layerBlock(l);
+    const s = lipschitzSearch(obj, params, idx, startL(state, l, h), h.maxBacktracks);
+    const model = blockQuadraticModel({
+      params,
+      idx,
+      grads: s.grads,
+      f0: s.f0,
+      L: s.L,
+      certified: s.accepted,
+      formula:
+        `g_${l + 1}(θ|θₖ) = f(θₖ) + ∇_${l + 1}f·Δ_${l + 1} + (L_${l + 1}/2)‖Δ_${l + 1}‖² (layer ${l + 1} only, +∞ if another layer moves), ` +
+        `L_${l + 1} = ${s.L.toPrecision(4)}; the first block of the sweep, certified at its accepted point`,
+    });
+    disposeSearch(s);
+    return model;
+  },
+};

@@ -1,0 +1,111 @@
+/**
+ * Lipschitz-quadratic MM with backtracking (DESIGN.md, "MM — the invariant"):
+ *   g(θ|θₖ) = f(θₖ) + gₖ·Δ + (L/2)‖Δ‖²,  Δ = θ − θₖ,  minimiser θₖ₊₁ = θₖ − gₖ/L.
+ * L starts from L_{k−1}/decrease (first step: L0, or a Hessian power-iteration seed; from L_{k−1} itself
+ * when the previous decrease was below float32 resolution, see mm-shared.ts) and doubles until
+ * f(θₖ − gₖ/L) ≤ f(θₖ) − ‖gₖ‖²/(2L) = g(θₖ₊₁|θₖ) (up to float32 slack, see mm-shared.ts). That test
+ * certifies the majorization where the MM invariant needs it — at the accepted point:
+ * f(θₖ₊₁) ≤ g(θₖ₊₁|θₖ) ≤ g(θₖ|θₖ) = f(θₖ). It is a global bound only when L ≥ sup‖∇²f‖ (e.g. least
+ * squares with L = λ_max); for a network a backtracked L bounds the curvature along −gₖ, not in every
+ * direction. A non-finite f counts as a failed test; after maxBacktracks doublings the step is refused
+ * (θ unchanged, accepted: false).
+ */
+import * as tf from '@tensorflow/tfjs';
+import { z } from 'zod';
+import type { Algorithm } from '../types';
+import { quadraticModel } from './common';
+import { disposeSearch, lipschitzSearch, powerIteration } from './mm-shared';
+
+export const mmLipschitzHyper = z
+  .object({
+    /** L for the first step (ignored when powerIterations > 0). */
+    L0: z.number().gt(0, 'L0 must be > 0').lte(1e8, 'L0 must be ≤ 1e8').default(1),
+    /** Each step starts its search from L_{k−1}/decrease (1: L never decreases). */
+    decrease: z.number().min(1, 'decrease must be in [1, 100]').max(100, 'decrease must be in [1, 100]').default(2),
+    maxBacktracks: z
+      .number()
+      .int('maxBacktracks must be an integer')
+      .min(1, 'maxBacktracks must be in [1, 200]')
+      .max(200, 'maxBacktracks must be in [1, 200]')
+      .default(60),
+    /** > 0: seed L at init with this many power iterations on Hessian-vector products (local curvature). */
+    powerIterations: z
+      .number()
+      .int('powerIterations must be an integer')
+      .min(0, 'powerIterations must be in [0, 100]')
+      .max(100, 'powerIterations must be in [0, 100]')
+      .default(0),
+  })
+  .strict();
+export type MMLipschitzHyper = z.infer<typeof mmLipschitzHyper>;
+
+export type MMLipschitzState = {
+  t: number;
+  /** L accepted at the previous step (before the first step: L0 or the power-iteration seed). */
+  L: number;
+  /**
+   * Whether the next search starts from L/decrease (false before the first step, and after a step whose
+   * decrease was below f's float32 rounding: see LipschitzSearch.strict).
+   */
+  shrink: boolean;
+};
+
+const L_MIN = 1e-10;
+
+function startL(state: MMLipschitzState, h: MMLipschitzHyper): number {
+  return Math.max(L_MIN, state.shrink ? state.L / h.decrease : state.L);
+}
+
+const FORMULA = 'g(θ|θₖ) = f(θₖ) + ∇f(θₖ)·Δ + (L/2)‖Δ‖², L backtracked until f(θₖ − ∇f/L) ≤ g(θₖ − ∇f/L|θₖ)';
+
+export const mmLipschitz: Algorithm<MMLipschitzHyper, MMLipschitzState> = {
+  id: 'mm-lipschitz',
+  label: 'MM (Lipschitz quadratic)',
+  family: 'mm',
+  problems: ['mlp'],
+  hyper: mmLipschitzHyper,
+  summary:
+    'Majorize f by a quadratic with curvature L and jump to its minimiser θ − ∇f/L; L is backtracked ' +
+    '(from L_{k−1}/2, doubling) until the bound holds at the new point, so f never increases. The bound is ' +
+    'certified at the accepted point (a global bound only if L ≥ the largest Hessian eigenvalue everywhere).',
+  formula: String.raw`g(\theta|\theta_k) = f(\theta_k) + \nabla f(\theta_k)^\top\Delta + \tfrac{L}{2}\|\Delta\|^2,\quad \theta_{k+1} = \theta_k - \nabla f(\theta_k)/L`,
+  init(params, h, obj) {
+    if (h.powerIterations > 0) {
+      const { lambda, vector } = powerIteration(obj, params, h.powerIterations);
+      tf.dispose(vector);
+      if (Number.isFinite(lambda) && lambda > 0) return { t: 0, L: Math.max(L_MIN, lambda), shrink: false };
+    }
+    return { t: 0, L: h.L0, shrink: false };
+  },
+  step(obj, params, state, h) {
+    const idx = params.map((_, i) => i);
+    const s = lipschitzSearch(obj, params, idx, startL(state, h), h.maxBacktracks);
+    const next = s.next ?? params.map((p) => p.clone());
+    s.next = null;
+    const info = {
+      lossBefore: s.f0,
+      lossAfter: s.fNext,
+      L: s.L,
+      backtracks: s.backtracks,
+      accepted: s.accepted,
+      gradNorm: Math.sqrt(s.gradNorm2),
+    };
+    disposeSearch(s);
+    return { params: next, state: { t: state.t + 1, L: s.L, shrink: s.strict }, info };
+  },
+  model(obj, params, state, h) {
+    const idx = params.map((_, i) => i);
+    const s = lipschitzSearch(obj, params, idx, startL(state, h), h.maxBacktracks);
+    const model = quadraticModel({
+      obj,
+      params,
+      grads: s.grads,
+      f0: s.f0,
+      curvature: s.L,
+      certified: s.accepted,
+      formula: `${FORMULA}; L = ${s.L.toPrecision(4)} (certified at the accepted point θₖ − ∇f/L)`,
+    });
+    disposeSearch(s);
+    return model;
+  },
+};

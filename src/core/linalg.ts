@@ -1,0 +1,142 @@
+/**
+ * Small dense linear algebra in float64 on plain arrays, for the MM algorithms' curvature matrices
+ * (Böhning's XᵀX/4n, Gauss–Newton's JᵀJ/n) up to a few hundred rows. tfjs is float32 and has no
+ * Cholesky; these matrices are small, so solving them in JavaScript is both exact enough and fast
+ * (n = 300: n³/3 ≈ 9·10⁶ flops, a few milliseconds). Matrices are row-major Float64Array (n×n).
+ */
+
+/** In-place lower Cholesky factor A = LLᵀ of a symmetric matrix (only the lower triangle is read). */
+export function choleskyInPlace(a: Float64Array, n: number): boolean {
+  for (let j = 0; j < n; j++) {
+    let d = a[j * n + j];
+    for (let k = 0; k < j; k++) d -= a[j * n + k] * a[j * n + k];
+    if (!(d > 0) || !Number.isFinite(d)) return false;
+    const ljj = Math.sqrt(d);
+    a[j * n + j] = ljj;
+    for (let i = j + 1; i < n; i++) {
+      let s = a[i * n + j];
+      for (let k = 0; k < j; k++) s -= a[i * n + k] * a[j * n + k];
+      a[i * n + j] = s / ljj;
+    }
+    for (let k = j + 1; k < n; k++) a[j * n + k] = 0;
+  }
+  return true;
+}
+
+/**
+ * Cholesky factor of a symmetric positive (semi-)definite matrix. When A is singular to working
+ * precision, retries with A + δI, δ growing from 1e-12·max|diag| (returned as `jitter`, so a caller that
+ * needs a majorizer knows the matrix it factored is A + jitter·I ≽ A). Throws when nothing works
+ * (non-finite entries).
+ */
+export function cholesky(a: Float64Array, n: number): { L: Float64Array; jitter: number } {
+  let maxDiag = 0;
+  for (let i = 0; i < n; i++) maxDiag = Math.max(maxDiag, Math.abs(a[i * n + i]));
+  let jitter = 0;
+  for (let attempt = 0; attempt < 12; attempt++) {
+    const L = Float64Array.from(a);
+    if (jitter > 0) for (let i = 0; i < n; i++) L[i * n + i] += jitter;
+    if (choleskyInPlace(L, n)) return { L, jitter };
+    jitter = jitter === 0 ? Math.max(1e-12 * maxDiag, 1e-300) : jitter * 100;
+  }
+  throw new Error(`cholesky: matrix (${n}×${n}) is not positive definite and has non-finite or huge entries`);
+}
+
+/** Solves LLᵀx = b for one right-hand side (b is not modified). */
+export function cholSolve(L: Float64Array, n: number, b: ArrayLike<number>): Float64Array {
+  const y = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    let s = b[i];
+    for (let k = 0; k < i; k++) s -= L[i * n + k] * y[k];
+    y[i] = s / L[i * n + i];
+  }
+  const x = new Float64Array(n);
+  for (let i = n - 1; i >= 0; i--) {
+    let s = y[i];
+    for (let k = i + 1; k < n; k++) s -= L[k * n + i] * x[k];
+    x[i] = s / L[i * n + i];
+  }
+  return x;
+}
+
+/** Solves LLᵀX = B for B with m columns, row-major n×m (returns a new n×m array). */
+export function cholSolveMany(L: Float64Array, n: number, B: ArrayLike<number>, m: number): Float64Array {
+  const X = new Float64Array(n * m);
+  const col = new Float64Array(n);
+  for (let j = 0; j < m; j++) {
+    for (let i = 0; i < n; i++) col[i] = B[i * m + j];
+    const x = cholSolve(L, n, col);
+    for (let i = 0; i < n; i++) X[i * m + j] = x[i];
+  }
+  return X;
+}
+
+/** y = A x for a row-major n×n matrix. */
+export function matVec(A: ArrayLike<number>, n: number, x: ArrayLike<number>): Float64Array {
+  const y = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    let s = 0;
+    for (let k = 0; k < n; k++) s += A[i * n + k] * x[k];
+    y[i] = s;
+  }
+  return y;
+}
+
+/** Σ aᵢbᵢ in float64. */
+export function dot(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  let s = 0;
+  for (let i = 0; i < a.length; i++) s += a[i] * b[i];
+  return s;
+}
+
+/** Aᵀ A for a row-major r×c matrix A (float64 accumulation), returned c×c. */
+export function gram(A: ArrayLike<number>, r: number, c: number): Float64Array {
+  const G = new Float64Array(c * c);
+  for (let i = 0; i < r; i++) {
+    const o = i * c;
+    for (let p = 0; p < c; p++) {
+      const ap = A[o + p];
+      if (ap === 0) continue;
+      for (let q = 0; q <= p; q++) G[p * c + q] += ap * A[o + q];
+    }
+  }
+  for (let p = 0; p < c; p++) for (let q = 0; q < p; q++) G[q * c + p] = G[p * c + q];
+  return G;
+}
+
+/**
+ * Conjugate gradients for a symmetric positive definite operator: solves A x = b from x = 0.
+ * Stops when ‖r‖ ≤ tol·‖b‖ or after maxIter products. Starting from 0, every iterate decreases the
+ * quadratic ½xᵀAx − bᵀx monotonically, so a truncated solve is still a descent step of that model.
+ */
+export function conjugateGradient(
+  apply: (v: Float64Array) => Float64Array,
+  b: Float64Array,
+  maxIter: number,
+  tol: number,
+): { x: Float64Array; iterations: number; residual: number } {
+  const n = b.length;
+  const x = new Float64Array(n);
+  const r = Float64Array.from(b);
+  const p = Float64Array.from(b);
+  let rr = dot(r, r);
+  const bNorm = Math.sqrt(rr);
+  if (bNorm === 0) return { x, iterations: 0, residual: 0 };
+  let it = 0;
+  while (it < maxIter && Math.sqrt(rr) > tol * bNorm) {
+    const Ap = apply(p);
+    const pAp = dot(p, Ap);
+    if (!(pAp > 0)) break;
+    const alpha = rr / pAp;
+    for (let i = 0; i < n; i++) {
+      x[i] += alpha * p[i];
+      r[i] -= alpha * Ap[i];
+    }
+    const rrNew = dot(r, r);
+    const beta = rrNew / rr;
+    for (let i = 0; i < n; i++) p[i] = r[i] + beta * p[i];
+    rr = rrNew;
+    it++;
+  }
+  return { x, iterations: it, residual: Math.sqrt(rr) / bNorm };
+}
