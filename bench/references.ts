@@ -48,7 +48,7 @@ export function torchStepsPerSec(job: TorchJob): Reference {
   return runTool('torch', 'tools/bench_torch.py', job, 'stepsPerSec');
 }
 
-/** scikit-learn `mu` iterations/s on the same V, W0, H0. */
-export function sklearnNmfItersPerSec(job: { V: number[][]; W0: number[][]; H0: number[][]; beta: number; seconds: number }): Reference {
+/** scikit-learn `mu` iterations/s on the same V, W0, H0 (`withLoss`: + `_beta_divergence` every iteration). */
+export function sklearnNmfItersPerSec(job: { V: number[][]; W0: number[][]; H0: number[][]; beta: number; seconds: number; withLoss?: boolean; windows?: number }): Reference {
   return runTool('sklearn', 'tools/bench_sklearn_nmf.py', job, 'itersPerSec');
 }

@@ -350,6 +350,25 @@ describe('Session robustness', () => {
     expect(tf.memory().numTensors).toBeLessThan(n0);
   });
 
+  it("auto: a preview 'started' (t = 0, CPU) comes before the calibration, then the calibrated one", async () => {
+    const h = harness();
+    const config = mlp([{ algorithm: 'sgd' }, OTHER], {}, 3);
+    await h.send({ type: 'start', config, backend: 'auto', play: false });
+    const types = h.msgs.map((m) => m.type);
+    const started = h.of('started');
+    expect(started).toHaveLength(2);
+    expect(types.indexOf('started')).toBeLessThan(types.indexOf('ready'));
+    expect(types.lastIndexOf('started')).toBeGreaterThan(types.indexOf('ready'));
+    expect(started[0]).toMatchObject({ t: 0, backend: 'cpu', epoch: started[1].epoch });
+    expect(Array.from(started[0].loss)).toEqual(Array.from(started[1].loss));
+    expect(h.of('config')).toHaveLength(1);
+    // Forced backends and restores (resumeAt) have no preview.
+    const g = harness();
+    await g.send({ type: 'start', config, backend: 'auto', play: false, resumeAt: 2 });
+    await g.send({ type: 'start', config, backend: 'cpu', play: false });
+    expect(g.of('started').map((e) => e.t)).toEqual([2, 0]);
+  });
+
   it('rejects an invalid config with precise errors and keeps the previous session', async () => {
     const h = harness();
     await h.send({ type: 'start', config: mlp([{ algorithm: 'sgd' }], {}, 5), backend: 'cpu', play: true });

@@ -7,6 +7,13 @@ import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 export const NODE_BACKENDS = ['cpu', 'wasm'] as const;
 export type NodeBackend = (typeof NODE_BACKENDS)[number];
 
+/**
+ * What the CLI can run an experiment on: 'js' is the fused engine (src/core/fused: MLP + gradient
+ * optimizers on flat Float32Arrays, no tfjs), the others are tfjs backends.
+ */
+export const ENGINES = ['js', ...NODE_BACKENDS] as const;
+export type Engine = (typeof ENGINES)[number];
+
 /** Selects a backend and checks that tfjs really switched (setBackend can return false silently). */
 export async function setNodeBackend(name: NodeBackend): Promise<void> {
   if (name === 'wasm') {

@@ -10,12 +10,15 @@ import { readFileSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs';
 import { parseExperiment } from '../core/config';
 import { runExperiment } from '../core/experiment';
-import { setNodeBackend, NODE_BACKENDS, type NodeBackend } from './backend';
+import { canFuse, runFusedExperiment } from '../core/fused';
+import { setNodeBackend, ENGINES, type Engine } from './backend';
 
-const USAGE = `usage: npm run lab -- run <config.json | ->  [--backend ${NODE_BACKENDS.join('|')}] [--no-test] [--pretty]
+const USAGE = `usage: npm run lab -- run <config.json | ->  [--backend ${ENGINES.join('|')}] [--no-test] [--pretty]
 
   run      run an experiment and print its trajectories as JSON ('-' reads the config from stdin)
-  --backend  tfjs backend (default cpu)
+  --backend  js: the fused engine (MLP + gradient optimizers only, reported as "js-fused");
+             cpu, wasm: tfjs backends. Default: js when the experiment allows it, wasm for NMF
+             (XNNPACK matmuls + fused kernels: 10–50× the cpu backend), else cpu
   --no-test  do not record the test objective
   --pretty   indent the JSON output`;
 
@@ -48,15 +51,24 @@ async function main(argv: string[]): Promise<void> {
   const files = rest.filter((a) => !a.startsWith('--') || a === '-');
   const flags = new Set(rest.filter((a) => a.startsWith('--') && a !== '-'));
   const backendIdx = rest.indexOf('--backend');
-  const backend = (backendIdx >= 0 ? rest[backendIdx + 1] : 'cpu') as NodeBackend;
-  if (backendIdx >= 0) files.splice(files.indexOf(backend), 1);
-  if (!NODE_BACKENDS.includes(backend)) fail(`--backend must be one of ${NODE_BACKENDS.join(', ')}`);
+  const requested = backendIdx >= 0 ? (rest[backendIdx + 1] as Engine) : null;
+  if (requested !== null && !ENGINES.includes(requested)) fail(`--backend must be one of ${ENGINES.join(', ')}`);
+  if (requested !== null) files.splice(files.indexOf(requested), 1);
   if (files.length !== 1) fail(USAGE);
 
   const parsed = parseExperiment(readConfig(files[0]));
   if (!parsed.ok) fail(`invalid experiment config:\n  ${parsed.errors.join('\n  ')}`);
-  await setNodeBackend(backend);
-  const result = runExperiment(parsed.config, { recordTest: !flags.has('--no-test') });
+  const fusable = canFuse(parsed.config);
+  const backend: Engine = requested ?? (fusable ? 'js' : parsed.config.problem.kind === 'nmf' ? 'wasm' : 'cpu');
+  if (backend === 'js' && !fusable)
+    fail("--backend js runs MLP problems whose runs and switches all use gradient optimizers (sgd, adam, adamw, rmsprop, adagrad); use --backend cpu or wasm");
+  const opts = { recordTest: !flags.has('--no-test') };
+  let result;
+  if (backend === 'js') result = runFusedExperiment(parsed.config, opts);
+  else {
+    await setNodeBackend(backend);
+    result = runExperiment(parsed.config, opts);
+  }
   process.stdout.write(`${JSON.stringify(result, null, flags.has('--pretty') ? 2 : undefined)}\n`);
   tf.disposeVariables();
 }

@@ -1,8 +1,78 @@
+/**
+ * The lab page: controls on the left, charts on the right (one column on a phone). On load the hash is
+ * decoded (store.ts) and a paused session is prepared so the backend badge and Step work at once.
+ */
+import { useEffect } from 'react';
+import { openExperiment, prepare } from './actions';
+import { LossChart } from './charts/LossChart';
+import { BackendBadge } from './controls/BackendBadge';
+import { Playback } from './controls/Playback';
+import { ProblemControls } from './controls/ProblemControls';
+import { RunControls } from './controls/RunControls';
+import { ShareExport } from './controls/ShareExport';
+import { Explanation } from './panels/Explanation';
+import { ModelPanel } from './panels/ModelPanel';
+import { Notices } from './panels/Notices';
+import { Presets } from './panels/Presets';
+import { RunsTable } from './panels/RunsTable';
+import { SurrogatePanel } from './panels/SurrogatePanel';
+import { startRequestPump } from './requests';
+import { decodeShare } from './share';
+import { setLab } from './store';
+
+function useHashNavigation(): void {
+  useEffect(() => {
+    const onHash = () => {
+      const d = decodeShare(location.hash);
+      if (d.kind === 'ok') {
+        openExperiment(d.config, d.view);
+        if (d.warnings.length) setLab({ linkNotice: { kind: 'warning', title: 'Some settings in the link were ignored', messages: d.warnings } });
+        window.scrollTo({ top: 0, behavior: 'smooth' });
+      } else if (d.kind === 'error')
+        setLab({ linkNotice: { kind: 'error', title: 'This link could not be opened — the current experiment was kept', messages: d.errors } });
+    };
+    window.addEventListener('hashchange', onHash);
+    return () => window.removeEventListener('hashchange', onHash);
+  }, []);
+}
+
 export function App() {
+  useHashNavigation();
+  useEffect(() => {
+    startRequestPump();
+    prepare();
+  }, []);
   return (
-    <main>
-      <h1>MM Lab</h1>
-      <p>Majorization–minimization versus gradient descent, trained live in your browser.</p>
-    </main>
+    <div className="app">
+      <header className="topbar">
+        <div className="brand">
+          <h1>MM Lab</h1>
+          <p className="tagline">Majorization–minimization vs gradient descent, trained live in your browser</p>
+        </div>
+        <BackendBadge />
+      </header>
+      <div className="layout">
+        <aside className="controls" aria-label="Experiment controls">
+          <Playback />
+          <ProblemControls />
+          <RunControls />
+          <ShareExport />
+        </aside>
+        <main className="main">
+          <Notices />
+          <RunsTable />
+          <div className="charts">
+            <LossChart />
+            <SurrogatePanel />
+            <ModelPanel />
+            <Explanation />
+          </div>
+          <Presets />
+          <footer className="foot muted small">
+            Every step runs in a Web Worker with TensorFlow.js. Share links hold the config and view — never results; the same link gives the same curves on the same backend.
+          </footer>
+        </main>
+      </div>
+    </div>
   );
 }

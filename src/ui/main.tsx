@@ -1,6 +1,9 @@
+import './zod-setup';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './App';
+import './styles.css';
+import './testHooks';
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>

@@ -30,6 +30,13 @@ export interface LabWorkerOptions {
   windowMs?: number;
 }
 
+/**
+ * Test hooks (set by src/ui/testHooks.ts, only on pages opened with `?testhooks=1`): backends the next
+ * `start` sent through any client treats as failing to initialise (proves the fallback chain in e2e).
+ * Consumed by that start; a restart after a crash keeps it, as it keeps the start's own failBackends.
+ */
+export const clientTestHooks: { failNextStart: BackendName[] | null } = { failNextStart: null };
+
 const defaultCreate = (): Worker => new Worker(new URL('./worker.ts', import.meta.url), { type: 'module', name: 'mm-lab-training' });
 
 export function createLabWorker(onEvent: (e: LabEvent) => void, opts: LabWorkerOptions = {}): LabWorker {
@@ -149,6 +156,10 @@ export function createLabWorker(onEvent: (e: LabEvent) => void, opts: LabWorkerO
       }
       switch (cmd.type) {
         case 'start':
+          if (clientTestHooks.failNextStart) {
+            cmd = { ...cmd, failBackends: [...new Set([...(cmd.failBackends ?? []), ...clientTestHooks.failNextStart])] };
+            clientTestHooks.failNextStart = null;
+          }
           lastStart = cmd;
           config = cmd.config;
           t = cmd.resumeAt ?? 0;

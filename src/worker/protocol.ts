@@ -27,6 +27,9 @@ export type BackendChoice = 'auto' | BackendName;
 /**
  * Builds the experiment (replacing any current one), selects the backend, posts `ready`, `started`,
  * `config` and, if `play` (default true), starts streaming `progress`.
+ * With backend 'auto' (and no resumeAt) a preview `started` (t = 0, built on CPU) comes first, so the
+ * page can plot f(θ₀) before the calibration ends; the calibrated `ready` and `started` (same epoch,
+ * rebuilt on the chosen backend) follow and replace it.
  * The worker re-validates `config` with parseExperiment; invalid input answers `error` with
  * `errors` (one "path: reason" line each) and leaves the previous session untouched.
  */

@@ -429,7 +429,11 @@ export class Session {
     this.pendingSteps = 0;
     this.k = this.kMode === 'auto' ? 1 : this.kMode;
 
-    const sel = await this.host.select(cmd.backend ?? 'auto', this.config, {
+    const choice = cmd.backend ?? 'auto';
+    const resumeAt = Math.max(0, Math.floor(cmd.resumeAt ?? 0));
+    if (choice === 'auto' && resumeAt === 0) await this.preview();
+
+    const sel = await this.host.select(choice, this.config, {
       failBackends: this.failBackends,
       budgetMs: this.calibrationMs,
     });
@@ -439,12 +443,36 @@ export class Session {
     }
     this.emit({ type: 'ready', backend: sel.backend, reasonKind: sel.reasonKind, reason: sel.reason, backends: sel.backends });
 
-    const resumeAt = Math.max(0, Math.floor(cmd.resumeAt ?? 0));
     await this.build(this.config, resumeAt);
     this.playing = cmd.play ?? true;
     await this.postStarted();
     this.emit({ type: 'config', config: clone(this.config) });
     this.postState();
+  }
+
+  /**
+   * 'auto' start: the calibration takes up to ~1.5 s, so f(θ₀) is shown first. The experiment is built
+   * on CPU (no initialisation cost) and posted as a preview `started` (t = 0, same epoch, no `ready`
+   * yet), then dropped; the calibrated start follows and is built afresh on the winning backend, so a
+   * session always runs on the backend it was built on (same link, same curve). Skipped silently when
+   * CPU is unusable: the calibrated start reports whatever goes wrong.
+   */
+  private async preview(): Promise<void> {
+    try {
+      const sel = await this.host.select('cpu', this.config!, { failBackends: this.failBackends, budgetMs: 0 });
+      if (sel.backend !== 'cpu') return;
+      this.backend = 'cpu';
+      await this.build(this.config!, 0);
+      await this.postStarted();
+    } catch {
+      /* no preview */
+    } finally {
+      try {
+        this.disposeExperiment();
+      } catch {
+        this.exp = null;
+      }
+    }
   }
 
   private adoptBackend(sel: Selection): void {

@@ -14,6 +14,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { z } from 'zod';
 import { betaDivergence, EPS64, zerosToEps, type NMFObjective } from '../problems/nmf';
+import { nmfApplyUpdate, nmfWeights } from '../problems/nmf-kernels';
 import type { Algorithm, AlgorithmFamily, Objective, Params, Surrogate } from '../types';
 import { num } from './common';
 
@@ -31,20 +32,17 @@ export function asNMF(obj: Objective): NMFObjective {
 
 const T = (x: tf.Tensor): tf.Tensor2D => x as tf.Tensor2D;
 
+// tfjs-wasm runs a matmul with transposeA/transposeB flags through a slow generic loop (1024²·32:
+// 40–160 ms against 3–5 ms): every product below is a plain matMul(A, B) on explicitly transposed
+// (small, m×K or K×n) operands. A constant right operand (V, Vᵀ) also stays packed in XNNPACK's
+// operator cache across iterations.
+
 /** (WH)^{β−2} ⊙ V with sklearn's guards (the numerator's middle factor), and the denominator's (WH)^{β−1}. */
 function weightedWH(V: tf.Tensor2D, W: tf.Tensor2D, H: tf.Tensor2D, beta: number): { num: tf.Tensor2D; den: tf.Tensor2D | null } {
-  const WH = tf.matMul(W, H);
-  const WHn = beta < 2 ? zerosToEps(WH) : WH;
-  let numer: tf.Tensor;
-  if (beta === 1) numer = tf.div(V, WHn);
-  else {
-    numer = beta === 0 ? tf.mul(tf.square(tf.reciprocal(WHn)), V) : tf.mul(tf.pow(WHn, beta - 2), V);
-    // (WH)^{β−2} can overflow float32 where float64 does not (denormal WH at a zero of V): keep
-    // sklearn's 0 there instead of 0·inf = NaN.
-    if (beta < 2) numer = tf.where(tf.greater(V, 0), numer, tf.zerosLike(V));
-  }
-  const den = beta === 1 ? null : tf.pow(beta < 1 ? zerosToEps(WH) : WH, beta - 1);
-  return { num: T(numer), den: den && T(den) };
+  const m = V.shape[0];
+  const QD = nmfWeights(tf.matMul(W, H), V, beta);
+  if (beta === 1) return { num: QD, den: null };
+  return { num: T(tf.slice(QD, [0, 0], [m, -1])), den: T(tf.slice(QD, [m, 0], [m, -1])) };
 }
 
 const epsForZero = (d: tf.Tensor): tf.Tensor => zerosToEps(d);
@@ -52,14 +50,15 @@ const epsForZero = (d: tf.Tensor): tf.Tensor => zerosToEps(d);
 /** The W-update ratio R_W = numerator / denominator (before the exponent), sklearn's conventions. */
 export function ratioW(V: tf.Tensor2D, W: tf.Tensor2D, H: tf.Tensor2D, beta: number): tf.Tensor2D {
   return tf.tidy(() => {
+    const HT = tf.transpose(H);
     if (beta === 2) {
-      const numer = tf.matMul(V, H, false, true);
-      const den = tf.matMul(W, tf.matMul(H, H, false, true));
+      const numer = tf.matMul(V, HT);
+      const den = tf.matMul(W, tf.matMul(H, HT));
       return T(tf.div(numer, epsForZero(den)));
     }
     const { num: q, den } = weightedWH(V, W, H, beta);
-    const numer = tf.matMul(q, H, false, true);
-    const denom = den ? tf.matMul(den, H, false, true) : tf.reshape(tf.sum(H, 1), [1, -1]);
+    const numer = tf.matMul(q, HT);
+    const denom = den ? tf.matMul(den, HT) : tf.reshape(tf.sum(H, 1), [1, -1]);
     return T(tf.div(numer, epsForZero(denom)));
   });
 }
@@ -67,15 +66,16 @@ export function ratioW(V: tf.Tensor2D, W: tf.Tensor2D, H: tf.Tensor2D, beta: num
 /** The H-update ratio R_H = numerator / denominator (before the exponent), sklearn's conventions. */
 export function ratioH(V: tf.Tensor2D, W: tf.Tensor2D, H: tf.Tensor2D, beta: number): tf.Tensor2D {
   return tf.tidy(() => {
+    const WT = tf.transpose(W);
     if (beta === 2) {
-      const numer = tf.matMul(W, V, true, false);
-      const den = tf.matMul(tf.matMul(W, W, true, false), H);
+      const numer = tf.matMul(WT, V);
+      const den = tf.matMul(tf.matMul(WT, W), H);
       return T(tf.div(numer, epsForZero(den)));
     }
     const { num: q, den } = weightedWH(V, W, H, beta);
-    const numer = tf.matMul(W, q, true, false);
+    const numer = tf.matMul(WT, q);
     let denom: tf.Tensor;
-    if (den) denom = tf.matMul(W, den, true, false);
+    if (den) denom = tf.matMul(WT, den);
     else {
       const wsum = tf.sum(W, 0);
       denom = tf.reshape(tf.where(tf.equal(wsum, 0), tf.onesLike(wsum), wsum), [-1, 1]);
@@ -93,27 +93,65 @@ function zeroTiny(X: tf.Tensor2D): tf.Tensor2D {
   return T(tf.where(tf.less(X, EPS64), tf.zerosLike(X), X));
 }
 
-/** W's half-step: W ⊙ R_W^e, then (β < 1) tiny entries → 0. */
-export function updateW(V: tf.Tensor2D, W: tf.Tensor2D, H: tf.Tensor2D, beta: number, e: number): tf.Tensor2D {
+/**
+ * W's half-step: W ⊙ R_W^e, then (β < 1) tiny entries → 0. `WH` = W·H when the caller has it.
+ * The ratio's numerator and denominator come from one matmul, [Q; D]·Hᵀ, read in place by the update.
+ */
+export function updateW(obj: NMFObjective, W: tf.Tensor2D, H: tf.Tensor2D, beta: number, e: number, WH?: tf.Tensor2D | null): tf.Tensor2D {
   return tf.tidy(() => {
-    const W1 = applyRatio(W, ratioW(V, W, H, beta), e);
-    return beta < 1 ? zeroTiny(W1) : W1;
+    const tiny = beta < 1;
+    if (beta === 2) {
+      // VHᵀ = (H·Vᵀ)ᵀ: read transposed; denominator W(HHᵀ), the K×K Gram matrix first (as sklearn)
+      const HVt = tf.matMul(H, obj.VT);
+      const den = tf.matMul(W, tf.matMul(H, tf.transpose(H)));
+      return nmfApplyUpdate(W, { t: HVt, transposed: true }, { t: den }, e, tiny);
+    }
+    const HT = tf.transpose(H);
+    const QD = nmfWeights(WH ?? tf.matMul(W, H), obj.V, beta);
+    const ND = tf.matMul(QD, HT); // [numerator; denominator] stacked, 2m×K (β = 1: numerator only)
+    if (beta === 1) return nmfApplyUpdate(W, { t: ND }, { t: tf.sum(H, 1), vector: 'col' }, e, tiny);
+    return nmfApplyUpdate(W, { t: ND, half: 0 }, { t: ND, half: 1 }, e, tiny);
   });
 }
 
-/** H's half-step: H ⊙ R_H^e with the given (new) W, then (β ≤ 1) tiny entries → 0. */
-export function updateH(V: tf.Tensor2D, W: tf.Tensor2D, H: tf.Tensor2D, beta: number, e: number): tf.Tensor2D {
+/**
+ * H's half-step with the given (new) W: H ⊙ R_H^e, then (β ≤ 1) tiny entries → 0. Works on the
+ * transposes, (WH)ᵀ = HᵀWᵀ against Vᵀ, so that Wᵀ[Q D] is one plain matmul [Qᵀ; Dᵀ]·W.
+ */
+export function updateH(obj: NMFObjective, W: tf.Tensor2D, H: tf.Tensor2D, beta: number, e: number): tf.Tensor2D {
   return tf.tidy(() => {
-    const H1 = applyRatio(H, ratioH(V, W, H, beta), e);
-    return beta <= 1 ? zeroTiny(H1) : H1;
+    const tiny = beta <= 1;
+    const WT = tf.transpose(W);
+    if (beta === 2) {
+      const num = tf.matMul(WT, obj.V);
+      const den = tf.matMul(tf.matMul(WT, W), H); // (WᵀW)H, as sklearn's multi_dot
+      return nmfApplyUpdate(H, { t: num }, { t: den }, e, tiny);
+    }
+    const QDT = nmfWeights(tf.matMul(tf.transpose(H), WT), obj.VT, beta);
+    const NDT = tf.matMul(QDT, W); // [numeratorᵀ; denominatorᵀ], 2n×K
+    if (beta === 1) return nmfApplyUpdate(H, { t: NDT, transposed: true }, { t: tf.sum(W, 0), vector: 'row' }, e, tiny, true);
+    return nmfApplyUpdate(H, { t: NDT, half: 0, transposed: true }, { t: NDT, half: 1, transposed: true }, e, tiny);
   });
+}
+
+/**
+ * One full iteration, W with the old H then H with the new W, and (β ≠ 2) the product W⁺H⁺ that the
+ * next iteration and f(θ⁺) both need (β = 2 needs none). `WH` = W·H when the caller has it.
+ */
+export function nmfStep(obj: NMFObjective, W: tf.Tensor2D, H: tf.Tensor2D, e: number, WH?: tf.Tensor2D | null): { W: tf.Tensor2D; H: tf.Tensor2D; WH: tf.Tensor2D | null } {
+  const [W1, H1, WH1] = tf.tidy(() => {
+    const W1 = updateW(obj, W, H, obj.beta, e, WH);
+    const H1 = updateH(obj, W1, H, obj.beta, e);
+    return obj.beta === 2 ? [W1, H1] : [W1, H1, tf.matMul(W1, H1)];
+  });
+  return { W: W1, H: H1, WH: WH1 ?? null };
 }
 
 /** One full iteration: W with the old H, then H with the new W. */
 export function nmfIteration(obj: NMFObjective, W: tf.Tensor2D, H: tf.Tensor2D, e: number): [tf.Tensor2D, tf.Tensor2D] {
   return tf.tidy(() => {
-    const W1 = updateW(obj.V, W, H, obj.beta, e);
-    const H1 = updateH(obj.V, W1, H, obj.beta, e);
+    const W1 = updateW(obj, W, H, obj.beta, e);
+    const H1 = updateH(obj, W1, H, obj.beta, e);
     return [W1, H1] as [tf.Tensor2D, tf.Tensor2D];
   });
 }
@@ -192,7 +230,7 @@ export function nmfSurrogate(obj: NMFObjective, params: Params, e: number, certi
   const [Wp, Ht, R, Hmin] = tf.tidy(() => {
     const W0 = T(params[0]);
     const H0 = T(params[1]);
-    const W1 = updateW(obj.V, W0, H0, beta, e);
+    const W1 = updateW(obj, W0, H0, beta, e);
     const R1 = ratioH(obj.V, W1, H0, beta);
     const Hg = applyRatio(H0, R1, gamma);
     return [W1, H0.clone(), R1, beta <= 1 ? zeroTiny(Hg) : Hg];
@@ -217,8 +255,11 @@ export function nmfSurrogate(obj: NMFObjective, params: Params, e: number, certi
 // ---------------------------------------------------------------------------------------------
 // The two algorithms
 
-/** Iterations taken (a type alias, so that it is a tf.TensorContainer). */
-export type NMFState = { t: number };
+/**
+ * Iterations taken, and (β ≠ 2) the product W·H at the current θ, owned here and found through
+ * `obj.products` by f(θ) and the next step (a type alias, so that it is a tf.TensorContainer).
+ */
+export type NMFState = { t: number; WH?: tf.Tensor2D };
 
 export const noHyper = z.strictObject({});
 export type NoHyper = z.infer<typeof noHyper>;
@@ -248,8 +289,10 @@ export function makeNMFAlgorithm(spec: NMFAlgorithmSpec): Algorithm<NoHyper, NMF
     step(obj, params, state) {
       const o = asNMF(obj);
       const e = spec.exponent(o.beta);
-      const [W, H] = nmfIteration(o, T(params[0]), T(params[1]), e);
-      return { params: [W, H], state: { t: state.t + 1 }, info: { exponent: e } };
+      const { W, H, WH } = nmfStep(o, T(params[0]), T(params[1]), e, o.products.get(params[0], params[1]));
+      if (!WH) return { params: [W, H], state: { t: state.t + 1 }, info: { exponent: e } };
+      o.products.put(W, H, WH);
+      return { params: [W, H], state: { t: state.t + 1, WH }, info: { exponent: e } };
     },
     model(obj, params) {
       const o = asNMF(obj);

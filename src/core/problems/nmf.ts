@@ -13,6 +13,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { NMFProblemConfig } from '../config';
 import { Rng } from '../rng';
 import type { Objective, Params, Problem } from '../types';
+import { nmfDivergenceFused } from './nmf-kernels';
 
 /** np.finfo(np.float32).eps — scikit-learn's EPSILON in _nmf.py, used even for float64 data. */
 export const EPSILON = 2 ** -23;
@@ -27,7 +28,30 @@ export interface NMFObjective extends Objective {
   readonly beta: number;
   /** 1 where V > EPSILON (the entries _beta_divergence counts in its V-dependent terms), else 0. */
   readonly mask: tf.Tensor2D;
+  /** Vᵀ (n×m), kept for the updates: Vᵀ as a matmul's right operand stays packed in XNNPACK's cache (wasm). */
+  readonly VT: tf.Tensor2D;
   readonly rank: number;
+  /** W·H products the NMF steps computed and own (in their state), found again by `loss` and the next step. */
+  readonly products: ProductMemo;
+}
+
+/**
+ * An index of W·H products that an algorithm's state owns, keyed by the identity of the W and H
+ * tensors: a multiplicative-update step ends with W⁺H⁺, which both the lab's f(θ⁺) and the next step's
+ * W-update need. Holds references only (never disposes); an entry whose tensors were disposed is ignored.
+ */
+export class ProductMemo {
+  private entries: { W: tf.Tensor; H: tf.Tensor; WH: tf.Tensor2D }[] = [];
+
+  get(W: tf.Tensor, H: tf.Tensor): tf.Tensor2D | null {
+    const e = this.entries.find((x) => x.W === W && x.H === H);
+    return e && !e.WH.isDisposed && !W.isDisposed && !H.isDisposed ? e.WH : null;
+  }
+
+  put(W: tf.Tensor, H: tf.Tensor, WH: tf.Tensor2D): void {
+    this.entries = this.entries.filter((x) => !x.WH.isDisposed && !x.W.isDisposed && !x.H.isDisposed).slice(-15);
+    this.entries.push({ W, H, WH });
+  }
 }
 
 export interface NMFProblem extends Problem<NMFObjective> {
@@ -46,11 +70,14 @@ export function zerosToEps(x: tf.Tensor): tf.Tensor {
 
 /**
  * D_β(V | WH) exactly as sklearn's `_beta_divergence(V, W, H, beta)` (see the module comment).
- * `mask` is (V > EPSILON) as float32.
+ * `mask` is (V > EPSILON) as float32. `product`, when given, is W·H already computed (not disposed).
+ * On the cpu and wasm backends one fused pass (nmf-kernels.ts, float64 sum), elsewhere tfjs ops.
  */
-export function betaDivergence(V: tf.Tensor2D, mask: tf.Tensor2D, W: tf.Tensor, H: tf.Tensor, beta: number): tf.Scalar {
+export function betaDivergence(V: tf.Tensor2D, mask: tf.Tensor2D, W: tf.Tensor, H: tf.Tensor, beta: number, product?: tf.Tensor2D | null): tf.Scalar {
   return tf.tidy(() => {
-    const WH = tf.matMul(W as tf.Tensor2D, H as tf.Tensor2D);
+    const WH: tf.Tensor2D = product ?? tf.matMul(W as tf.Tensor2D, H as tf.Tensor2D);
+    const fused = nmfDivergenceFused(WH, V, mask, beta);
+    if (fused) return fused;
     if (beta === 2) return tf.mul(tf.sum(tf.square(tf.sub(V, WH))), 0.5) as tf.Scalar;
     const WHe = zerosToEps(WH);
     // Entries with V ≤ EPSILON are left out of the V-dependent terms with `where`, not a product with
@@ -192,15 +219,24 @@ export function randomNMFInit(V: number[][], rank: number, seed: number): { W0: 
 // ---------------------------------------------------------------------------------------------
 // Problem
 
-function makeObjective(V: tf.Tensor2D, mask: tf.Tensor2D, beta: number, rank: number): NMFObjective {
+function makeObjective(V: tf.Tensor2D, VT: tf.Tensor2D, mask: tf.Tensor2D, beta: number, rank: number, products: ProductMemo): NMFObjective {
   return {
     kind: 'nmf',
     V,
+    VT,
     mask,
     beta,
     rank,
-    loss: (p: Params) => betaDivergence(V, mask, p[0], p[1], beta),
+    products,
+    // W·H from the step that produced (W, H) when there is one (never under a gradient tape).
+    loss: (p: Params) => betaDivergence(V, mask, p[0], p[1], beta, recording() ? null : products.get(p[0], p[1])),
   };
+}
+
+/** True inside tf.grad & co. (a cached product would cut the tape). */
+function recording(): boolean {
+  const state = (tf.engine() as unknown as { state?: { gradientDepth?: number } }).state;
+  return (state?.gradientDepth ?? 0) > 0;
 }
 
 export function buildNMF(p: NMFProblemConfig, seeds: { data: number; init: number; batch: number }): NMFProblem {
@@ -213,9 +249,11 @@ export function buildNMF(p: NMFProblemConfig, seeds: { data: number; init: numbe
     throw new Error(`NMF init: W0 must be ${m}×${K} and H0 ${K}×${n}`);
   const V = tf.tensor2d(Vdata, [m, n]);
   const mask = tf.tidy(() => tf.cast(tf.greater(V, EPSILON), 'float32')) as tf.Tensor2D;
+  const VT = tf.transpose(V);
+  const products = new ProductMemo();
   const W0f = Float32Array.from(W0.flat());
   const H0f = Float32Array.from(H0.flat());
-  const full = makeObjective(V, mask, p.beta, K);
+  const full = makeObjective(V, VT, mask, p.beta, K, products);
   return {
     kind: 'nmf',
     beta: p.beta,
@@ -226,8 +264,8 @@ export function buildNMF(p: NMFProblemConfig, seeds: { data: number; init: numbe
     nTrain: n,
     paramNames: ['W', 'H'],
     // Multiplicative updates are full-batch: a "batch" is the whole objective, nothing to free.
-    batch: () => ({ ...makeObjective(V, mask, p.beta, K), dispose: () => {} }),
+    batch: () => ({ ...makeObjective(V, VT, mask, p.beta, K, products), dispose: () => {} }),
     initialParams: () => [tf.tensor2d(W0f.slice(), [m, K]), tf.tensor2d(H0f.slice(), [K, n])],
-    dispose: () => tf.dispose([V, mask]),
+    dispose: () => tf.dispose([V, VT, mask]),
   };
 }

@@ -1,0 +1,47 @@
+/**
+ * Shared fixture: every page records console errors, page errors and CSP violations; tests assert
+ * none happened (the favicon 404 is ignored).
+ */
+import { test as base, expect, type Page } from '@playwright/test';
+
+export interface Problems {
+  errors: string[];
+}
+
+export async function watch(page: Page): Promise<Problems> {
+  const p: Problems = { errors: [] };
+  page.on('console', (m) => {
+    if (m.type() !== 'error') return;
+    const text = m.text();
+    if (/favicon/i.test(text)) return;
+    p.errors.push(`console: ${text}`);
+  });
+  page.on('pageerror', (e) => p.errors.push(`pageerror: ${e.message}`));
+  await page.addInitScript(() => {
+    document.addEventListener('securitypolicyviolation', (e) => {
+      console.error(`CSP violation: ${e.violatedDirective} ${e.blockedURI}`);
+    });
+  });
+  return p;
+}
+
+export const test = base.extend<{ problems: Problems }>({
+  problems: async ({ page }, use) => {
+    await use(await watch(page));
+  },
+});
+export { expect };
+
+/** Waits until the worker reported its backend and the session is prepared (step 0). */
+export async function ready(page: Page): Promise<void> {
+  await expect(page.getByTestId('backend-badge')).toHaveAttribute('data-backend', /\w+/, { timeout: 45_000 });
+  await expect(page.getByTestId('run-row-0')).toBeVisible({ timeout: 45_000 });
+}
+
+export async function runStep(page: Page, run = 0): Promise<number> {
+  return Number(await page.getByTestId(`run-row-${run}`).getAttribute('data-step'));
+}
+
+export async function runLoss(page: Page, run = 0): Promise<number> {
+  return Number(await page.getByTestId(`run-row-${run}`).getAttribute('data-loss'));
+}

@@ -1,0 +1,118 @@
+/**
+ * One run on the fused engine: a gradient optimizer folded over a flat float32 parameter vector, with
+ * the semantics of core/run.ts — switching keeps θ and restarts the new optimizer's state from init
+ * (or keeps it for the same optimizer with keepState), a non-finite objective stops the run as
+ * 'diverged', an exception as 'error'.
+ *
+ * Full-batch runs evaluate f and ∇f in one pass: recording f(θₖ) after step k also computes ∇f(θₖ),
+ * which step k+1 then uses (the gradient is marked fresh until θ changes).
+ */
+import type { RunStatus, SwitchRecord } from '../run';
+import type { FusedProblem } from './problem';
+import { initOptState, isFusedOptimizer, optStep, type FusedOptimizerId, type FusedOptState } from './optimizers';
+
+function checkOptimizer(id: string): FusedOptimizerId {
+  if (!isFusedOptimizer(id)) throw new Error(`the fused engine runs gradient optimizers only, not '${id}'`);
+  return id;
+}
+
+export class FusedRun {
+  algorithm: FusedOptimizerId;
+  hyper: Record<string, unknown>;
+  /** θ, float32 (the run owns it; read it, or write it then call `paramsChanged`). */
+  readonly theta: Float32Array;
+  /** Float64 mirror of θ that the kernels read. */
+  readonly theta64: Float64Array;
+  /** ∇f(θ) on the last objective it was computed for. */
+  readonly grad: Float64Array;
+  state: FusedOptState;
+  t = 0;
+  status: RunStatus = 'running';
+  message = '';
+  divergedAt: number | null = null;
+  readonly switches: SwitchRecord[] = [];
+  /** f(θ) and the test objective at the current θ, as last evaluated (float32 values). */
+  lastLoss = NaN;
+  lastTestLoss = NaN;
+  /** True while `grad` is the full-batch gradient at the current θ. */
+  private gradFresh = false;
+
+  constructor(
+    readonly id: string,
+    algorithmId: string,
+    hyper: Record<string, unknown>,
+    readonly problem: FusedProblem,
+  ) {
+    this.algorithm = checkOptimizer(algorithmId);
+    this.hyper = hyper;
+    this.theta = problem.theta0.slice();
+    this.theta64 = Float64Array.from(this.theta);
+    this.grad = new Float64Array(this.theta.length);
+    this.state = initOptState(this.algorithm, this.theta.length, hyper);
+  }
+
+  get active(): boolean {
+    return this.status === 'running';
+  }
+
+  /** Call after writing `theta` from outside (refreshes the mirror, drops the cached gradient). */
+  paramsChanged(): void {
+    for (let i = 0; i < this.theta.length; i++) this.theta64[i] = this.theta[i];
+    this.gradFresh = false;
+  }
+
+  /** One optimizer step on the mini-batch `rows` (null: the full training set). */
+  step(rows: Int32Array | null): void {
+    if (!this.active) return;
+    try {
+      if (rows || !this.gradFresh) this.problem.net.evaluate(this.theta64, this.problem.train, rows, true, this.grad);
+      optStep(this.algorithm, this.theta, this.theta64, this.grad, this.state, this.hyper);
+      this.gradFresh = false;
+      this.t += 1;
+    } catch (e) {
+      this.fail(e);
+    }
+  }
+
+  /**
+   * f(θ) on the training set (and the test objective when `withTest`), stored in lastLoss/lastTestLoss.
+   * `prefetchGrad` also computes the full-batch ∇f(θ) for the next full-batch step, in the same pass.
+   */
+  evaluate(withTest: boolean, prefetchGrad: boolean): number {
+    const { net, train, test } = this.problem;
+    this.lastLoss = Math.fround(net.evaluate(this.theta64, train, null, true, prefetchGrad ? this.grad : null));
+    this.gradFresh = prefetchGrad;
+    this.lastTestLoss = withTest && test ? Math.fround(net.evaluate(this.theta64, test, null, false)) : NaN;
+    return this.lastLoss;
+  }
+
+  /** Switch optimizer mid-run: θ is kept; the state restarts from init unless keepState (same optimizer). */
+  switchTo(algorithmId: string, hyper: Record<string, unknown>, keepState = false): void {
+    const next = checkOptimizer(algorithmId);
+    const keep = keepState && next === this.algorithm;
+    if (!keep) this.state = initOptState(next, this.theta.length, hyper);
+    this.switches.push({ at: this.t, from: this.algorithm, to: next, hyper, keepState: keep });
+    this.algorithm = next;
+    this.hyper = hyper;
+    if (this.status === 'done') this.status = 'running';
+  }
+
+  /** Marks the run diverged when `value` (f after step t) is not finite. Returns true if it stopped. */
+  checkFinite(value: number, atStep: number): boolean {
+    if (Number.isFinite(value) || !this.active) return false;
+    this.status = 'diverged';
+    this.divergedAt = atStep;
+    this.message = `diverged at step ${atStep}: the objective became ${value} (try a smaller step size)`;
+    return true;
+  }
+
+  fail(e: unknown): void {
+    this.status = 'error';
+    this.message = e instanceof Error ? e.message : String(e);
+  }
+
+  /** θ as one Float32Array per tensor (copies), in the order and shapes of problem.tensors. */
+  paramArrays(): Float32Array[] {
+    return this.problem.tensors.map((t) => this.theta.slice(t.offset, t.offset + t.size));
+  }
+}

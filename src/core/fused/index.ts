@@ -1,0 +1,11 @@
+/**
+ * The fused engine: MLP + gradient-optimizer experiments on flat Float32Arrays, without tfjs in the
+ * loop (pure TS, no DOM: runs in Node and in a Web Worker). See fused-experiment.ts.
+ */
+export { canFuse, FusedExperiment, runFusedExperiment, FUSED_BACKEND, type FusedStepOptions } from './fused-experiment';
+export { FusedRun } from './fused-run';
+export { buildFusedProblem, buildNet, simdAvailable, flattenLayers, unflattenLayers, type FusedOptions, type FusedProblem } from './problem';
+export { FusedMLP, paramLayout, type FusedData, type FusedNet, type KernelKind, type NetSpec } from './mlp-net';
+export { FusedMLPWasm } from './mlp-net-wasm';
+export { FUSED_OPTIMIZERS, isFusedOptimizer, initOptState, optStep, type FusedOptimizerId, type FusedOptState } from './optimizers';
+export { toTfjs, fromTfjs, flatToTensors, tensorsToFlat, TFJS_STATE_SLOTS } from './tfjs-bridge';

@@ -1,0 +1,96 @@
+/**
+ * What the buttons do. Play starts a new session when the form changed since the last one (or none
+ * exists), otherwise resumes; Step advances exactly one step and stays paused; Reset goes back to
+ * step 0 of the same experiment (keeping the switch schedule).
+ */
+import type { ExperimentConfig } from '../core/config';
+import type { BackendChoice } from '../worker/protocol';
+import { applySpeed, send, startSession } from './engine';
+import { DEFAULT_VIEW, encodeShare, type ViewState } from './share';
+import { getLab, loadExperiment, setLab, setView, validDraft } from './store';
+
+export function play(): void {
+  const s = getLab();
+  if (!s.session || s.dirty) {
+    const c = validDraft();
+    if (c) startSession(c, true);
+    return;
+  }
+  if (s.t >= s.target) {
+    send({ type: 'reset', keepSwitches: true });
+    send({ type: 'resume' });
+    return;
+  }
+  setLab({ playing: true });
+  send({ type: 'resume' });
+}
+
+export function pause(): void {
+  setLab({ playing: false });
+  send({ type: 'pause' });
+}
+
+export function stepOnce(): void {
+  const s = getLab();
+  if (!s.session || s.dirty) {
+    const c = validDraft();
+    if (c) startSession(c, false, [{ type: 'step', n: 1 }]);
+    return;
+  }
+  setLab({ playing: false });
+  send({ type: 'step', n: 1 });
+}
+
+export function reset(): void {
+  const s = getLab();
+  if (!s.session || s.dirty) {
+    const c = validDraft();
+    if (c) startSession(c, false);
+    return;
+  }
+  send({ type: 'reset', keepSwitches: true });
+}
+
+/** Starts (paused) the session for the current form, e.g. on page load. */
+export function prepare(): void {
+  const c = validDraft();
+  if (c) startSession(c, false);
+}
+
+export function switchNow(run: number, algorithm: string): void {
+  send({ type: 'switchAlgorithm', run, algorithm, hyper: {} });
+}
+
+export function setSpeed(speed: number): void {
+  setView({ speed });
+  applySpeed(speed);
+}
+
+export function setTargetSteps(steps: number): void {
+  const s = getLab();
+  setLab({ draft: { ...s.draft, steps } });
+  if (s.session && !s.dirty && Number.isInteger(steps) && steps >= 0) send({ type: 'setSteps', steps });
+}
+
+export function setBackend(backend: BackendChoice): void {
+  setView({ backend });
+  if (getLab().session) send({ type: 'setBackend', backend });
+}
+
+/** The experiment a share link describes now: the running session's, or the edited form's. */
+export function shareConfig(): ExperimentConfig | null {
+  const s = getLab();
+  if (s.session && !s.dirty) return { ...s.session.config, steps: s.draft.steps };
+  return validDraft();
+}
+
+export function shareHash(view: ViewState = getLab().view): string | null {
+  const c = shareConfig();
+  return c ? encodeShare(c, view) : null;
+}
+
+/** Loads an experiment (preset link, pasted link) and prepares a paused session for it. */
+export function openExperiment(config: ExperimentConfig, view: ViewState = DEFAULT_VIEW): void {
+  loadExperiment(config, view);
+  startSession(config, false);
+}

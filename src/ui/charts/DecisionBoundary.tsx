@@ -1,0 +1,140 @@
+/**
+ * The selected run's model on 2-D problems: a heatmap of its prediction over the data's range with the
+ * train (filled) and test (ringed) points; for 1-D regression, the fitted curve over the points.
+ */
+import * as d3 from 'd3';
+import { useEffect, useRef, type RefObject } from 'react';
+import type { MLPCurveView, MLPGridView, PointSet } from '../../worker/protocol';
+import { FONT, INK, MUTED, useSize } from './hooks';
+import { rasterUrl, rgb } from './raster';
+
+export const CLASS_COLORS = ['#3b78c2', '#e07b39', '#3a9a5b', '#b8404f', '#8e5ab8', '#8a7a2e', '#2a9aa0', '#6b6b6b'];
+const M = { l: 40, r: 10, t: 10, b: 30 };
+
+interface Props {
+  view: MLPGridView | MLPCurveView;
+  svgRef: RefObject<SVGSVGElement | null>;
+}
+
+const sigmoid = (z: number) => 1 / (1 + Math.exp(-z));
+
+export function DecisionBoundary({ view, svgRef }: Props) {
+  const wrap = useRef<HTMLDivElement>(null);
+  const width = useSize(wrap, 420);
+  // Points never change within a session: remember the last ones.
+  useEffect(() => {
+    const el = svgRef.current;
+    if (!el) return;
+    const w = Math.max(220, Math.min(width, 560));
+    const h = view.kind === 'mlp2d' ? Math.round(Math.min(w, 460) * 0.86) : 260;
+    const svg = d3.select(el).attr('width', w).attr('height', h).attr('viewBox', `0 0 ${w} ${h}`);
+    svg.selectAll('*').remove();
+    const mse = view.loss === 'mse';
+    let yTarget: d3.ScaleSequential<string> | null = null;
+    if (mse) {
+      const ys = [...(view.train ? Array.from(view.train.y) : []), ...Array.from(view.outputs.data)].filter(Number.isFinite);
+      const [lo, hi] = ys.length ? (d3.extent(ys) as [number, number]) : [0, 1];
+      yTarget = d3.scaleSequential(d3.interpolateRdBu).domain([hi, lo]);
+    }
+    if (view.kind === 'mlp2d') {
+      const { x0, x1, y0, y1 } = view.extent;
+      const x = d3.scaleLinear().domain([x0, x1]).range([M.l, w - M.r]);
+      const y = d3.scaleLinear().domain([y0, y1]).range([h - M.b, M.t]);
+      const G = view.grid;
+      const out = view.outputs.data;
+      const k = view.outputs.shape[1];
+      const cls = CLASS_COLORS.map(rgb);
+      const url = rasterUrl(G, G, (r, c) => {
+        const row = (G - 1 - r) * G + c;
+        if (mse) {
+          const [R, Gc, B] = rgb(yTarget!(out[row]));
+          return [R, Gc, B, 200];
+        }
+        if (view.loss === 'bce' || k === 1) {
+          const p = sigmoid(out[row]);
+          const [a, b] = [cls[0], cls[1]];
+          const m = (i: number) => Math.round(255 + (p > 0.5 ? b[i] - 255 : a[i] - 255) * Math.abs(2 * p - 1) * 0.55);
+          return [m(0), m(1), m(2), 255];
+        }
+        let best = 0;
+        let mx = -Infinity;
+        for (let j = 0; j < k; j++) if (out[row * k + j] > mx) [mx, best] = [out[row * k + j], j];
+        let z = 0;
+        for (let j = 0; j < k; j++) z += Math.exp(out[row * k + j] - mx);
+        const conf = (1 / z - 1 / k) / (1 - 1 / k);
+        const col = cls[best % cls.length];
+        const m = (i: number) => Math.round(255 + (col[i] - 255) * Math.max(0, conf) * 0.55);
+        return [m(0), m(1), m(2), 255];
+      });
+      svg.append('image').attr('href', url).attr('x', M.l).attr('y', M.t).attr('width', w - M.l - M.r).attr('height', h - M.t - M.b)
+        .attr('preserveAspectRatio', 'none');
+      // Decision boundary (p = ½ / argmax change) as a contour line.
+      if (!mse && (view.loss === 'bce' || k === 1)) {
+        const vals = Array.from({ length: G * G }, (_, i) => out[i]);
+        const c = d3.contours().size([G, G]).thresholds([0])(vals);
+        const proj = d3.geoTransform({
+          point(px, py) {
+            this.stream.point(x(x0 + ((px - 0.5) / (G - 1)) * (x1 - x0)), y(y0 + ((py - 0.5) / (G - 1)) * (y1 - y0)));
+          },
+        });
+        // Contour polygons run along the grid's edge: clip 1.5 px inside it so only the boundary shows.
+        svg.append('clipPath').attr('id', 'db-inner').append('rect').attr('x', M.l + 1.5).attr('y', M.t + 1.5)
+          .attr('width', w - M.l - M.r - 3).attr('height', h - M.t - M.b - 3);
+        svg.append('g').attr('clip-path', 'url(#db-inner)').selectAll('path').data(c).join('path').attr('d', (d) => d3.geoPath(proj)(d) ?? '')
+          .attr('fill', 'none').attr('stroke', INK).attr('stroke-width', 1.2).attr('stroke-opacity', 0.7);
+      }
+      const dots = (ps: PointSet | undefined, test: boolean) => {
+        if (!ps) return;
+        const n = ps.X.shape[0];
+        const idx = d3.range(Math.min(n, 4000));
+        svg.append('g').attr('class', test ? 'test-points' : 'train-points').selectAll('circle').data(idx).join('circle')
+          .attr('cx', (i) => x(ps.X.data[2 * i])).attr('cy', (i) => y(ps.X.data[2 * i + 1])).attr('r', test ? 3.4 : 3)
+          .attr('fill', (i) => (test ? '#fff' : mse ? yTarget!(ps.y[i]) : CLASS_COLORS[ps.y[i] % CLASS_COLORS.length]))
+          .attr('stroke', (i) => (test ? (mse ? yTarget!(ps.y[i]) : CLASS_COLORS[ps.y[i] % CLASS_COLORS.length]) : '#fff'))
+          .attr('stroke-width', test ? 1.6 : 0.8);
+      };
+      dots(view.train, false);
+      dots(view.test, true);
+      axes(svg, x, y, w, h);
+    } else {
+      const xs = view.x;
+      const pts = [view.train, view.test].filter(Boolean) as PointSet[];
+      // The y range follows the data (a diverging fit is clipped, not allowed to flatten the points).
+      const dataY = pts.flatMap((p) => Array.from(p.y)).filter(Number.isFinite);
+      const [dlo, dhi] = dataY.length ? (d3.extent(dataY) as [number, number]) : [-1, 1];
+      const pad = 0.5 * (dhi - dlo || 1);
+      const fit = Array.from(view.outputs.data).filter(Number.isFinite);
+      const lo = Math.max(dlo - pad, Math.min(dlo, d3.min(fit) ?? dlo));
+      const hi = Math.min(dhi + pad, Math.max(dhi, d3.max(fit) ?? dhi));
+      const x = d3.scaleLinear().domain(d3.extent(xs) as [number, number]).range([M.l, w - M.r]);
+      const y = d3.scaleLinear().domain([lo, hi]).nice().range([h - M.b, M.t]);
+      svg.append('clipPath').attr('id', 'db-plot').append('rect').attr('x', M.l).attr('y', M.t).attr('width', w - M.l - M.r).attr('height', h - M.t - M.b);
+      pts.forEach((ps, t) => {
+        svg.append('g').selectAll('circle').data(d3.range(ps.X.shape[0])).join('circle')
+          .attr('cx', (i) => x(ps.X.data[i])).attr('cy', (i) => y(ps.y[i])).attr('r', 2.6)
+          .attr('fill', t ? '#fff' : CLASS_COLORS[0]).attr('stroke', CLASS_COLORS[t ? 1 : 0]).attr('stroke-width', 1);
+      });
+      const line = d3.line<number>().x((i) => x(xs[i])).y((i) => y(view.outputs.data[i]));
+      svg.append('path').attr('clip-path', 'url(#db-plot)').attr('d', line(d3.range(xs.length)) ?? '').attr('fill', 'none').attr('stroke', INK).attr('stroke-width', 2);
+      axes(svg, x, y, w, h);
+    }
+  }, [view, width, svgRef]);
+
+  return (
+    <div ref={wrap} className="chart-wrap center" data-testid="decision-boundary">
+      <svg ref={svgRef} role="img" aria-label="Model prediction over the input plane with the data points" />
+    </div>
+  );
+}
+
+function axes(
+  svg: d3.Selection<SVGSVGElement, unknown, null, undefined>,
+  x: d3.ScaleLinear<number, number>,
+  y: d3.ScaleLinear<number, number>,
+  w: number,
+  h: number,
+) {
+  svg.append('g').attr('transform', `translate(0,${h - M.b})`).call(d3.axisBottom(x).ticks(Math.max(3, Math.floor(w / 80))).tickSizeOuter(0))
+    .attr('font-family', FONT).attr('color', MUTED);
+  svg.append('g').attr('transform', `translate(${M.l},0)`).call(d3.axisLeft(y).ticks(5).tickSizeOuter(0)).attr('font-family', FONT).attr('color', MUTED);
+}

@@ -1,0 +1,250 @@
+/**
+ * Loss curves: train (solid) and test (dashed) per run, log or linear y, x = step or wall time,
+ * switch markers, divergence markers and a hover readout. Series are LTTB-downsampled to ~1.5 points
+ * per pixel and redrawn on animation frames only.
+ */
+import * as d3 from 'd3';
+import { useEffect, useRef } from 'react';
+import { ALGORITHMS } from '../../core/algorithms/registry';
+import { live, requestFrame } from '../live';
+import { setView, useLab } from '../store';
+import { ChartCard } from './ChartCard';
+import { fmt, FONT, GRID, INK, MUTED, runColor, useLiveDraw, useSize } from './hooks';
+
+const H = 290;
+const M = { l: 58, r: 14, b: 36 };
+
+export function LossChart() {
+  const wrap = useRef<HTMLDivElement>(null);
+  const svgRef = useRef<SVGSVGElement>(null);
+  const tip = useRef<HTMLDivElement>(null);
+  const hover = useRef<number | null>(null);
+  const width = useSize(wrap);
+  const view = useLab((s) => s.view);
+  const hasTest = useLab((s) => s.session?.hasTest ?? false);
+  const showTest = view.test && hasTest;
+  const xKey = view.x;
+
+  const draw = () => {
+    const el = svgRef.current;
+    if (!el) return;
+    const w = Math.max(240, width);
+    const svg = d3.select(el).attr('width', w).attr('height', H).attr('viewBox', `0 0 ${w} ${H}`);
+    const runs = live.runs;
+    const maxPts = Math.round((w - M.l - M.r) * 1.5);
+    const series = runs.map((r) => ({
+      train: r.buffer.view(xKey, 'loss', maxPts),
+      test: showTest ? r.buffer.view(xKey, 'test', maxPts) : null,
+    }));
+    // Legend layout first: it sets the top margin (wrapping on narrow screens).
+    let lx = M.l;
+    let ly = 12;
+    const items = runs.map((r, i) => {
+      const label = `${r.label}${r.switches.some((s) => s.at > 0) ? ` → ${ALGORITHMS[r.currentAlgorithm]?.label ?? r.currentAlgorithm}` : ''}`;
+      const wItem = 28 + label.length * 6.2;
+      if (lx + wItem > w - M.r && lx > M.l) {
+        lx = M.l;
+        ly += 15;
+      }
+      const it = { i, label, x: lx, y: ly };
+      lx += wItem;
+      return it;
+    });
+    const top = ly + 16;
+    const xs = (v: number) => (xKey === 'wall' ? v / 1000 : v);
+    let xmax = 0;
+    const ys: number[] = [];
+    series.forEach((s) => {
+      for (const part of [s.train, s.test]) {
+        if (!part) continue;
+        if (part.x.length) xmax = Math.max(xmax, xs(part.x[part.x.length - 1]));
+        part.y.forEach((v) => Number.isFinite(v) && (!view.log || v > 0) && ys.push(v));
+      }
+    });
+    if (!(xmax > 0)) xmax = 1;
+    let [ylo, yhi] = ys.length ? (d3.extent(ys) as [number, number]) : [view.log ? 0.1 : 0, 1];
+    if (ylo === yhi) [ylo, yhi] = view.log ? [ylo / 2, yhi * 2] : [ylo - 0.5, yhi + 0.5];
+    const x = d3.scaleLinear().domain([0, xmax]).range([M.l, w - M.r]);
+    const y = (view.log ? d3.scaleLog().clamp(true) : d3.scaleLinear()).domain([ylo, yhi]).range([H - M.b, top]).nice();
+
+    svg.selectAll('g.axis-x').data([0]).join('g').attr('class', 'axis-x').attr('transform', `translate(0,${H - M.b})`)
+      .call(d3.axisBottom(x).ticks(Math.max(2, Math.floor(w / 90))).tickSizeOuter(0) as never);
+    svg.selectAll('g.axis-y').data([0]).join('g').attr('class', 'axis-y').attr('transform', `translate(${M.l},0)`)
+      .call(d3.axisLeft(y).ticks(5, view.log ? '~g' : '~r').tickSizeOuter(0) as never);
+    svg.selectAll('g.axis-x, g.axis-y').attr('font-family', FONT).attr('color', MUTED);
+    svg.selectAll('g.grid').data([0]).join('g').attr('class', 'grid').lower()
+      .selectAll('line').data(gridTicks(y, view.log)).join('line')
+      .attr('x1', M.l).attr('x2', w - M.r).attr('y1', (d) => y(d)).attr('y2', (d) => y(d)).attr('stroke', GRID);
+    svg.selectAll('text.xlabel').data([0]).join('text').attr('class', 'xlabel')
+      .attr('x', w - M.r).attr('y', H - 4).attr('text-anchor', 'end').attr('fill', MUTED).attr('font-size', 11).attr('font-family', FONT)
+      .text(xKey === 'step' ? 'step' : 'compute time (s)');
+    svg.selectAll('text.ylabel').data([0]).join('text').attr('class', 'ylabel')
+      .attr('transform', `translate(12,${top}) rotate(-90)`).attr('text-anchor', 'end').attr('fill', MUTED).attr('font-size', 11).attr('font-family', FONT)
+      .text(view.log ? 'loss (log scale)' : 'loss');
+
+    const path = (p: { x: Float64Array; y: Float64Array }) => {
+      const gen = d3.line<number>()
+        .defined((i) => Number.isFinite(p.y[i]) && (!view.log || p.y[i] > 0))
+        .x((i) => x(xs(p.x[i])))
+        .y((i) => y(p.y[i]));
+      return gen(d3.range(p.x.length)) ?? '';
+    };
+    const lines = series.flatMap((s, i) => [
+      { key: `train-${i}`, d: path(s.train), color: runColor(i), dash: null as string | null },
+      ...(s.test ? [{ key: `test-${i}`, d: path(s.test), color: runColor(i), dash: '5 4' }] : []),
+    ]);
+    svg.selectAll('g.lines').data([0]).join('g').attr('class', 'lines')
+      .selectAll('path').data(lines, (d) => (d as { key: string }).key).join('path')
+      .attr('d', (d) => d.d).attr('fill', 'none').attr('stroke', (d) => d.color)
+      .attr('stroke-width', (d) => (d.dash ? 1.3 : 1.8)).attr('stroke-dasharray', (d) => d.dash).attr('stroke-opacity', (d) => (d.dash ? 0.75 : 1));
+
+    // Current position of each run.
+    const heads = series.flatMap((sr, i) => {
+      const n = sr.train.x.length;
+      const v = n ? sr.train.y[n - 1] : NaN;
+      return n && Number.isFinite(v) && (!view.log || v > 0) ? [{ i, cx: x(xs(sr.train.x[n - 1])), cy: y(v) }] : [];
+    });
+    svg.selectAll('g.heads').data([0]).join('g').attr('class', 'heads')
+      .selectAll('circle').data(heads).join('circle').attr('cx', (d) => d.cx).attr('cy', (d) => d.cy).attr('r', 3.2)
+      .attr('fill', (d) => runColor(d.i)).attr('stroke', '#fff').attr('stroke-width', 1);
+
+    // Switch markers and divergence markers.
+    const atX = (r: (typeof runs)[number], step: number) => {
+      if (xKey === 'step') return x(step);
+      const j = r.buffer.nearest(step);
+      return x(j >= 0 ? xs(r.buffer.wall[j]) : 0);
+    };
+    const marks = runs.flatMap((r, i) => r.switches.filter((s) => s.at > 0).map((s) => ({ i, x: atX(r, s.at), s })));
+    const sw = svg.selectAll('g.switches').data([0]).join('g').attr('class', 'switches')
+      .selectAll('g.switch-marker').data(marks).join('g').attr('class', 'switch-marker')
+      .attr('data-run', (d) => d.i).attr('data-step', (d) => d.s.at);
+    sw.selectAll('line').data((d) => [d]).join('line').attr('x1', (d) => d.x).attr('x2', (d) => d.x).attr('y1', top).attr('y2', H - M.b)
+      .attr('stroke', (d) => runColor(d.i)).attr('stroke-dasharray', '2 3').attr('stroke-width', 1.2);
+    sw.selectAll('text').data((d) => [d]).join('text').attr('x', (d) => d.x + 3).attr('y', (d) => top + 10 + 12 * d.i)
+      .attr('font-size', 10).attr('font-family', FONT).attr('fill', (d) => runColor(d.i))
+      .text((d) => `→ ${ALGORITHMS[d.s.to]?.label ?? d.s.to}`);
+    const div = runs.flatMap((r, i) => {
+      if (r.divergedAt === null) return [];
+      const b = r.buffer;
+      let j = b.length - 1;
+      while (j > 0 && !Number.isFinite(b.loss[j])) j--;
+      return [{ i, x: atX(r, r.divergedAt), y: y(Number.isFinite(b.loss[j]) ? b.loss[j] : yhi), at: r.divergedAt }];
+    });
+    const dv = svg.selectAll('g.divs').data([0]).join('g').attr('class', 'divs')
+      .selectAll('g.divergence-marker').data(div).join('g').attr('class', 'divergence-marker').attr('data-step', (d) => d.at);
+    dv.selectAll('path').data((d) => [d]).join('path')
+      .attr('d', (d) => `M${d.x - 5},${d.y - 5}L${d.x + 5},${d.y + 5}M${d.x - 5},${d.y + 5}L${d.x + 5},${d.y - 5}`)
+      .attr('stroke', '#c62828').attr('stroke-width', 2.2);
+    dv.selectAll('text').data((d) => [d]).join('text').attr('x', (d) => d.x - 6).attr('y', (d) => d.y - 8).attr('text-anchor', 'end')
+      .attr('font-size', 10).attr('font-family', FONT).attr('fill', '#c62828').text((d) => `diverged at ${d.at}`);
+
+    // Legend (inside the svg so exports carry it).
+    const lg = svg.selectAll('g.legend').data([0]).join('g').attr('class', 'legend')
+      .selectAll('g.item').data(items).join('g').attr('class', 'item').attr('transform', (d) => `translate(${d.x},${d.y})`);
+    lg.selectAll('line').data((d) => [d]).join('line').attr('x1', 0).attr('x2', 16).attr('stroke', (d) => runColor(d.i)).attr('stroke-width', 2.2);
+    lg.selectAll('text').data((d) => [d]).join('text').attr('x', 20).attr('dy', '0.32em').attr('font-size', 11).attr('font-family', FONT).attr('fill', INK).text((d) => d.label);
+
+    // Hover readout.
+    const hx = hover.current;
+    svg.selectAll('line.cross').data(hx === null ? [] : [hx]).join('line').attr('class', 'cross').attr('data-no-export', '')
+      .attr('x1', (d) => d).attr('x2', (d) => d).attr('y1', top).attr('y2', H - M.b).attr('stroke', '#9aa1a9').attr('stroke-width', 1);
+    const t = tip.current;
+    if (t) {
+      if (hx === null || !runs.length) t.hidden = true;
+      else {
+        const xv = x.invert(hx);
+        t.replaceChildren();
+        const head = document.createElement('div');
+        head.className = 'tip-head';
+        const r0 = runs[0].buffer;
+        const j0 = xKey === 'step' ? r0.nearest(xv) : nearestWall(r0.wall, r0.length, xv * 1000);
+        head.textContent = xKey === 'step' ? `step ${Math.round(r0.step[j0] ?? xv)}` : `${xv.toFixed(2)} s`;
+        t.appendChild(head);
+        runs.forEach((r, i) => {
+          const b = r.buffer;
+          const j = xKey === 'step' ? b.nearest(xv) : nearestWall(b.wall, b.length, xv * 1000);
+          if (j < 0) return;
+          const row = document.createElement('div');
+          const dot = document.createElement('span');
+          dot.className = 'dot';
+          dot.style.background = runColor(i);
+          row.appendChild(dot);
+          row.append(`${r.label}: ${fmt(b.loss[j])}${showTest ? ` · test ${fmt(b.test[j])}` : ''}${xKey === 'wall' ? ` (step ${b.step[j]})` : ''}`);
+          t.appendChild(row);
+        });
+        t.hidden = false;
+        t.style.left = `${Math.min(hx + 12, w - 210)}px`;
+      }
+    }
+    wrap.current?.setAttribute('data-points', String(series.reduce((n, s) => n + s.train.x.length, 0)));
+  };
+  useLiveDraw(draw, [width, view.log, view.x, showTest]);
+
+  useEffect(() => {
+    const el = svgRef.current;
+    if (!el) return;
+    const move = (e: PointerEvent) => {
+      const r = el.getBoundingClientRect();
+      const px = e.clientX - r.left;
+      hover.current = px >= M.l && px <= r.width - M.r ? px : null;
+      live.version++;
+      requestFrame();
+    };
+    const leave = () => {
+      hover.current = null;
+      live.version++;
+      requestFrame();
+    };
+    el.addEventListener('pointermove', move);
+    el.addEventListener('pointerleave', leave);
+    return () => {
+      el.removeEventListener('pointermove', move);
+      el.removeEventListener('pointerleave', leave);
+    };
+  }, []);
+
+  const actions = (
+    <div className="seg" role="group" aria-label="Loss chart options">
+      <label className="check small">
+        <input type="checkbox" checked={view.log} onChange={(e) => setView({ log: e.target.checked })} /> Log scale
+      </label>
+      <label className="small">
+        <span className="sr-only">x axis</span>
+        <select aria-label="x axis" value={view.x} onChange={(e) => setView({ x: e.target.value as 'step' | 'wall' })}>
+          <option value="step">x: step</option>
+          <option value="wall">x: time</option>
+        </select>
+      </label>
+      {hasTest && (
+        <label className="check small">
+          <input type="checkbox" checked={view.test} onChange={(e) => setView({ test: e.target.checked })} /> Test
+        </label>
+      )}
+    </div>
+  );
+
+  return (
+    <ChartCard title="Loss curves" name="mmlab-loss" svgRef={svgRef} actions={actions} className="span-2">
+      <div ref={wrap} className="chart-wrap" data-testid="loss-chart">
+        <svg ref={svgRef} role="img" aria-label="Training and test loss per run" />
+        <div ref={tip} className="tooltip" hidden role="status" aria-live="off" />
+      </div>
+    </ChartCard>
+  );
+}
+
+function nearestWall(wall: Float64Array, n: number, v: number): number {
+  if (!n) return -1;
+  const j = d3.bisectLeft(wall.subarray(0, n), v);
+  if (j <= 0) return 0;
+  if (j >= n) return n - 1;
+  return v - wall[j - 1] < wall[j] - v ? j - 1 : j;
+}
+
+/** Grid lines: every tick on a linear axis; on a log axis only the decades (when there are 2+). */
+function gridTicks(y: d3.ScaleContinuousNumeric<number, number>, log: boolean): number[] {
+  const t = y.ticks(5);
+  if (!log) return t;
+  const decades = t.filter((v) => Math.abs(Math.log10(v) - Math.round(Math.log10(v))) < 1e-9);
+  return decades.length >= 2 ? decades : t.filter((_, i) => i % 2 === 0);
+}

@@ -1,0 +1,56 @@
+/**
+ * Chart plumbing shared by the D3 charts: React owns the container (a div + svg), D3 draws inside it.
+ * `useSize` tracks the container's width; `useLiveDraw` redraws on animation frames when the live
+ * buffers changed (and whenever React-side inputs change).
+ */
+import { useEffect, useLayoutEffect, useRef, useState, type RefObject } from 'react';
+import { live, onFrame } from '../live';
+
+export const RUN_COLORS = ['#2f6fb3', '#d0632a', '#3a9a5b', '#8e5ab8', '#b8404f', '#8a7a2e', '#2a9aa0', '#6b6b6b'];
+export const runColor = (i: number): string => RUN_COLORS[i % RUN_COLORS.length];
+export const FONT = 'system-ui, -apple-system, "Segoe UI", Roboto, sans-serif';
+export const INK = '#1f2328';
+export const MUTED = '#6a717a';
+export const GRID = '#e6e8eb';
+
+export function useSize(ref: RefObject<HTMLElement | null>, fallback = 600): number {
+  const [w, setW] = useState(fallback);
+  useLayoutEffect(() => {
+    const el = ref.current;
+    if (!el) return;
+    setW(el.clientWidth || fallback);
+    const ro = new ResizeObserver((entries) => {
+      const cw = Math.round(entries[0].contentRect.width);
+      if (cw > 0) setW(cw);
+    });
+    ro.observe(el);
+    return () => ro.disconnect();
+  }, [ref, fallback]);
+  return w;
+}
+
+/** Calls `draw` now, whenever `deps` change, and on each frame after the live data changed. */
+export function useLiveDraw(draw: () => void, deps: unknown[]): void {
+  const drawRef = useRef(draw);
+  drawRef.current = draw;
+  useEffect(() => {
+    let seen = -1;
+    const run = () => {
+      if (seen === live.version) return;
+      seen = live.version;
+      drawRef.current();
+    };
+    run();
+    return onFrame(run);
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, deps);
+}
+
+/** Formats a loss for readouts: 4 significant digits, scientific when tiny or huge. */
+export function fmt(v: number | null | undefined): string {
+  if (v === null || v === undefined || Number.isNaN(v)) return '—';
+  if (!Number.isFinite(v)) return v > 0 ? '∞' : '−∞';
+  const a = Math.abs(v);
+  if (a !== 0 && (a < 1e-3 || a >= 1e5)) return v.toExponential(3);
+  return v.toPrecision(4);
+}

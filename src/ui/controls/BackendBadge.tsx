@@ -1,0 +1,62 @@
+/** Which tfjs backend the worker runs on and why (calibration, forced, fallback), with a selector. */
+import { useId, useState } from 'react';
+import { setBackend } from '../actions';
+import { BACKENDS, type BackendChoice } from '../share';
+import { useLab } from '../store';
+
+const NAMES: Record<string, string> = { webgpu: 'WebGPU', webgl: 'WebGL', wasm: 'WASM', cpu: 'CPU', auto: 'Auto (fastest)' };
+
+export function BackendBadge() {
+  const backend = useLab((s) => s.backend);
+  const choice = useLab((s) => s.view.backend);
+  const [open, setOpen] = useState(false);
+  const detailsId = useId();
+  const why = backend ? `${backend.reasonKind}: ${backend.reason}` : 'starting the worker…';
+  return (
+    <div className="backend">
+      <button
+        type="button"
+        className={`badge backend-badge ${backend ? `on-${backend.name}` : 'pending'}`}
+        data-testid="backend-badge"
+        data-backend={backend?.name ?? ''}
+        aria-expanded={open}
+        aria-controls={detailsId}
+        title={why}
+        onClick={() => setOpen((o) => !o)}
+      >
+        <span className="dot" aria-hidden />
+        {backend ? `Backend: ${NAMES[backend.name] ?? backend.name}` : 'Backend: …'}
+        {backend && <span className="badge-why"> · {backend.reasonKind}</span>}
+      </button>
+      <label className="inline">
+        <span className="sr-only">Backend</span>
+        <select aria-label="Backend" value={choice} onChange={(e) => setBackend(e.target.value as BackendChoice)}>
+          {BACKENDS.map((b) => (
+            <option key={b} value={b}>
+              {NAMES[b]}
+            </option>
+          ))}
+        </select>
+      </label>
+      {open && (
+        <div className="popover" id={detailsId} role="region" aria-label="Backend details">
+          <p>{backend?.reason ?? 'The worker has not reported yet.'}</p>
+          {backend && (
+            <table className="mini">
+              <tbody>
+                {backend.backends.map((b) => (
+                  <tr key={b.name}>
+                    <th scope="row">{NAMES[b.name] ?? b.name}</th>
+                    <td>{b.status}</td>
+                    <td>{b.msPerStep !== undefined ? `${b.msPerStep.toFixed(1)} ms/step` : ''}</td>
+                    <td className="muted">{b.message ?? ''}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          )}
+        </div>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,73 @@
+/**
+ * Share and export: the link (also written to the address bar) with a Copy button — the link is in a
+ * read-only field too, since the clipboard may be unavailable — and CSV / JSON downloads of the runs.
+ */
+import { useEffect, useMemo, useState } from 'react';
+import { shareConfig } from '../actions';
+import { download, runsCsv, runsJson } from '../export';
+import { encodeShare } from '../share';
+import { useLab } from '../store';
+import { Section } from './fields';
+
+export function ShareExport() {
+  const draft = useLab((s) => s.draft);
+  const session = useLab((s) => s.session);
+  const dirty = useLab((s) => s.dirty);
+  const view = useLab((s) => s.view);
+  const backend = useLab((s) => s.backend?.name ?? null);
+  const hasData = useLab((s) => s.summaries.length > 0);
+  const [copied, setCopied] = useState<'' | 'ok' | 'manual'>('');
+  const hash = useMemo(() => {
+    const c = shareConfig();
+    return c ? encodeShare(c, view) : null;
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [draft, session, dirty, view]);
+  const url = hash ? `${location.href.replace(/#.*$/, '')}${hash}` : '';
+
+  // Keep the address bar in step (replaceState: no history entry, no hashchange event).
+  useEffect(() => {
+    if (!hash || location.hash === hash) return;
+    const id = setTimeout(() => history.replaceState(null, '', hash), 250);
+    return () => clearTimeout(id);
+  }, [hash]);
+
+  const copy = async () => {
+    try {
+      await navigator.clipboard.writeText(url);
+      setCopied('ok');
+    } catch {
+      setCopied('manual');
+    }
+    setTimeout(() => setCopied(''), 2500);
+  };
+
+  const stamp = () => new Date().toISOString().slice(0, 19).replace(/[:T]/g, '-');
+  const config = shareConfig();
+  return (
+    <Section title="Share & export">
+      <div className="share-row">
+        <input className="share-url" readOnly value={url} aria-label="Share link" data-testid="share-link" onFocus={(e) => e.target.select()} />
+        <button type="button" className="secondary" onClick={copy} disabled={!url}>
+          Copy link
+        </button>
+      </div>
+      <p className="muted small" role="status" aria-live="polite">
+        {copied === 'ok' ? 'Link copied.' : copied === 'manual' ? 'Clipboard unavailable: select the link and copy it.' : hash ? `${url.length} characters · config and view, no results` : 'Fix the form to get a link.'}
+      </p>
+      <div className="buttons">
+        <button type="button" className="ghost" disabled={!hasData} onClick={() => download(`mmlab-runs-${stamp()}.csv`, new Blob([runsCsv()], { type: 'text/csv' }))}>
+          Export CSV
+        </button>
+        <button
+          type="button"
+          className="ghost"
+          disabled={!hasData || !config}
+          title="{config, results}: config re-runs with npm run lab -- run"
+          onClick={() => config && download(`mmlab-runs-${stamp()}.json`, new Blob([runsJson(session?.config ?? config, backend)], { type: 'application/json' }))}
+        >
+          Export JSON
+        </button>
+      </div>
+    </Section>
+  );
+}

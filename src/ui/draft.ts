@@ -1,0 +1,133 @@
+/**
+ * The editable experiment (the form behind the controls) and its conversion to and from the config
+ * schema. Validation goes through parseExperiment / the algorithms' zod schemas, so the form shows
+ * exactly the messages the CLI and the worker would give.
+ */
+import { ALGORITHMS } from '../core/algorithms/registry';
+import { CONFIG_VERSION, parseExperiment, type ExperimentConfig, type ParseResult, type ProblemConfig } from '../core/config';
+import type { AnyAlgorithm, ProblemKind } from '../core/types';
+import { checkHyper, draftToHyper, hyperDraft, type HyperDraft } from './hyperFields';
+
+export interface SwitchEntry {
+  at: number;
+  algorithm: string;
+  hyper: Record<string, unknown>;
+  keepState: boolean;
+}
+
+export interface RunDraft {
+  /** Stable React key. */
+  key: number;
+  id?: string;
+  algorithm: string;
+  hyper: HyperDraft;
+  switches: SwitchEntry[];
+}
+
+export interface Draft {
+  /** Config-shaped problem (defaults filled); numeric fields may hold NaN while being edited. */
+  problem: ProblemConfig;
+  seeds: { data: number; init: number; batch: number };
+  steps: number;
+  runs: RunDraft[];
+}
+
+let nextKey = 1;
+export const newKey = (): number => nextKey++;
+
+export function algorithmsFor(kind: ProblemKind): AnyAlgorithm[] {
+  return Object.values(ALGORITHMS).filter((a) => a.problems.includes(kind));
+}
+
+export function newRun(algorithm: string, hyper: Record<string, unknown> = {}): RunDraft {
+  const alg = ALGORITHMS[algorithm];
+  return { key: newKey(), algorithm, hyper: alg ? hyperDraft(alg, hyper) : {}, switches: [] };
+}
+
+/** Editable form of a validated config. */
+export function configToDraft(c: ExperimentConfig): Draft {
+  return {
+    problem: structuredClone(c.problem),
+    seeds: { ...c.seeds },
+    steps: c.steps,
+    runs: c.runs.map((r) => ({ ...newRun(r.algorithm, r.hyper), ...(r.id !== undefined ? { id: r.id } : {}), switches: structuredClone(r.switches) })),
+  };
+}
+
+/** The config input the draft stands for (not yet validated). */
+export function draftToInput(d: Draft): unknown {
+  return {
+    version: CONFIG_VERSION,
+    problem: d.problem,
+    seeds: d.seeds,
+    steps: d.steps,
+    runs: d.runs.map((r) => {
+      const alg = ALGORITHMS[r.algorithm];
+      return {
+        ...(r.id !== undefined ? { id: r.id } : {}),
+        algorithm: r.algorithm,
+        hyper: alg ? draftToHyper(alg, r.hyper) : {},
+        switches: r.switches,
+      };
+    }),
+  };
+}
+
+export interface DraftCheck {
+  result: ParseResult;
+  /** Per-run field errors from the algorithm's schema (shown next to each field). */
+  runErrors: Record<string, string>[];
+  /** Errors not attached to a field of a run card (problem, seeds, steps, …). */
+  otherErrors: string[];
+}
+
+const cache = new WeakMap<Draft, DraftCheck>();
+
+export function checkDraft(d: Draft): DraftCheck {
+  const hit = cache.get(d);
+  if (hit) return hit;
+  const result = parseExperiment(draftToInput(d));
+  const runErrors = d.runs.map((r) => {
+    const alg = ALGORITHMS[r.algorithm];
+    if (!alg) return { '': `unknown algorithm '${r.algorithm}'` };
+    const h = checkHyper(alg, r.hyper);
+    return h.ok ? {} : h.fieldErrors;
+  });
+  const otherErrors = result.ok ? [] : result.errors.filter((e) => !/^runs\[\d+\]\.hyper\./.test(e));
+  const out = { result, runErrors, otherErrors };
+  cache.set(d, out);
+  return out;
+}
+
+/** First error whose path starts with `path` (e.g. 'problem.data.n'), without the path prefix. */
+export function errorAt(errors: string[], path: string): string | undefined {
+  const hit = errors.find((e) => e.startsWith(`${path}:`));
+  return hit?.slice(path.length + 1).trim();
+}
+
+/** Default problem configs per model kind (all through the schema, so defaults are the schema's). */
+export function defaultProblem(kind: 'mlp' | 'logreg' | 'nmf'): ProblemConfig {
+  const input =
+    kind === 'nmf'
+      ? { kind: 'nmf' }
+      : kind === 'logreg'
+        ? { kind: 'mlp', hidden: [], loss: 'bce', data: { kind: 'dataset', name: 'gaussians', classes: 2, noise: 0.3 } }
+        : { kind: 'mlp' };
+  const any = Object.keys(ALGORITHMS).find((id) => ALGORITHMS[id].problems.includes(kind === 'nmf' ? 'nmf' : 'mlp')) ?? 'sgd';
+  const r = parseExperiment({ version: CONFIG_VERSION, problem: input, runs: [{ algorithm: any }] });
+  if (r.ok) return r.config.problem;
+  // The registry has no algorithm for this kind yet: parse the problem part alone.
+  const p = parseExperiment({ version: CONFIG_VERSION, problem: input, runs: [{ algorithm: 'sgd' }] });
+  return p.ok ? p.config.problem : (input as unknown as ProblemConfig);
+}
+
+export type ModelKind = 'mlp' | 'logreg' | 'nmf';
+export const modelKindOf = (p: ProblemConfig): ModelKind => (p.kind === 'nmf' ? 'nmf' : p.hidden.length === 0 ? 'logreg' : 'mlp');
+
+/** Runs valid for a problem kind: keep those that apply, else the first algorithm that does. */
+export function runsFor(kind: ProblemKind, runs: RunDraft[]): RunDraft[] {
+  const ok = runs.filter((r) => ALGORITHMS[r.algorithm]?.problems.includes(kind));
+  if (ok.length) return ok;
+  const first = algorithmsFor(kind)[0];
+  return first ? [newRun(first.id)] : runs;
+}

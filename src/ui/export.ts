@@ -1,0 +1,129 @@
+/**
+ * Exports: runs as CSV and JSON (the config the CLI re-runs, plus the recorded results), charts as
+ * standalone SVG and PNG. Everything is built from the live buffers, so it still works after a worker
+ * crash. Downloads go through blob URLs (allowed by the page's CSP).
+ */
+import type { ExperimentConfig } from '../core/config';
+import { live } from './live';
+
+export function download(name: string, data: Blob): void {
+  const url = URL.createObjectURL(data);
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = name;
+  a.rel = 'noopener';
+  document.body.appendChild(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
+
+const num = (v: number): string => (Number.isFinite(v) ? String(v) : Number.isNaN(v) ? '' : v > 0 ? 'Infinity' : '-Infinity');
+/** CSV field: quoted when needed; a leading =+-@ is defused so spreadsheets never run it as a formula. */
+const field = (s: string): string => {
+  const safe = /^[=+\-@\t\r]/.test(s) ? `'${s}` : s;
+  return /[",\n\r]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
+};
+
+export function runsCsv(): string {
+  const rows = ['run,label,algorithm,step,wall_ms,train_loss,test_loss'];
+  live.runs.forEach((r, i) => {
+    const b = r.buffer;
+    for (let j = 0; j < b.length; j++) {
+      const t = b.step[j];
+      rows.push([String(i), field(r.label), field(r.algorithmAt(t)), String(t), b.wall[j].toFixed(3), num(b.loss[j]), num(b.test[j])].join(','));
+    }
+  });
+  return `${rows.join('\n')}\n`;
+}
+
+export interface ExportedResults {
+  backend: string | null;
+  steps: number;
+  runs: {
+    id: string;
+    algorithm: string;
+    status: string;
+    message?: string;
+    /** Step index of each recorded loss (long runs are downsampled; t = 0 is the initial point). */
+    t: number[];
+    losses: (number | null)[];
+    testLosses?: (number | null)[];
+    wallMs: number[];
+    divergedAt?: number;
+    switches: { at: number; from: string; to: string; keepState: boolean }[];
+    monotone?: { state: string; brokenAt: number | null };
+  }[];
+}
+
+const jnum = (v: number): number | null => (Number.isFinite(v) ? v : null);
+
+/** `{config, results}`: `config` is exactly what `npm run lab -- run` accepts. */
+export function runsJson(config: ExperimentConfig, backend: string | null): string {
+  const results: ExportedResults = {
+    backend,
+    steps: Math.max(0, ...live.runs.map((r) => r.buffer.last('step')).filter(Number.isFinite)),
+    runs: live.runs.map((r, i) => {
+      const b = r.buffer;
+      const hasTest = Array.from(b.test.subarray(0, b.length)).some(Number.isFinite);
+      return {
+        id: config.runs[i]?.id ?? r.label,
+        algorithm: r.currentAlgorithm,
+        status: r.status,
+        ...(r.message ? { message: r.message } : {}),
+        t: Array.from(b.step.subarray(0, b.length)),
+        losses: Array.from(b.loss.subarray(0, b.length), jnum),
+        ...(hasTest ? { testLosses: Array.from(b.test.subarray(0, b.length), jnum) } : {}),
+        wallMs: Array.from(b.wall.subarray(0, b.length), (v) => Math.round(v * 1000) / 1000),
+        ...(r.divergedAt !== null ? { divergedAt: r.divergedAt } : {}),
+        switches: r.switches,
+        ...(r.monotone.state !== 'n/a' ? { monotone: { state: r.monotone.state, brokenAt: r.monotone.brokenAt } } : {}),
+      };
+    }),
+  };
+  return JSON.stringify({ config, results }, null, 1);
+}
+
+/** A standalone SVG document for a chart (charts set presentation attributes, not CSS classes). */
+export function svgText(svg: SVGSVGElement): string {
+  const clone = svg.cloneNode(true) as SVGSVGElement;
+  const { width, height } = svg.getBoundingClientRect();
+  clone.setAttribute('xmlns', 'http://www.w3.org/2000/svg');
+  clone.setAttribute('width', String(Math.round(width)));
+  clone.setAttribute('height', String(Math.round(height)));
+  clone.setAttribute('font-family', 'system-ui, -apple-system, "Segoe UI", Roboto, sans-serif');
+  clone.querySelectorAll('[data-no-export]').forEach((n) => n.remove());
+  const bg = document.createElementNS('http://www.w3.org/2000/svg', 'rect');
+  bg.setAttribute('width', '100%');
+  bg.setAttribute('height', '100%');
+  bg.setAttribute('fill', '#ffffff');
+  clone.insertBefore(bg, clone.firstChild);
+  return `<?xml version="1.0" encoding="UTF-8"?>\n${new XMLSerializer().serializeToString(clone)}`;
+}
+
+export function exportSvg(svg: SVGSVGElement, name: string): void {
+  download(`${name}.svg`, new Blob([svgText(svg)], { type: 'image/svg+xml' }));
+}
+
+export async function exportPng(svg: SVGSVGElement, name: string, scale = 2): Promise<void> {
+  const { width, height } = svg.getBoundingClientRect();
+  const url = URL.createObjectURL(new Blob([svgText(svg)], { type: 'image/svg+xml' }));
+  try {
+    const img = new Image();
+    await new Promise<void>((resolve, reject) => {
+      img.onload = () => resolve();
+      img.onerror = () => reject(new Error('could not render the chart'));
+      img.src = url;
+    });
+    const canvas = document.createElement('canvas');
+    canvas.width = Math.max(1, Math.round(width * scale));
+    canvas.height = Math.max(1, Math.round(height * scale));
+    const ctx = canvas.getContext('2d')!;
+    ctx.scale(scale, scale);
+    ctx.drawImage(img, 0, 0, width, height);
+    const blob = await new Promise<Blob | null>((r) => canvas.toBlob(r, 'image/png'));
+    if (blob) download(`${name}.png`, blob);
+  } finally {
+    URL.revokeObjectURL(url);
+  }
+}

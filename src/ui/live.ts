@@ -1,0 +1,144 @@
+/**
+ * The live data of the current session, outside React and zustand: one bounded series buffer per run,
+ * switch and divergence markers, and the monotone-decrease check for MM runs (computed here from the
+ * full loss stream, before any downsampling). Worker messages only append and mark the data dirty;
+ * charts redraw on the next animation frame (at most once per frame, never per message).
+ */
+import { ALGORITHMS } from '../core/algorithms/registry';
+import type { AlgorithmFamily } from '../core/types';
+import { SeriesBuffer } from './lttb';
+
+/** Relative tolerance of the monotone check: losses are float32 reductions (≈1e-7 per op). */
+export const MONOTONE_RTOL = 1e-5;
+
+export interface SwitchMark {
+  at: number;
+  from: string;
+  to: string;
+  keepState: boolean;
+}
+
+export interface Monotone {
+  /** 'n/a' while the run is not MM (or uses mini-batches: f is then not the minimised objective). */
+  state: 'held' | 'broken' | 'n/a';
+  /** First step k where f(θₖ) > f(θₖ₋₁) while an MM algorithm took step k. */
+  brokenAt: number | null;
+  /** Size of that increase, relative. */
+  increase: number;
+  /** Steps checked under an MM algorithm. */
+  checked: number;
+}
+
+export class LiveRun {
+  readonly buffer = new SeriesBuffer(40_000);
+  switches: SwitchMark[] = [];
+  divergedAt: number | null = null;
+  status = 'running';
+  message = '';
+  monotone: Monotone = { state: 'n/a', brokenAt: null, increase: 0, checked: 0 };
+  /** The same check over every step whatever the algorithm (gradient methods: observed, not promised). */
+  observed: Monotone = { state: 'n/a', brokenAt: null, increase: 0, checked: 0 };
+  private prevLoss = NaN;
+  private prevStep = -1;
+
+  constructor(
+    public label: string,
+    /** The algorithm at step 0. */
+    public baseAlgorithm: string,
+    private readonly miniBatch: boolean,
+  ) {}
+
+  /** The algorithm that takes step t (1-based): the last switch made before it. */
+  algorithmAt(t: number): string {
+    let a = this.baseAlgorithm;
+    for (const s of this.switches) if (s.at < t) a = s.to;
+    return a;
+  }
+
+  familyAt(t: number): AlgorithmFamily | undefined {
+    return ALGORITHMS[this.algorithmAt(t)]?.family;
+  }
+
+  get currentAlgorithm(): string {
+    return this.algorithmAt(Number.POSITIVE_INFINITY);
+  }
+
+  private check(m: Monotone, step: number, loss: number): void {
+    if (step !== this.prevStep + 1 || !Number.isFinite(this.prevLoss)) return;
+    if (m.state === 'n/a') m.state = 'held';
+    m.checked++;
+    const tol = MONOTONE_RTOL * Math.max(Math.abs(this.prevLoss), 1e-12);
+    if (m.state === 'held' && !(loss <= this.prevLoss + tol)) {
+      m.state = 'broken';
+      m.brokenAt = step;
+      m.increase = Number.isFinite(loss) ? (loss - this.prevLoss) / Math.max(Math.abs(this.prevLoss), 1e-12) : Infinity;
+    }
+  }
+
+  append(step: number, wallMs: number, loss: number, test: number): void {
+    if (step <= this.prevStep) return; // replayed or out-of-order points
+    if (!this.miniBatch) {
+      if (this.familyAt(step) === 'mm') this.check(this.monotone, step, loss);
+      this.check(this.observed, step, loss);
+    }
+    this.prevLoss = loss;
+    this.prevStep = step;
+    this.buffer.push(step, wallMs, loss, test);
+  }
+
+  addSwitch(s: SwitchMark): void {
+    if (this.switches.some((x) => x.at === s.at && x.to === s.to)) return;
+    this.switches.push(s);
+    this.switches.sort((a, b) => a.at - b.at);
+  }
+
+  /** Keeps the history up to step t (after a worker restart that resumes at t). */
+  truncate(t: number): void {
+    const b = this.buffer;
+    let n = b.length;
+    while (n > 0 && b.step[n - 1] > t) n--;
+    b.length = n;
+    this.prevStep = n ? b.step[n - 1] : -1;
+    this.prevLoss = n ? b.loss[n - 1] : NaN;
+  }
+}
+
+export const live = {
+  runs: [] as LiveRun[],
+  /** Bumped on every change; charts compare it with what they last drew. */
+  version: 0,
+};
+
+type FrameListener = () => void;
+const listeners = new Set<FrameListener>();
+let pending = false;
+
+function frame(): void {
+  pending = false;
+  listeners.forEach((l) => l());
+}
+
+/** Marks the live data changed; listeners run on the next animation frame (coalesced). */
+export function markDirty(): void {
+  live.version++;
+  requestFrame();
+}
+
+/** Asks for a frame without marking the data changed. */
+export function requestFrame(): void {
+  if (pending) return;
+  pending = true;
+  if (typeof requestAnimationFrame === 'function') requestAnimationFrame(frame);
+  else setTimeout(frame, 16);
+}
+
+/** Runs `l` on every frame after the live data changed. Returns the unsubscribe function. */
+export function onFrame(l: FrameListener): () => void {
+  listeners.add(l);
+  return () => listeners.delete(l);
+}
+
+export function resetLive(runs: LiveRun[]): void {
+  live.runs = runs;
+  markDirty();
+}

@@ -1,0 +1,66 @@
+/**
+ * What the selected run's algorithm does: summary and update formula (KaTeX, from the registry — never
+ * from a link), and the live monotone-decrease indicator for MM runs.
+ */
+import katex from 'katex';
+import 'katex/dist/katex.min.css';
+import { useEffect, useRef } from 'react';
+import { ALGORITHMS } from '../../core/algorithms/registry';
+import { MONOTONE_RTOL } from '../live';
+import { useLab } from '../store';
+import { RunPicker } from './RunPicker';
+
+function Formula({ tex }: { tex: string }) {
+  const ref = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    if (ref.current) katex.render(tex, ref.current, { displayMode: true, throwOnError: false, strict: 'ignore', trust: false });
+  }, [tex]);
+  return <div ref={ref} className="formula" aria-label="Update formula" />;
+}
+
+export function Explanation() {
+  const sel = useLab((s) => s.view.sel);
+  const summary = useLab((s) => s.summaries[sel]);
+  const draftRun = useLab((s) => s.draft.runs[sel]);
+  const id = summary?.algorithm ?? draftRun?.algorithm;
+  const alg = id ? ALGORITHMS[id] : undefined;
+  const m = summary?.monotone;
+  return (
+    <section className="card explain span-2" aria-labelledby="explain-title">
+      <header className="card-head">
+        <h2 id="explain-title">How it works</h2>
+        <div className="card-actions">
+          <RunPicker label="Explain run" />
+        </div>
+      </header>
+      {alg ? (
+        <>
+          <p className="alg-title">
+            <strong>{alg.label}</strong> <span className={`pill fam-${alg.family}`}>{alg.family === 'mm' ? 'majorization–minimization' : 'gradient method'}</span>
+          </p>
+          <p>{alg.summary}</p>
+          <Formula tex={alg.formula} />
+          <div className="monotone" data-testid="monotone" data-state={m?.state ?? 'n/a'} data-broken-at={m?.brokenAt ?? ''} role="status">
+            {alg.family !== 'mm' ? (
+              <p className="muted">
+                A gradient method guarantees no decrease: its implied quadratic model majorizes f only when lr ≤ 1/L. Watch the surrogate view.
+              </p>
+            ) : !m || m.state === 'n/a' ? (
+              <p className="muted">Monotone decrease: waiting for steps{summary?.family === 'mm' ? ' (not checked with mini-batches)' : ''}.</p>
+            ) : m.state === 'held' ? (
+              <p className="ok">
+                ✓ Monotone decrease held — f(θₖ₊₁) ≤ f(θₖ) at all {m.checked} MM steps so far (float32 tolerance {MONOTONE_RTOL}).
+              </p>
+            ) : (
+              <p className="bad">
+                ✗ Monotone decrease broken at step {m.brokenAt}: f rose by {Number.isFinite(m.increase) ? `${(m.increase * 100).toPrecision(3)}%` : '∞'}.
+              </p>
+            )}
+          </div>
+        </>
+      ) : (
+        <p className="muted">No algorithm selected.</p>
+      )}
+    </section>
+  );
+}

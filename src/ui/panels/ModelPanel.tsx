@@ -1,0 +1,34 @@
+/** The selected run's model: decision boundary / fitted curve (MLP) or V, WH, W, H (NMF). */
+import { useRef } from 'react';
+import { ChartCard } from '../charts/ChartCard';
+import { DecisionBoundary } from '../charts/DecisionBoundary';
+import { NMFImages } from '../charts/NMFImages';
+import { useLab } from '../store';
+
+export function ModelPanel() {
+  const svgRef = useRef<SVGSVGElement>(null);
+  const mv = useLab((s) => s.modelView);
+  const epoch = useLab((s) => s.session?.epoch);
+  const error = useLab((s) => s.viewError);
+  const kind = useLab((s) => s.session?.kind ?? s.draft.problem.kind);
+  const v = mv && mv.epoch === epoch ? mv.view : null;
+  const title = kind === 'nmf' ? 'Factorization' : v?.kind === 'mlp1d' ? 'Fitted curve' : 'Decision boundary';
+  return (
+    <ChartCard
+      title={title}
+      name="mmlab-model"
+      svgRef={svgRef}
+      subtitle={mv && v ? <span className="muted">run {mv.run + 1} at step {mv.t}{v.kind === 'mlp2d' ? ' · filled: train, ringed: test' : ''}</span> : null}
+    >
+      {!v ? (
+        <p className="chart-empty">{error ? `Unavailable: ${error}` : 'The model appears once the session has started.'}</p>
+      ) : v.kind === 'nmf' ? (
+        <NMFImages view={v} svgRef={svgRef} />
+      ) : v.kind === 'none' ? (
+        <p className="chart-empty">{v.message}</p>
+      ) : (
+        <DecisionBoundary view={v} svgRef={svgRef} />
+      )}
+    </ChartCard>
+  );
+}

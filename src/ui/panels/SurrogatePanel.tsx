@@ -1,0 +1,72 @@
+/**
+ * The signature view's card: the selected run's surrogate at its current step, as a slice along the
+ * step or as contours on a plane, with the certified badge. Paused + Step = step-through mode.
+ */
+import { useRef } from 'react';
+import { stepOnce } from '../actions';
+import { ChartCard } from '../charts/ChartCard';
+import { runColor } from '../charts/hooks';
+import { SurrogateChart, violations } from '../charts/SurrogateChart';
+import { SurrogateContour } from '../charts/SurrogateContour';
+import { setView, useLab } from '../store';
+import { RunPicker } from './RunPicker';
+
+export function SurrogatePanel() {
+  const svgRef = useRef<SVGSVGElement>(null);
+  const view = useLab((s) => s.view);
+  const slice = useLab((s) => s.surrogate);
+  const plane = useLab((s) => s.plane);
+  const error = useLab((s) => s.surrogateError);
+  const playing = useLab((s) => s.playing);
+  const session = useLab((s) => s.session);
+  const evt = view.surr === 'contour' ? plane : slice;
+  const current = evt && evt.run === view.sel && evt.epoch === session?.epoch ? evt : null;
+  const shown = current ?? (evt?.epoch === session?.epoch ? evt : null);
+  let below = 0;
+  if (shown?.data.kind === 'slice') below = violations(shown.data.f, shown.data.g).filter(Boolean).length;
+  if (shown?.data.kind === 'plane') below = violations(shown.data.f, shown.data.g).filter(Boolean).length;
+  const total = shown ? shown.data.f.length : 0;
+
+  const actions = (
+    <>
+      <RunPicker />
+      <div className="seg" role="radiogroup" aria-label="Surrogate view">
+        {(['line', 'contour'] as const).map((k) => (
+          <button key={k} type="button" role="radio" aria-checked={view.surr === k} className={view.surr === k ? 'on' : ''} onClick={() => setView({ surr: k })}>
+            {k === 'line' ? '1-D' : '2-D'}
+          </button>
+        ))}
+      </div>
+    </>
+  );
+  const subtitle = shown ? (
+    <>
+      <span className={`badge ${shown.certified ? 'certified' : 'uncertified'}`} data-testid="certified-badge" data-certified={String(shown.certified)} data-step={shown.t}>
+        {shown.certified ? '✓ certified majorizer' : 'implied model — not certified'}
+      </span>{' '}
+      <span className="muted">
+        at step {shown.t}
+        {total ? (below ? ` · g < f at ${below} of ${total} points` : ' · g ≥ f everywhere shown') : ''}
+      </span>
+    </>
+  ) : null;
+
+  return (
+    <ChartCard title="Surrogate vs true risk" name="mmlab-surrogate" svgRef={svgRef} actions={actions} subtitle={subtitle}>
+      {shown && <p className="formula-line">{shown.formula}</p>}
+      {view.surr === 'contour' ? (
+        <SurrogateContour evt={shown} color={runColor(view.sel)} svgRef={svgRef} />
+      ) : (
+        <SurrogateChart evt={shown} color={runColor(view.sel)} svgRef={svgRef} />
+      )}
+      {error && !shown && <p className="muted small">Surrogate unavailable: {error}</p>}
+      <p className="muted small step-through">
+        Step-through: {playing ? 'pause, then ' : ''}
+        <button type="button" className="linklike" onClick={stepOnce} disabled={!session}>
+          take one step
+        </button>{' '}
+        and the view refreshes at the new θₖ.
+      </p>
+    </ChartCard>
+  );
+}

@@ -1,0 +1,66 @@
+/**
+ * Keeps the surrogate and model pictures in step with the session: asks the worker for the selected
+ * run's surrogate (slice or plane) and model view at the current step — at once when paused (step-
+ * through mode), at most every ~0.4 s while playing, one request of each kind in flight.
+ */
+import { send } from './engine';
+import { getLab, setLab, useLab, type LabState } from './store';
+
+type Kind = 'slice' | 'plane' | 'view';
+
+const answered: Record<Kind, string> = { slice: '', plane: '', view: '' };
+const sentAt: Record<Kind, number> = { slice: -1e9, plane: -1e9, view: -1e9 };
+const sentKey: Record<Kind, string> = { slice: '', plane: '', view: '' };
+const PLAYING_INTERVAL: Record<Kind, number> = { slice: 400, plane: 1200, view: 600 };
+
+let seq = 0;
+
+const keyOf = (s: LabState): string => `${s.session?.epoch}:${s.view.sel}:${s.t}`;
+
+function wanted(s: LabState): Kind[] {
+  if (!s.session) return [];
+  return [s.view.surr === 'contour' ? 'plane' : 'slice', 'view'];
+}
+
+/** Sends the requests that are due; called on store changes and when answers arrive. */
+export function pump(): void {
+  const s = getLab();
+  const key = keyOf(s);
+  const now = performance.now();
+  for (const kind of wanted(s)) {
+    if (answered[kind] === key || sentKey[kind] === key) continue;
+    if (s.playing && now - sentAt[kind] < PLAYING_INTERVAL[kind]) continue;
+    // One request of each kind in flight (a lost answer is given up after 3 s).
+    if (sentKey[kind] && now - sentAt[kind] < 3000) continue;
+    const run = s.view.sel;
+    const requestId = ++seq;
+    const points = !s.modelView || s.modelView.epoch !== s.session?.epoch;
+    if (kind === 'view') send({ type: 'requestView', run, grid: 64, points, requestId });
+    else send({ type: 'requestSurrogate', run, kind, points: kind === 'slice' ? 41 : 21, requestId });
+    sentAt[kind] = now;
+    sentKey[kind] = key;
+  }
+}
+
+/** An answer (or a refusal) for `kind` arrived. */
+export function answeredFor(kind: Kind, error?: string): void {
+  if (!sentKey[kind]) return;
+  answered[kind] = sentKey[kind];
+  sentKey[kind] = '';
+  if (kind === 'view') setLab({ viewError: error ?? null });
+  else setLab({ surrogateError: error ?? null });
+  queueMicrotask(pump);
+}
+
+let started = false;
+export function startRequestPump(): void {
+  if (started) return;
+  started = true;
+  let last = '';
+  useLab.subscribe((s) => {
+    const k = `${keyOf(s)}:${s.view.surr}:${s.playing}`;
+    if (k === last && !s.playing) return;
+    last = k;
+    pump();
+  });
+}
