@@ -15,7 +15,8 @@ import { setNodeBackend, ENGINES, type Engine } from './backend';
 
 const USAGE = `usage: npm run lab -- run <config.json | ->  [--backend ${ENGINES.join('|')}] [--no-test] [--pretty]
 
-  run      run an experiment and print its trajectories as JSON ('-' reads the config from stdin)
+  run      run an experiment and print its trajectories as JSON ('-' reads stdin; a lab export
+           {config, results} re-runs its config)
   --backend  js: the fused engine (MLP + gradient optimizers only, reported as "js-fused");
              cpu, wasm: tfjs backends. Default: js when the experiment allows it, wasm for NMF
              (XNNPACK matmuls + fused kernels: 10–50× the cpu backend), else cpu
@@ -41,6 +42,12 @@ function readConfig(path: string): unknown {
   }
 }
 
+/** A lab export ({config, results}) re-runs its config; anything else is taken as the config itself. */
+function experimentOf(raw: unknown): unknown {
+  if (raw && typeof raw === 'object' && !('version' in raw) && 'config' in raw) return (raw as { config: unknown }).config;
+  return raw;
+}
+
 async function main(argv: string[]): Promise<void> {
   const [command, ...rest] = argv;
   if (!command || command === '--help' || command === '-h') {
@@ -56,7 +63,7 @@ async function main(argv: string[]): Promise<void> {
   if (requested !== null) files.splice(files.indexOf(requested), 1);
   if (files.length !== 1) fail(USAGE);
 
-  const parsed = parseExperiment(readConfig(files[0]));
+  const parsed = parseExperiment(experimentOf(readConfig(files[0])));
   if (!parsed.ok) fail(`invalid experiment config:\n  ${parsed.errors.join('\n  ')}`);
   const fusable = canFuse(parsed.config);
   const backend: Engine = requested ?? (fusable ? 'js' : parsed.config.problem.kind === 'nmf' ? 'wasm' : 'cpu');

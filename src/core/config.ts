@@ -8,6 +8,10 @@ import { DATASETS, datasetClasses, isClassification } from './data/datasets';
 import { ACTIVATIONS, LOSSES } from './problems/mlp';
 import { algorithmIds, findAlgorithm } from './algorithms/registry';
 
+// zod v4 probes `new Function('')` to decide whether it may JIT-compile parsers; the lab's CSP forbids
+// eval, so the probe shows up as a violation (page and worker). Parse without the JIT everywhere.
+z.config({ jitless: true });
+
 export const CONFIG_VERSION = 1;
 
 /** Limits that keep the page responsive; the CLI accepts the same (bigger runs belong in PyTorch). */
@@ -111,7 +115,12 @@ const switchSchema = z.strictObject({
 });
 
 const runSchema = z.strictObject({
-  id: z.string().max(40, 'run id must be at most 40 characters').regex(/^[\w .:+()-]*$/, 'run id may use letters, digits, spaces and . : + ( ) - _').optional(),
+  // Labels are shown as text only; control characters and markup characters are refused anyway.
+  id: z
+    .string()
+    .max(40, 'run id must be at most 40 characters')
+    .regex(/^[^<>&"'`\u0000-\u001f\u007f]*$/u, 'run id may not contain < > & quotes, backticks or control characters')
+    .optional(),
   algorithm: z.string({ error: 'algorithm must be a string' }),
   hyper: hyperRecord,
   switches: z.array(switchSchema).max(100).default([]),

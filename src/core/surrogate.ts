@@ -10,7 +10,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { powerIteration } from './algorithms/mm-shared';
 import { Rng } from './rng';
-import type { AnyAlgorithm, Objective, Params, Surrogate } from './types';
+import { certificateOf, type AnyAlgorithm, type Objective, type Params, type Surrogate, type SurrogateScope } from './types';
 
 export interface SliceOptions {
   /** Number of t values (default 41). */
@@ -27,6 +27,8 @@ export interface SurrogateSlice {
   /** g(θ(t)|θₖ); +Infinity where a block surrogate is not defined (off its block). */
   g: number[];
   certified: boolean;
+  /** 'global' majorizer, certificate at the 'step' only, or 'none' (an implied model). */
+  certificate: SurrogateScope | 'none';
   /** The t where g < f − tol. */
   violations: number[];
   tol: number;
@@ -142,6 +144,7 @@ export function surrogateSlice(
       f,
       g,
       certified: model.certified,
+      certificate: certificateOf(model),
       violations,
       tol,
       fCurrent: cur.f,
@@ -174,6 +177,7 @@ export interface SurrogatePlane {
   f: number[][];
   g: number[][];
   certified: boolean;
+  certificate: SurrogateScope | 'none';
   /** Number of grid points with g < f − tol. */
   violations: number;
   tol: number;
@@ -264,7 +268,7 @@ export function surrogatePlane(
       F.push(fr);
       G.push(gr);
     }
-    return { a, b, f: F, g: G, certified: model.certified, violations, tol, scale, formula: model.formula };
+    return { a, b, f: F, g: G, certified: model.certified, certificate: certificateOf(model), violations, tol, scale, formula: model.formula };
   } finally {
     tf.dispose(owned);
     dispose();

@@ -61,6 +61,13 @@ export interface Surrogate {
   value(p: Params): number;
   /** true ⇔ the algorithm proves g ≥ f (MM); false for implied models of gradient steps. */
   certified: boolean;
+  /**
+   * How far the certificate reaches. 'global': g ≥ f everywhere (Böhning's curvature bound, Jensen's
+   * auxiliary function for NMF, Gauss–Newton on a linear model). 'step': proven at the accepted next
+   * iterate only — a backtracked constant L or damping λ certifies f(θₖ₊₁) ≤ g(θₖ₊₁|θₖ) ≤ f(θₖ), which
+   * is all MM's monotone decrease needs, while g may dip below f elsewhere. Default 'global'.
+   */
+  scope?: SurrogateScope;
   /** argmin g, when it has one in closed form (the MM step's target). Owned by the surrogate. */
   minimiser?: Params;
   /**
@@ -74,6 +81,13 @@ export interface Surrogate {
   formula: string;
   /** Frees the tensors the surrogate holds (θₖ, ∇f(θₖ), …). */
   dispose(): void;
+}
+
+export type SurrogateScope = 'global' | 'step';
+
+/** What a chart may claim about a model: a global majorizer, a certificate at the step only, or none. */
+export function certificateOf(s: Pick<Surrogate, 'certified' | 'scope'>): SurrogateScope | 'none' {
+  return s.certified ? (s.scope ?? 'global') : 'none';
 }
 
 export type AlgorithmFamily = 'gradient' | 'mm';

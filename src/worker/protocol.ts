@@ -371,6 +371,8 @@ export interface SurrogateEvt {
   algorithm: string;
   /** true ⇔ g is a proven majorizer (MM). */
   certified: boolean;
+  /** 'global': g ≥ f everywhere; 'step': proven at the accepted next iterate only; 'none': implied model. */
+  certificate: 'global' | 'step' | 'none';
   /** Legend formula, e.g. "f(θₖ) + ∇f(θₖ)·Δ + ‖Δ‖²/(2·lr)". */
   formula: string;
   data: SurrogateSliceData | SurrogatePlaneData;

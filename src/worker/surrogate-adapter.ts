@@ -35,6 +35,7 @@ export async function computeSurrogate(exp: Experiment, run: Run, cmd: RequestSu
       return {
         algorithm: run.algorithm.id,
         certified: s.certified,
+        certificate: s.certificate,
         formula: s.formula,
         data: { kind: 'slice', s: Float32Array.from(s.t), f: Float32Array.from(s.f), g: Float32Array.from(s.g) },
         marks,
@@ -51,6 +52,7 @@ export async function computeSurrogate(exp: Experiment, run: Run, cmd: RequestSu
     return {
       algorithm: run.algorithm.id,
       certified: p.certified,
+      certificate: p.certificate,
       formula: p.formula,
       data: { kind: 'plane', a: Float32Array.from(p.a), b: Float32Array.from(p.b), f: Float32Array.from(p.f.flat()), g: Float32Array.from(p.g.flat()) },
       marks,

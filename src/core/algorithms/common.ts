@@ -3,7 +3,7 @@
  * g(θ) = f(θₖ) + ∇f(θₖ)·Δ + ½ Σ c ⊙ Δ² (Δ = θ − θₖ) with scalar or diagonal curvature c.
  */
 import * as tf from '@tensorflow/tfjs';
-import type { Objective, Params, Surrogate } from '../types';
+import type { Objective, Params, Surrogate, SurrogateScope } from '../types';
 
 export function valueAndGrads(obj: Objective, params: Params): { value: tf.Scalar; grads: tf.Tensor[] } {
   const { value, grads } = tf.valueAndGrads((...p: tf.Tensor[]) => obj.loss(p))(params);
@@ -31,6 +31,8 @@ export interface QuadraticModelSpec {
   /** Curvature: a scalar (L, 1/lr) or one tensor per parameter (diagonal preconditioner). */
   curvature: number | tf.Tensor[];
   certified: boolean;
+  /** See Surrogate.scope. */
+  scope?: SurrogateScope;
   formula: string;
 }
 
@@ -47,6 +49,7 @@ export function quadraticModel(spec: QuadraticModelSpec): Surrogate {
   );
   return {
     certified: spec.certified,
+    scope: spec.scope,
     formula: spec.formula,
     minimiser,
     value: (p) =>

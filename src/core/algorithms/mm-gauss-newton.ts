@@ -210,6 +210,7 @@ export const mmGaussNewton: Algorithm<MMGaussNewtonHyper, MMGaussNewtonState> = 
     const linear = params.length === 2;
     const surrogate: Surrogate = {
       certified: s.accepted,
+      scope: linear ? 'global' : 'step',
       formula:
         `g_λ(θₖ + d) = f(θₖ) + ∇f·d + ½dᵀ(${obj.curvatureBound.toPrecision(3)}·JᵀJ/n + ${obj.spec.l2}·D + λI)d, λ = ${lambda.toPrecision(3)}` +
         (linear ? '; c is linear here: a global majorizer' : '; certified at the accepted point only (linearised network)'),

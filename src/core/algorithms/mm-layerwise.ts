@@ -122,6 +122,7 @@ export const mmLayerwise: Algorithm<MMLayerwiseHyper, MMLayerwiseState> = {
       f0: s.f0,
       L: s.L,
       certified: s.accepted,
+      scope: 'step',
       formula:
         `g_${l + 1}(θ|θₖ) = f(θₖ) + ∇_${l + 1}f·Δ_${l + 1} + (L_${l + 1}/2)‖Δ_${l + 1}‖² (layer ${l + 1} only, +∞ if another layer moves), ` +
         `L_${l + 1} = ${s.L.toPrecision(4)}; the first block of the sweep, certified at its accepted point`,

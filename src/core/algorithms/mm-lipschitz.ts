@@ -103,6 +103,7 @@ export const mmLipschitz: Algorithm<MMLipschitzHyper, MMLipschitzState> = {
       f0: s.f0,
       curvature: s.L,
       certified: s.accepted,
+      scope: 'step',
       formula: `${FORMULA}; L = ${s.L.toPrecision(4)} (certified at the accepted point θₖ − ∇f/L)`,
     });
     disposeSearch(s);

@@ -9,7 +9,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { MLPObjective } from '../problems/mlp';
-import type { Objective, Params, Surrogate } from '../types';
+import type { Objective, Params, Surrogate, SurrogateScope } from '../types';
 import { num } from './common';
 
 /** Acceptance slack for comparing float32 values of f (see the file comment). */
@@ -144,6 +144,7 @@ export function blockQuadraticModel(spec: {
   f0: number;
   L: number;
   certified: boolean;
+  scope?: SurrogateScope;
   formula: string;
 }): Surrogate {
   const { idx, f0, L } = spec;
@@ -152,6 +153,7 @@ export function blockQuadraticModel(spec: {
   const minimiser = tf.tidy(() => theta.map((t, i) => tf.keep(idx.includes(i) ? tf.sub(t, tf.mul(g[idx.indexOf(i)], 1 / L)) : t.clone())));
   return {
     certified: spec.certified,
+    scope: spec.scope,
     formula: spec.formula,
     minimiser,
     path: (t) => tf.tidy(() => theta.map((th, i) => (idx.includes(i) ? tf.add(th, tf.mul(tf.sub(minimiser[i], th), t)) : th.clone()))),

@@ -11,6 +11,19 @@ import { SurrogateContour } from '../charts/SurrogateContour';
 import { setView, useLab } from '../store';
 import { RunPicker } from './RunPicker';
 
+const CERTIFICATE_LABEL = {
+  global: '✓ certified majorizer',
+  step: '✓ MM step certified at θₖ₊₁',
+  none: 'implied model — not certified',
+} as const;
+
+const CERTIFICATE_HELP = {
+  global: 'g(θ|θₖ) ≥ f(θ) for every θ, with equality at θₖ: a proven majorizer.',
+  step:
+    'A backtracked constant (L or λ) proves f(θₖ₊₁) ≤ g(θₖ₊₁|θₖ) ≤ f(θₖ) at the accepted point, which is what monotone decrease needs; away from it g may dip below f.',
+  none: 'The quadratic model a gradient step implicitly minimises. Nothing proves it lies above f.',
+} as const;
+
 export function SurrogatePanel() {
   const svgRef = useRef<SVGSVGElement>(null);
   const view = useLab((s) => s.view);
@@ -41,8 +54,15 @@ export function SurrogatePanel() {
   );
   const subtitle = shown ? (
     <>
-      <span className={`badge ${shown.certified ? 'certified' : 'uncertified'}`} data-testid="certified-badge" data-certified={String(shown.certified)} data-step={shown.t}>
-        {shown.certified ? '✓ certified majorizer' : 'implied model — not certified'}
+      <span
+        className={`badge ${shown.certified ? 'certified' : 'uncertified'}`}
+        data-testid="certified-badge"
+        data-certified={String(shown.certified)}
+        data-certificate={shown.certificate}
+        data-step={shown.t}
+        title={CERTIFICATE_HELP[shown.certificate]}
+      >
+        {CERTIFICATE_LABEL[shown.certificate]}
       </span>{' '}
       <span className="muted">
         at step {shown.t}
