@@ -3,20 +3,20 @@
 # production build), then prints one plain line "N passed, N failed" summed over both suites.
 set -uo pipefail
 cd "$(dirname "$0")/.."
-mkdir -p test-results
-rm -f test-results/vitest.json test-results/playwright.json
+mkdir -p reports
+rm -f reports/vitest.json reports/playwright.json
 
 status=0
 echo "== type check"
 npx tsc --noEmit -p . || status=1
 
 echo "== unit and property tests (vitest)"
-npx vitest run --reporter=default --reporter=json --outputFile.json=test-results/vitest.json || status=1
+npx vitest run --reporter=default --reporter=json --outputFile.json=reports/vitest.json || status=1
 
 if [ "${SKIP_E2E:-0}" != "1" ]; then
   echo "== end-to-end tests (Playwright, headless Chromium, production build)"
-  PLAYWRIGHT_JSON_OUTPUT_FILE=test-results/playwright.json npx playwright test --reporter=list,json || status=1
+  PLAYWRIGHT_JSON_OUTPUT_FILE=reports/playwright.json npx playwright test --reporter=list,json || status=1
 fi
 
-node scripts/count-results.mjs test-results/vitest.json test-results/playwright.json || status=1
+node scripts/count-results.mjs reports/vitest.json reports/playwright.json || status=1
 exit $status
