@@ -1,3 +1,4 @@
+import '../core/zod-setup'; // first: no eval probe under the CSP (see the file)
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './App';

@@ -4,6 +4,7 @@
  * Every error ends up as an `error` event (uncaught ones too); the `crash` test hook throws outside
  * any handler so that the main thread sees the worker die (client.ts restarts it).
  */
+import '../core/zod-setup'; // first: zod's JIT is decided when schemas are built
 import { registerBrowserBackends } from './backends-browser';
 import type { FromWorker, ToWorker } from './protocol';
 import { Session } from './session';

@@ -12,6 +12,7 @@ import { mmLayerwise } from './mm-layerwise';
 import { mmLipschitz } from './mm-lipschitz';
 import { nmfMM } from './nmf-mm';
 import { nmfMU } from './nmf-mu';
+import { proxprop } from './proxprop';
 import { rmsprop } from './rmsprop';
 import { sgd } from './sgd';
 
@@ -29,6 +30,7 @@ export const ALGORITHMS: Record<string, AnyAlgorithm> = Object.assign(Object.cre
   'mm-gauss-newton': mmGaussNewton,
   'nmf-mm': nmfMM,
   'nmf-mu': nmfMU,
+  proxprop,
 });
 
 export function algorithmIds(): string[] {
