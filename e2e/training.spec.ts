@@ -36,6 +36,7 @@ test('training grows and lowers the loss curve; pause/step advance exactly one s
   await expect(page.getByTestId('certified-badge')).toHaveAttribute('data-step', String(t0 + 1));
 
   // Switch run 3 mid-run and see the marker on the loss chart.
+  await page.getByTestId('midrun-2').locator('summary').click();
   const target = page.getByLabel('Switch run 3 to');
   await target.selectOption('sgd');
   await page.getByRole('button', { name: 'Switch run 3 now' }).click();

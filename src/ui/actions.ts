@@ -4,9 +4,8 @@
  * step 0 of the same experiment (keeping the switch schedule).
  */
 import type { ExperimentConfig } from '../core/config';
-import type { BackendChoice } from '../worker/protocol';
 import { applySpeed, send, startSession } from './engine';
-import { DEFAULT_VIEW, encodeShare, type ViewState } from './share';
+import { DEFAULT_VIEW, encodeShare, type BackendChoice, type ViewState } from './share';
 import { getLab, loadExperiment, setLab, setView, validDraft } from './store';
 
 export function play(): void {
@@ -57,8 +56,15 @@ export function prepare(): void {
   if (c) startSession(c, false);
 }
 
-export function switchNow(run: number, algorithm: string): void {
-  send({ type: 'switchAlgorithm', run, algorithm, hyper: {} });
+/**
+ * A change to a running run, at the current step: the same algorithm with new hyper-parameters keeps
+ * its state (`setHyper`, like changing lr in torch); another algorithm starts from its init
+ * (`switchAlgorithm`). `hyper` is validated by the form (and again by the worker). Both are recorded
+ * in the session's config, hence in the share link.
+ */
+export function changeMidRun(run: number, algorithm: string, hyper: Record<string, unknown>, current: string): void {
+  if (algorithm === current) send({ type: 'setHyper', run, hyper });
+  else send({ type: 'switchAlgorithm', run, algorithm, hyper });
 }
 
 export function setSpeed(speed: number): void {

@@ -7,7 +7,8 @@ import { ALGORITHMS } from '../core/algorithms/registry';
 import type { ExperimentConfig } from '../core/config';
 import { createLabWorker } from '../worker/client';
 import type { LabEvent, StartedEvt, ToWorker } from '../worker/protocol';
-import { live, LiveRun, markDirty, onFrame, requestFrame, resetLive } from './live';
+import { distinctLabels } from './hyperDiff';
+import { live, LiveRun, markDirty, marksFromConfig, onFrame, requestFrame, resetLive } from './live';
 import { answeredFor } from './requests';
 import { getLab, setLab, type RunSummary } from './store';
 
@@ -40,14 +41,6 @@ export function applySpeed(speed: number): void {
   send({ type: 'setSpeed', stepsPerTick: 'auto', stepsPerSecond: speed > 0 ? speed : null });
 }
 
-function switchMarks(run: LiveRun, runIndex: number, config: ExperimentConfig): void {
-  let prev = config.runs[runIndex]?.algorithm ?? run.baseAlgorithm;
-  for (const s of config.runs[runIndex]?.switches ?? []) {
-    run.addSwitch({ at: s.at, from: prev, to: s.algorithm, keepState: s.keepState });
-    prev = s.algorithm;
-  }
-}
-
 /** Set by a worker restart: the next 'started' restores the session, keeping the history. */
 let restoring = false;
 
@@ -67,11 +60,13 @@ function onStarted(e: StartedEvt): void {
   }
   restoring = false;
   const miniBatch = e.config.problem.kind === 'mlp' && e.config.problem.batchSize !== null;
+  const labels = distinctLabels(e.config, e.runs.map((m) => m.label));
   const runs = e.runs.map((m) => {
-    const r = new LiveRun(m.label, e.config.runs[m.run]?.algorithm ?? m.algorithm, miniBatch);
+    const r = new LiveRun(labels[m.run] ?? m.label, e.config.runs[m.run]?.algorithm ?? m.algorithm, miniBatch);
     r.status = m.status;
-    for (const s of m.switches) r.addSwitch({ at: s.at, from: s.from, to: s.to, keepState: s.keepState });
-    switchMarks(r, m.run, e.config);
+    const rc = e.config.runs[m.run];
+    if (rc) r.setSwitches(marksFromConfig(rc));
+    else for (const s of m.switches) r.addSwitch({ at: s.at, from: s.from, to: s.to, keepState: s.keepState, hyper: s.hyper });
     r.append(e.t, 0, e.loss[m.run], e.testLoss[m.run]);
     return r;
   });
@@ -136,7 +131,7 @@ function handle(e: LabEvent): void {
     }
     case 'switched': {
       const run = live.runs[e.run];
-      if (run) run.addSwitch({ at: e.record.at, from: e.record.from, to: e.record.to, keepState: e.record.keepState });
+      if (run) run.addSwitch({ at: e.record.at, from: e.record.from, to: e.record.to, keepState: e.record.keepState, hyper: e.hyper });
       markDirty();
       break;
     }
@@ -199,6 +194,8 @@ function onConfig(config: ExperimentConfig): void {
         steps: config.steps,
         runs: s.draft.runs.map((r, i) => (config.runs[i] ? { ...r, switches: structuredClone(config.runs[i].switches) } : r)),
       };
+  live.runs.forEach((r, i) => config.runs[i] && r.setSwitches(marksFromConfig(config.runs[i])));
+  markDirty();
   setLab({ session: { ...s.session, config }, draft, target: config.steps });
 }
 
@@ -211,6 +208,7 @@ function summaries(): RunSummary[] {
     return {
       label: r.label,
       algorithm: alg,
+      baseAlgorithm: r.baseAlgorithm,
       family: ALGORITHMS[alg]?.family,
       t: r.buffer.last('step'),
       loss: r.buffer.last('loss'),

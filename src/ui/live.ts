@@ -5,6 +5,7 @@
  * charts redraw on the next animation frame (at most once per frame, never per message).
  */
 import { ALGORITHMS } from '../core/algorithms/registry';
+import type { RunConfig } from '../core/config';
 import type { AlgorithmFamily } from '../core/types';
 import { SeriesBuffer } from './lttb';
 
@@ -16,6 +17,22 @@ export interface SwitchMark {
   from: string;
   to: string;
   keepState: boolean;
+  /** Hyper-parameters before and after (when known: marks rebuilt from the session's config). */
+  fromHyper?: Record<string, unknown>;
+  hyper?: Record<string, unknown>;
+}
+
+/** Same algorithm, new hyper-parameters (drawn as a tick on the curve, not as an algorithm switch). */
+export const isHyperChange = (s: SwitchMark): boolean => s.from === s.to;
+
+/** The marks a run's config describes: its switches, with the hyper-parameters before and after. */
+export function marksFromConfig(run: RunConfig): SwitchMark[] {
+  let prev = { algorithm: run.algorithm, hyper: run.hyper };
+  return run.switches.map((s) => {
+    const m = { at: s.at, from: prev.algorithm, to: s.algorithm, keepState: s.keepState, fromHyper: prev.hyper, hyper: s.hyper };
+    prev = { algorithm: s.algorithm, hyper: s.hyper };
+    return m;
+  });
 }
 
 export interface Monotone {
@@ -59,8 +76,9 @@ export class LiveRun {
     return ALGORITHMS[this.algorithmAt(t)]?.family;
   }
 
+  /** The algorithm that takes the next step (a switch scheduled later does not count yet). */
   get currentAlgorithm(): string {
-    return this.algorithmAt(Number.POSITIVE_INFINITY);
+    return this.algorithmAt(this.prevStep + 1);
   }
 
   private check(m: Monotone, step: number, loss: number): void {
@@ -86,10 +104,17 @@ export class LiveRun {
     this.buffer.push(step, wallMs, loss, test);
   }
 
+  /** Adds a switch; one at the same step replaces it (the session merges them the same way). */
   addSwitch(s: SwitchMark): void {
-    if (this.switches.some((x) => x.at === s.at && x.to === s.to)) return;
-    this.switches.push(s);
+    const old = this.switches.find((x) => x.at === s.at);
+    if (old) Object.assign(old, { to: s.to, keepState: s.keepState, hyper: s.hyper ?? old.hyper });
+    else this.switches.push(s);
     this.switches.sort((a, b) => a.at - b.at);
+  }
+
+  /** Replaces every switch (from the session's config, the record of truth). */
+  setSwitches(marks: SwitchMark[]): void {
+    this.switches = marks.slice().sort((a, b) => a.at - b.at);
   }
 
   /** Keeps the history up to step t (after a worker restart that resumes at t). */

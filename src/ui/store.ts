@@ -21,7 +21,9 @@ export interface BackendInfo {
 
 export interface RunSummary {
   label: string;
+  /** The algorithm taking the next step, and the one the run started with. */
   algorithm: string;
+  baseAlgorithm: string;
   family: AlgorithmFamily | undefined;
   t: number;
   loss: number;

@@ -10,6 +10,7 @@ import { live, requestFrame } from '../live';
 import { setView, useLab } from '../store';
 import { ChartCard } from './ChartCard';
 import { fmt, FONT, GRID, INK, MUTED, runColor, useLiveDraw, useSize } from './hooks';
+import { drawMarkers, HYPER_DASH, markerKinds, SWITCH_DASH } from './lossMarkers';
 
 const H = 290;
 const M = { l: 58, r: 14, b: 36 };
@@ -39,14 +40,19 @@ export function LossChart() {
     // Legend layout first: it sets the top margin (wrapping on narrow screens).
     let lx = M.l;
     let ly = 12;
-    const items = runs.map((r, i) => {
-      const label = `${r.label}${r.switches.some((s) => s.at > 0) ? ` → ${ALGORITHMS[r.currentAlgorithm]?.label ?? r.currentAlgorithm}` : ''}`;
+    const kinds = markerKinds(runs);
+    const keys: { i: number; label: string; dash?: string }[] = [
+      ...runs.map((r, i) => ({ i, label: `${r.label}${r.currentAlgorithm !== r.baseAlgorithm ? ` → ${ALGORITHMS[r.currentAlgorithm]?.label ?? r.currentAlgorithm}` : ''}` })),
+      ...(kinds.switch ? [{ i: -1, label: 'algorithm switch', dash: SWITCH_DASH }] : []),
+      ...(kinds.hyper ? [{ i: -1, label: 'hyper-parameter change', dash: HYPER_DASH }] : []),
+    ];
+    const items = keys.map(({ i, label, dash }) => {
       const wItem = 28 + label.length * 6.2;
       if (lx + wItem > w - M.r && lx > M.l) {
         lx = M.l;
         ly += 15;
       }
-      const it = { i, label, x: lx, y: ly };
+      const it = { i, label, dash, x: lx, y: ly };
       lx += wItem;
       return it;
     });
@@ -69,8 +75,10 @@ export function LossChart() {
 
     svg.selectAll('g.axis-x').data([0]).join('g').attr('class', 'axis-x').attr('transform', `translate(0,${H - M.b})`)
       .call(d3.axisBottom(x).ticks(Math.max(2, Math.floor(w / 90))).tickSizeOuter(0) as never);
+    // The log scale's own format blanks the minor ticks; the labels it keeps are shortened.
+    const yFmt = y.tickFormat(5, view.log ? '~g' : '~r');
     svg.selectAll('g.axis-y').data([0]).join('g').attr('class', 'axis-y').attr('transform', `translate(${M.l},0)`)
-      .call(d3.axisLeft(y).ticks(5, view.log ? '~g' : '~r').tickSizeOuter(0) as never);
+      .call(d3.axisLeft(y).ticks(5).tickFormat((v) => (yFmt(Number(v)) === '' ? '' : tickLabel(Number(v)))).tickSizeOuter(0) as never);
     svg.selectAll('g.axis-x, g.axis-y').attr('font-family', FONT).attr('color', MUTED);
     svg.selectAll('g.grid').data([0]).join('g').attr('class', 'grid').lower()
       .selectAll('line').data(gridTicks(y, view.log)).join('line')
@@ -108,41 +116,24 @@ export function LossChart() {
       .selectAll('circle').data(heads).join('circle').attr('cx', (d) => d.cx).attr('cy', (d) => d.cy).attr('r', 3.2)
       .attr('fill', (d) => runColor(d.i)).attr('stroke', '#fff').attr('stroke-width', 1);
 
-    // Switch markers and divergence markers.
+    // Switch, hyper-parameter change and divergence markers.
     const atX = (r: (typeof runs)[number], step: number) => {
       if (xKey === 'step') return x(step);
       const j = r.buffer.nearest(step);
       return x(j >= 0 ? xs(r.buffer.wall[j]) : 0);
     };
-    const marks = runs.flatMap((r, i) => r.switches.filter((s) => s.at > 0).map((s) => ({ i, x: atX(r, s.at), s })));
-    const sw = svg.selectAll('g.switches').data([0]).join('g').attr('class', 'switches')
-      .selectAll('g.switch-marker').data(marks).join('g').attr('class', 'switch-marker')
-      .attr('data-run', (d) => d.i).attr('data-step', (d) => d.s.at);
-    sw.selectAll('line').data((d) => [d]).join('line').attr('x1', (d) => d.x).attr('x2', (d) => d.x).attr('y1', top).attr('y2', H - M.b)
-      .attr('stroke', (d) => runColor(d.i)).attr('stroke-dasharray', '2 3').attr('stroke-width', 1.2);
-    sw.selectAll('text').data((d) => [d]).join('text').attr('x', (d) => d.x + 3).attr('y', (d) => top + 10 + 12 * d.i)
-      .attr('font-size', 10).attr('font-family', FONT).attr('fill', (d) => runColor(d.i))
-      .text((d) => `→ ${ALGORITHMS[d.s.to]?.label ?? d.s.to}`);
-    const div = runs.flatMap((r, i) => {
-      if (r.divergedAt === null) return [];
-      const b = r.buffer;
-      let j = b.length - 1;
-      while (j > 0 && !Number.isFinite(b.loss[j])) j--;
-      return [{ i, x: atX(r, r.divergedAt), y: y(Number.isFinite(b.loss[j]) ? b.loss[j] : yhi), at: r.divergedAt }];
-    });
-    const dv = svg.selectAll('g.divs').data([0]).join('g').attr('class', 'divs')
-      .selectAll('g.divergence-marker').data(div).join('g').attr('class', 'divergence-marker').attr('data-step', (d) => d.at);
-    dv.selectAll('path').data((d) => [d]).join('path')
-      .attr('d', (d) => `M${d.x - 5},${d.y - 5}L${d.x + 5},${d.y + 5}M${d.x - 5},${d.y + 5}L${d.x + 5},${d.y - 5}`)
-      .attr('stroke', '#c62828').attr('stroke-width', 2.2);
-    dv.selectAll('text').data((d) => [d]).join('text').attr('x', (d) => d.x - 6).attr('y', (d) => d.y - 8).attr('text-anchor', 'end')
-      .attr('font-size', 10).attr('font-family', FONT).attr('fill', '#c62828').text((d) => `diverged at ${d.at}`);
+    const atY = (v: number) => (Number.isFinite(v) && (!view.log || v > 0) ? y(v) : null);
+    drawMarkers({ svg, runs, atX, atY, top, bottom: H - M.b, right: w - M.r, yhi });
 
     // Legend (inside the svg so exports carry it).
     const lg = svg.selectAll('g.legend').data([0]).join('g').attr('class', 'legend')
       .selectAll('g.item').data(items).join('g').attr('class', 'item').attr('transform', (d) => `translate(${d.x},${d.y})`);
-    lg.selectAll('line').data((d) => [d]).join('line').attr('x1', 0).attr('x2', 16).attr('stroke', (d) => runColor(d.i)).attr('stroke-width', 2.2);
-    lg.selectAll('text').data((d) => [d]).join('text').attr('x', 20).attr('dy', '0.32em').attr('font-size', 11).attr('font-family', FONT).attr('fill', INK).text((d) => d.label);
+    lg.selectAll('line').data((d) => [d]).join('line')
+      .attr('x1', (d) => (d.dash ? 8 : 0)).attr('x2', (d) => (d.dash ? 8 : 16)).attr('y1', (d) => (d.dash ? -6 : 0)).attr('y2', (d) => (d.dash ? 6 : 0))
+      .attr('stroke', (d) => (d.i < 0 ? MUTED : runColor(d.i))).attr('stroke-width', (d) => (d.dash === HYPER_DASH ? 2 : d.dash ? 1.2 : 2.2))
+      .attr('stroke-dasharray', (d) => d.dash ?? null);
+    lg.selectAll('text').data((d) => [d]).join('text').attr('x', 20).attr('dy', '0.32em').attr('font-size', 11).attr('font-family', FONT)
+      .attr('fill', (d) => (d.i < 0 ? MUTED : INK)).text((d) => d.label);
 
     // Hover readout.
     const hx = hover.current;
@@ -247,4 +238,11 @@ function gridTicks(y: d3.ScaleContinuousNumeric<number, number>, log: boolean): 
   if (!log) return t;
   const decades = t.filter((v) => Math.abs(Math.log10(v) - Math.round(Math.log10(v))) < 1e-9);
   return decades.length >= 2 ? decades : t.filter((_, i) => i % 2 === 0);
+}
+
+/** Short axis labels: 0.001, 0.25, 100, 1e5, 1e-5 (no 100000 overlapping the axis title). */
+function tickLabel(v: number): string {
+  const a = Math.abs(v);
+  if (a !== 0 && (a >= 1e4 || a < 1e-3)) return v.toExponential(0).replace('e+', 'e');
+  return String(Number(v.toPrecision(4)));
 }

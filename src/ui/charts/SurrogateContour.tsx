@@ -91,13 +91,15 @@ export function SurrogateContour({ evt, color, svgRef }: Props) {
     svg.selectAll('text.ylabel').data([0]).join('text').attr('class', 'ylabel').attr('transform', `translate(12,${M.t}) rotate(-90)`)
       .attr('text-anchor', 'end').attr('fill', MUTED).attr('font-size', 11).attr('font-family', FONT).text('b: across');
     const legend = [
-      { label: 'f contours', color: INK, dash: null as string | null },
-      { label: 'g contours', color, dash: '4 3' },
+      { label: 'f contours', color: INK, dash: null as string | null, box: false },
+      { label: 'g contours', color, dash: '4 3', box: false },
+      { label: 'g < f', color: VIOLATION, dash: null, box: true },
     ];
     const lg = svg.selectAll('g.legend').data([0]).join('g').attr('class', 'legend')
-      .selectAll('g.item').data(legend).join('g').attr('class', 'item').attr('transform', (_, i) => `translate(${M.l + i * 110},12)`);
-    lg.selectAll('path').data((d) => [d]).join('path').attr('d', 'M0,0h16').attr('stroke', (d) => d.color).attr('stroke-width', 2)
-      .attr('stroke-dasharray', (d) => d.dash);
+      .selectAll('g.item').data(legend).join('g').attr('class', 'item').attr('transform', (_, i) => `translate(${M.l + i * 100},12)`);
+    lg.selectAll('path').data((d) => [d]).join('path').attr('d', (d) => (d.box ? 'M0,-5h16v10h-16z' : 'M0,0h16'))
+      .attr('fill', (d) => (d.box ? VIOLATION : 'none')).attr('fill-opacity', 0.25)
+      .attr('stroke', (d) => (d.box ? 'none' : d.color)).attr('stroke-width', 2).attr('stroke-dasharray', (d) => d.dash);
     lg.selectAll('text').data((d) => [d]).join('text').attr('x', 20).attr('dy', '0.32em').attr('font-size', 11).attr('font-family', FONT)
       .attr('fill', INK).text((d) => d.label);
   }, [evt, color, width, svgRef, clipId]);

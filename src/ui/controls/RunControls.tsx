@@ -2,15 +2,16 @@
  * The runs: each an algorithm from the registry (never a hard-coded list) with fields generated from its
  * zod hyper-parameter schema, its scheduled switches, and — during a session — "switch now".
  */
-import { useState } from 'react';
 import { ALGORITHMS } from '../../core/algorithms/registry';
 import { LIMITS } from '../../core/config';
 import { algorithmsFor, checkDraft, newRun, type RunDraft } from '../draft';
-import { hyperDraft, hyperFields } from '../hyperFields';
+import { changedKeys, changeLabel, fmtHyper } from '../hyperDiff';
+import { checkHyper, draftToHyper, hyperDraft } from '../hyperFields';
 import { runColor } from '../charts/hooks';
-import { switchNow } from '../actions';
 import { editDraft, useLab } from '../store';
 import { Section } from './fields';
+import { HyperFields } from './HyperFields';
+import { MidRunChange } from './MidRunChange';
 
 function updateRun(i: number, f: (r: RunDraft) => RunDraft): void {
   editDraft((d) => ({ ...d, runs: d.runs.map((r, j) => (j === i ? f(r) : r)) }));
@@ -61,7 +62,8 @@ function RunCard({ run, index, count }: { run: RunDraft; index: number; count: n
             value={run.algorithm}
             onChange={(e) => {
               const a = ALGORITHMS[e.target.value];
-              if (a) updateRun(index, (r) => ({ ...r, algorithm: a.id, hyper: hyperDraft(a) }));
+              // A run id named the old algorithm: drop it with the algorithm.
+              if (a) updateRun(index, (r) => ({ key: r.key, algorithm: a.id, hyper: hyperDraft(a), switches: r.switches }));
             }}
           >
             {!alg && <option value={run.algorithm}>{run.algorithm} (unknown)</option>}
@@ -84,70 +86,20 @@ function RunCard({ run, index, count }: { run: RunDraft; index: number; count: n
         </button>
       </div>
       {alg && (
-        <div className="hyper-grid">
-          {hyperFields(alg).map((f) => {
-            const id = `run${index}-${f.name}`;
-            const err = fieldErrors[f.name];
-            const v = run.hyper[f.name];
-            if (f.kind === 'boolean')
-              return (
-                <label key={f.name} className="check">
-                  <input
-                    type="checkbox"
-                    aria-label={`Run ${n} ${f.name}`}
-                    checked={Boolean(v)}
-                    onChange={(e) => updateRun(index, (r) => ({ ...r, hyper: { ...r.hyper, [f.name]: e.target.checked } }))}
-                  />
-                  <span>{f.name}</span>
-                  {err && <span className="field-error" role="alert">{err}</span>}
-                </label>
-              );
-            const set = (val: string) => updateRun(index, (r) => ({ ...r, hyper: { ...r.hyper, [f.name]: val } }));
-            return (
-              <div key={f.name} className={`field ${err ? 'invalid' : ''}`}>
-                <label htmlFor={id}>{f.name}</label>
-                {f.kind === 'enum' ? (
-                  <select id={id} aria-label={`Run ${n} ${f.name}`} value={String(v)} onChange={(e) => set(e.target.value)}>
-                    {(f.options ?? []).map((o) => (
-                      <option key={o}>{o}</option>
-                    ))}
-                  </select>
-                ) : (
-                  <input
-                    id={id}
-                    type="text"
-                    inputMode={f.kind === 'number' ? 'decimal' : 'text'}
-                    autoComplete="off"
-                    spellCheck={false}
-                    aria-label={`Run ${n} ${f.name}`}
-                    aria-invalid={err ? true : undefined}
-                    aria-describedby={err ? `${id}-err` : undefined}
-                    placeholder={f.nullable ? 'none' : String(f.default ?? '')}
-                    value={String(v ?? '')}
-                    onChange={(e) => set(e.target.value)}
-                  />
-                )}
-                {err && (
-                  <p className="field-error" id={`${id}-err`} role="alert">
-                    {err}
-                  </p>
-                )}
-              </div>
-            );
-          })}
-          {fieldErrors[''] && (
-            <p className="field-error" role="alert">
-              {fieldErrors['']}
-            </p>
-          )}
-        </div>
+        <HyperFields
+          alg={alg}
+          values={run.hyper}
+          errors={fieldErrors}
+          onChange={(name, v) => updateRun(index, (r) => ({ ...r, hyper: { ...r.hyper, [name]: v } }))}
+          label={`Run ${n}`}
+          idPrefix={`run${index}`}
+        />
       )}
       {run.switches.length > 0 && (
         <ul className="switch-list" aria-label={`Scheduled switches of run ${n}`}>
           {run.switches.map((s, j) => (
             <li key={`${s.at}-${j}`}>
-              after step {s.at} → {ALGORITHMS[s.algorithm]?.label ?? s.algorithm}
-              {s.keepState ? ' (new hyper-parameters)' : ''}
+              <span className="grow">{switchText(run, j)}</span>
               <button
                 type="button"
                 className="ghost icon small"
@@ -160,40 +112,26 @@ function RunCard({ run, index, count }: { run: RunDraft; index: number; count: n
           ))}
         </ul>
       )}
-      <SwitchNow index={index} />
+      <MidRunChange index={index} />
     </fieldset>
   );
 }
 
-/** During a session: switch this run to another algorithm at the current step (θ kept). */
-function SwitchNow({ index }: { index: number }) {
-  const session = useLab((s) => s.session);
-  const dirty = useLab((s) => s.dirty);
-  const current = useLab((s) => s.summaries[index]?.algorithm);
-  const status = useLab((s) => s.summaries[index]?.status);
-  const t = useLab((s) => s.t);
-  const kind = session?.kind ?? 'mlp';
-  const others = algorithmsFor(kind).filter((a) => a.id !== current);
-  const [target, setTarget] = useState('');
-  if (!session || dirty || !current || !others.length) return null;
-  const chosen = others.some((a) => a.id === target) ? target : others[0].id;
-  const n = index + 1;
-  const stopped = status === 'diverged' || status === 'error';
-  return (
-    <div className="switch-now">
-      <label className="field grow">
-        <span>Switch mid-run to</span>
-        <select aria-label={`Switch run ${n} to`} value={chosen} onChange={(e) => setTarget(e.target.value)}>
-          {others.map((a) => (
-            <option key={a.id} value={a.id}>
-              {a.label}
-            </option>
-          ))}
-        </select>
-      </label>
-      <button type="button" className="secondary" disabled={stopped} onClick={() => switchNow(index, chosen)} aria-label={`Switch run ${n} now`}>
-        Switch at step {t}
-      </button>
-    </div>
-  );
+/** The run's start hyper-parameters (validated when the form is valid). */
+function startHyper(run: RunDraft): Record<string, unknown> {
+  const alg = ALGORITHMS[run.algorithm];
+  if (!alg) return {};
+  const c = checkHyper(alg, run.hyper);
+  return c.ok ? c.hyper : draftToHyper(alg, run.hyper);
+}
+
+const defaultsOf = (id: string): Record<string, unknown> => (ALGORITHMS[id]?.hyper.safeParse({}).data ?? {}) as Record<string, unknown>;
+
+/** "after step 57: lr 0.01→0.003" (same algorithm) or "after step 57 → SGD · lr 0.1". */
+function switchText(run: RunDraft, j: number): string {
+  const s = run.switches[j];
+  const prev = j > 0 ? run.switches[j - 1] : { algorithm: run.algorithm, hyper: startHyper(run) };
+  if (s.algorithm === prev.algorithm) return `after step ${s.at}: ${changeLabel(prev.hyper, s.hyper)}`;
+  const custom = changedKeys(defaultsOf(s.algorithm), s.hyper).slice(0, 2).map((k) => `${k} ${fmtHyper(s.hyper[k])}`);
+  return `after step ${s.at} → ${ALGORITHMS[s.algorithm]?.label ?? s.algorithm}${custom.length ? ` · ${custom.join(', ')}` : ''}`;
 }

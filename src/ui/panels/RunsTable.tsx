@@ -16,6 +16,13 @@ export function monotoneText(s: RunSummary): string {
   return '—';
 }
 
+/** A running run of a paused session reads "paused" (or "ready" before its first step). */
+function statusText(r: RunSummary, playing: boolean): string {
+  if (r.status === 'diverged' && r.divergedAt !== null) return `diverged at ${r.divergedAt}`;
+  if (r.status === 'running' && !playing) return r.t > 0 ? 'paused' : 'ready';
+  return r.status;
+}
+
 function monotoneClass(s: RunSummary): string {
   if (s.monotone.state !== 'n/a') return `mono-${s.monotone.state}`;
   return 'mono-none';
@@ -25,6 +32,7 @@ export function RunsTable() {
   const rows = useLab((s) => s.summaries);
   const sel = useLab((s) => s.view.sel);
   const hasTest = useLab((s) => s.session?.hasTest ?? false);
+  const playing = useLab((s) => s.playing);
   if (!rows.length) return null;
   return (
     <div className="card table-card">
@@ -54,14 +62,14 @@ export function RunsTable() {
             >
               <td className="col-run">
                 <span className="swatch" style={{ background: runColor(i) }} aria-hidden /> {r.label}
-                {r.switches > 0 && <span className="muted"> → {ALGORITHMS[r.algorithm]?.label ?? r.algorithm}</span>}
+                {r.algorithm !== r.baseAlgorithm && <span className="muted"> → {ALGORITHMS[r.algorithm]?.label ?? r.algorithm}</span>}
               </td>
               <td className="num col-step">{Number.isFinite(r.t) ? r.t : '—'}</td>
               <td className="num">{fmt(r.loss)}</td>
               {hasTest && <td className="num col-test">{fmt(r.test)}</td>}
               <td>
                 <span className={`pill ${r.status}`} title={r.message || undefined}>
-                  {r.status === 'diverged' && r.divergedAt !== null ? `diverged at ${r.divergedAt}` : r.status}
+                  {statusText(r, playing)}
                 </span>
               </td>
               <td>

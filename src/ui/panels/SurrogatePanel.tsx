@@ -17,6 +17,13 @@ const CERTIFICATE_LABEL = {
   none: 'implied model — not certified',
 } as const;
 
+/** One line under the badge: what the certificate promises. */
+const CERTIFICATE_SHORT = {
+  global: 'Proven: g ≥ f for every θ, so minimising g can only lower f.',
+  step: 'Proven at the step: f(θₖ₊₁) ≤ g(θₖ₊₁|θₖ) ≤ f(θₖ) — enough for monotone decrease.',
+  none: 'The model a gradient step minimises; nothing keeps it above f.',
+} as const;
+
 const CERTIFICATE_HELP = {
   global: 'g(θ|θₖ) ≥ f(θ) for every θ, with equality at θₖ: a proven majorizer.',
   step:
@@ -35,27 +42,13 @@ export function SurrogatePanel() {
   const evt = view.surr === 'contour' ? plane : slice;
   const current = evt && evt.run === view.sel && evt.epoch === session?.epoch ? evt : null;
   const shown = current ?? (evt?.epoch === session?.epoch ? evt : null);
-  let below = 0;
-  if (shown?.data.kind === 'slice') below = violations(shown.data.f, shown.data.g).filter(Boolean).length;
-  if (shown?.data.kind === 'plane') below = violations(shown.data.f, shown.data.g).filter(Boolean).length;
+  const below = shown ? violations(shown.data.f, shown.data.g).filter(Boolean).length : 0;
   const total = shown ? shown.data.f.length : 0;
 
-  const actions = (
-    <>
-      <RunPicker />
-      <div className="seg" role="radiogroup" aria-label="Surrogate view">
-        {(['line', 'contour'] as const).map((k) => (
-          <button key={k} type="button" role="radio" aria-checked={view.surr === k} className={view.surr === k ? 'on' : ''} onClick={() => setView({ surr: k })}>
-            {k === 'line' ? '1-D' : '2-D'}
-          </button>
-        ))}
-      </div>
-    </>
-  );
   const subtitle = shown ? (
     <>
       <span
-        className={`badge ${shown.certified ? 'certified' : 'uncertified'}`}
+        className={`badge cert-${shown.certificate}`}
         data-testid="certified-badge"
         data-certified={String(shown.certified)}
         data-certificate={shown.certificate}
@@ -64,15 +57,33 @@ export function SurrogatePanel() {
       >
         {CERTIFICATE_LABEL[shown.certificate]}
       </span>{' '}
-      <span className="muted">
-        at step {shown.t}
-        {total ? (below ? ` · g < f at ${below} of ${total} points` : ' · g ≥ f everywhere shown') : ''}
+      <span className="muted">at step {shown.t}</span>
+      <span className="cert-help muted" data-testid="certificate-help">
+        {CERTIFICATE_SHORT[shown.certificate]}
       </span>
     </>
   ) : null;
 
   return (
-    <ChartCard title="Surrogate vs true risk" name="mmlab-surrogate" svgRef={svgRef} actions={actions} subtitle={subtitle}>
+    <ChartCard title="Surrogate vs true risk" name="mmlab-surrogate" svgRef={svgRef} subtitle={subtitle}>
+      <div className="card-toolbar">
+        <RunPicker />
+        <div className="seg" role="radiogroup" aria-label="Surrogate view">
+          {(['line', 'contour'] as const).map((k) => (
+            <button
+              key={k}
+              type="button"
+              role="radio"
+              aria-checked={view.surr === k}
+              className={view.surr === k ? 'on' : ''}
+              title={k === 'line' ? 'f and g along the step θₖ → θₖ₊₁' : 'contours of f and g on a plane through the step'}
+              onClick={() => setView({ surr: k })}
+            >
+              {k === 'line' ? '1-D' : '2-D'}
+            </button>
+          ))}
+        </div>
+      </div>
       {shown && <p className="formula-line">{shown.formula}</p>}
       {view.surr === 'contour' ? (
         <SurrogateContour evt={shown} color={runColor(view.sel)} svgRef={svgRef} />
@@ -80,6 +91,21 @@ export function SurrogatePanel() {
         <SurrogateChart evt={shown} color={runColor(view.sel)} svgRef={svgRef} />
       )}
       {error && !shown && <p className="muted small">Surrogate unavailable: {error}</p>}
+      {shown && total > 0 && (
+        <p className="shade-legend small" data-testid="shade-legend" data-below={below}>
+          <span className="shade-swatch" aria-hidden />
+          {below ? (
+            <span>
+              <strong>Red:</strong> g &lt; f at {below} of {total} points — there g is not an upper bound on f
+              {shown.certificate === 'step' ? '; allowed, the certificate covers θₖ₊₁ only.' : ', so minimising g does not guarantee that f falls.'}
+            </span>
+          ) : (
+            <span>
+              No red: g ≥ f at all {total} points shown (red marks where g dips below f).
+            </span>
+          )}
+        </p>
+      )}
       <p className="muted small step-through">
         Step-through: {playing ? 'pause, then ' : ''}
         <button type="button" className="linklike" onClick={stepOnce} disabled={!session}>
