@@ -3,11 +3,15 @@
  * Debian's /usr/bin/chromium (headless, `--enable-unsafe-webgpu`) against the production build served
  * by `vite preview` on a free port (dist/ is built first when missing, or with --build). Measures
  *
- *  (i)   training steps/s per backend that initialises in the worker (cpu, wasm, webgl, webgpu), forced
+ *  (i)   training steps/s per backend that initialises in the worker (every one the page's selector
+ *        offers: cpu, wasm, webgl, webgpu, and the fused engine where the build has it), forced
  *        through the share link's view.backend, on moons 2-8-8-1 and 2-64-64-1, 4096 points, Adam, full
- *        batch: the lab's own rate (step + f(θ) read back every step, progress streamed to the page);
+ *        batch: the lab's own rate (step + f(θ) read back every step, progress streamed to the page),
+ *        with the live surrogate / model views withheld, then as the lab runs with them;
  *  (ii)  main-thread long tasks (> 50 ms, PerformanceObserver 'longtask') during 10 s of training with
- *        every chart on screen (MM-vs-Adam moons preset: loss curves, surrogate slice, decision boundary);
+ *        every chart on screen (1280×2000 viewport): the MM-vs-Adam moons preset (loss curves, surrogate
+ *        slice or 2-D contour, decision boundary) and the IS-NMF preset (loss curves, surrogate path,
+ *        V / WH / W / H images);
  *  (iii) time from opening a share link to the first plotted loss point (navigation start → the loss
  *        chart's first path with data), cold, for the default 'auto' backend and a forced cpu.
  *
@@ -16,8 +20,8 @@
  *   npm run bench:browser [-- --quick] [-- --build] [-- --only steps|longtasks|first] [-- --profile]
  *                         [-- --outDir DIR]   (serve another build directory than dist/)
  *
- * --profile: when long tasks happen, record a CPU profile (CDP) of the training window and print the
- * functions with the most self time inside the long tasks.
+ * --profile: record a Chrome trace of each long-task window and print, per main-thread task over
+ * 50 ms, its wall time, the thread's CPU time in it and what ran inside.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -127,7 +131,14 @@ async function startServer(build: boolean, outDir?: string): Promise<Server> {
  * that does not exist in the page.
  */
 const INSTRUMENT = `(() => {
-  const b = (window.__bench = { longtasks: [], firstPoint: null, firstStep: null });
+  const b = (window.__bench = { longtasks: [], firstPoint: null, firstStep: null, dropViews: false });
+  // Throughput without the live views: while dropViews is set, the page's surrogate / model-view
+  // requests are not delivered to the worker (the page re-asks after 3 s; nothing else changes).
+  const post = Worker.prototype.postMessage;
+  Worker.prototype.postMessage = function (m, t) {
+    if (b.dropViews && m && (m.type === 'requestSurrogate' || m.type === 'requestView')) return;
+    return post.call(this, m, t);
+  };
   try {
     new PerformanceObserver((list) => {
       for (const e of list.getEntries()) b.longtasks.push({ start: e.startTime, duration: e.duration });
@@ -164,6 +175,11 @@ async function waitReady(page: Page): Promise<{ backend: string; reasonKind: str
   return { backend, reasonKind: m?.[1] ?? '', reason: m?.[2] ?? title };
 }
 
+const setDropViews = (page: Page, on: boolean): Promise<void> =>
+  page.evaluate((v) => {
+    (window as unknown as { __bench: { dropViews: boolean } }).__bench.dropViews = v;
+  }, on);
+
 const position = async (page: Page): Promise<number> => Number(await page.getByTestId('position').getAttribute('data-step'));
 
 async function play(page: Page): Promise<void> {
@@ -173,7 +189,19 @@ async function play(page: Page): Promise<void> {
 
 // ───────────────────────────────────────────── (i) steps/s per backend ─────────────────────────────
 
-const BACKENDS = ['cpu', 'wasm', 'webgl', 'webgpu'] as const;
+/** The backends the page's selector offers (all but 'auto'), e.g. cpu, wasm, webgl, webgpu. */
+async function offeredBackends(browser: Browser, base: string): Promise<string[]> {
+  const page = await newPage(browser);
+  try {
+    await page.goto(`${base}${hashOf(moons([8, 8]), { backend: 'cpu' })}`);
+    await waitReady(page);
+    const values = await page.locator('select[aria-label="Backend"] option').evaluateAll((os) => os.map((o) => (o as HTMLOptionElement).value));
+    const order = ['cpu', 'wasm', 'webgl', 'webgpu'];
+    return values.filter((v) => v !== 'auto').sort((a, b) => (order.indexOf(a) + 1 || 99) - (order.indexOf(b) + 1 || 99));
+  } finally {
+    await page.context().close();
+  }
+}
 
 const moons = (hidden: number[]): Json => ({
   version: 1,
@@ -182,30 +210,56 @@ const moons = (hidden: number[]): Json => ({
   steps: 1_000_000,
 });
 
+/**
+ * Steps/s from the page's step counter (data-step, refreshed ≤ 20 Hz), timed between the first and the
+ * last change seen so slow backends are not quantised to the window; the window is stretched (up to
+ * 4×) until at least 10 steps were seen.
+ */
+async function rate(page: Page, windowMs: number): Promise<{ rate: number; steps: number; ms: number }> {
+  const changes: { t: number; s: number }[] = [];
+  let last = await position(page);
+  const t0 = performance.now();
+  for (;;) {
+    await sleep(50);
+    const s = await position(page);
+    if (s !== last) {
+      changes.push({ t: performance.now(), s });
+      last = s;
+    }
+    const elapsed = performance.now() - t0;
+    const seen = changes.length >= 2 ? changes.at(-1)!.s - changes[0].s : 0;
+    if (elapsed >= windowMs * 4 || (elapsed >= windowMs && seen >= 10)) break;
+  }
+  if (changes.length < 2) return { rate: changes.length ? 1000 / (performance.now() - t0) : 0, steps: changes.length, ms: performance.now() - t0 };
+  const a = changes[0];
+  const z = changes.at(-1)!;
+  return { rate: ((z.s - a.s) * 1000) / (z.t - a.t), steps: z.s - a.s, ms: z.t - a.t };
+}
+
 async function benchSteps(browser: Browser, base: string, quick: boolean): Promise<void> {
   const warmMs = quick ? 1000 : 2000;
   const windowMs = quick ? 2000 : 5000;
   const rows: string[][] = [];
+  const backends = await offeredBackends(browser, base);
   for (const hidden of [[8, 8], [64, 64]]) {
     const name = `moons 2-${hidden.join('-')}-1, 4096 pts, Adam`;
-    for (const b of BACKENDS) {
+    for (const b of backends) {
       const page = await newPage(browser);
       try {
+        await page.addInitScript({ content: 'window.__bench.dropViews = true' });
         await page.goto(`${base}${hashOf(moons(hidden), { backend: b })}`);
         const sel = await waitReady(page);
         if (sel.backend !== b) {
-          rows.push([name, b, 'unavailable', '—', sel.reason.slice(0, 90)]);
+          rows.push([name, b, 'unavailable', '—', '—', sel.reason.slice(0, 90)]);
           continue;
         }
         await play(page);
         await sleep(warmMs); // shader compilation, K adaptation
-        const s0 = await position(page);
-        const t0 = performance.now();
-        await sleep(windowMs);
-        const s1 = await position(page);
-        const t1 = performance.now();
-        const rate = ((s1 - s0) * 1000) / (t1 - t0);
-        rows.push([name, b, fmt(rate), String(s1 - s0), sel.reasonKind]);
+        const bare = await rate(page, windowMs);
+        await setDropViews(page, false);
+        await sleep(warmMs);
+        const views = await rate(page, windowMs);
+        rows.push([name, b, fmt(bare.rate), fmt(views.rate), `${bare.steps} / ${views.steps}`, `${sel.reasonKind}; ${fmt(bare.ms / 1000)} s / ${fmt(views.ms / 1000)} s`]);
       } catch (e) {
         rows.push([name, b, 'error', '—', (e instanceof Error ? e.message : String(e)).split('\n')[0].slice(0, 90)]);
       } finally {
@@ -214,8 +268,8 @@ async function benchSteps(browser: Browser, base: string, quick: boolean): Promi
     }
   }
   printTable(
-    `Training throughput in the browser worker (steps/s over ${windowMs / 1000} s after ${warmMs / 1000} s of warm-up; each step = Adam step + f(θ) on all 4096 points, read back and streamed to the page)`,
-    ['problem', 'backend', 'steps/s', 'steps', 'selection / note'],
+    `Training throughput in the browser worker (steps/s over ≥ ${windowMs / 1000} s after ${warmMs / 1000} s of warm-up; a step = Adam step + f(θ) on all 4096 points, read back and streamed to the page; "training only": the page's surrogate / model-view requests withheld; "with live views": as the lab runs, the surrogate slice (41 evaluations of f) every ~0.4 s and the decision boundary every ~0.6 s computed by the same worker)`,
+    ['problem', 'backend', 'steps/s training only', 'steps/s with live views', 'steps timed', 'selection; time windows'],
     rows,
   );
 }
@@ -230,29 +284,32 @@ const MM_MOONS: Json = {
   steps: 1_000_000,
 };
 
-interface ProfileNode {
-  id: number;
-  callFrame: { functionName: string; url: string; lineNumber: number; columnNumber: number };
-  children?: number[];
-}
+const IS_NMF: Json = {
+  version: 1,
+  problem: { kind: 'nmf', beta: 0, rank: 6, data: { kind: 'spectrogram', bins: 96, frames: 128 } },
+  runs: [{ algorithm: 'nmf-mm' }, { algorithm: 'nmf-mu' }],
+  steps: 1_000_000,
+};
+
 
 async function benchLongTasks(browser: Browser, base: string, quick: boolean, profile: boolean): Promise<void> {
   const seconds = quick ? 5 : 10;
   const rows: string[][] = [];
   const culprits: string[] = [];
-  for (const backend of ['auto', 'cpu'] as const) {
+  const cases: { name: string; config: Json; view: Json }[] = [
+    { name: 'MM vs Adam moons (3 runs), surrogate 1-D', config: MM_MOONS, view: {} },
+    { name: 'MM vs Adam moons (3 runs), surrogate 2-D contour', config: MM_MOONS, view: { backend: 'cpu', surr: 'contour' } },
+    { name: 'IS-NMF spectrogram 96×128, K=6 (2 runs), NMF images', config: IS_NMF, view: { backend: 'cpu' } },
+  ];
+  for (const c of cases) {
+    const backend = (c.view.backend as string | undefined) ?? 'auto';
     // A tall viewport: the loss chart, the surrogate view and the model view are all on screen.
     const page = await newPage(browser, 2000);
     try {
-      await page.goto(`${base}${hashOf(MM_MOONS, { backend })}`);
+      await page.goto(`${base}${hashOf(c.config, c.view)}`);
       const sel = await waitReady(page);
       await sleep(500);
-      const cdp = profile ? await page.context().newCDPSession(page) : null;
-      if (cdp) {
-        await cdp.send('Profiler.enable');
-        await cdp.send('Profiler.setSamplingInterval', { interval: 200 });
-        await cdp.send('Profiler.start');
-      }
+      if (profile) await browser.startTracing(page, { categories: TRACE_CATEGORIES });
       const from = await page.evaluate(() => performance.now());
       await play(page);
       const s0 = await position(page);
@@ -264,77 +321,113 @@ async function benchLongTasks(browser: Browser, base: string, quick: boolean, pr
         [from, to],
       );
       const charts = await page.evaluate(() => ({
-        loss: document.querySelectorAll('[data-testid="loss-chart"] g.lines path').length,
         svgs: document.querySelectorAll('main svg').length,
         canvases: document.querySelectorAll('main canvas').length,
       }));
+      let cpuCols: string[] = [];
+      if (profile) {
+        const x = explain(JSON.parse((await browser.stopTracing()).toString('utf8')), c.name);
+        culprits.push(...x.lines);
+        cpuCols = [String(x.cpuLong), `${fmt(x.maxCpuMs)} ms`];
+      }
       rows.push([
-        `MM vs Adam moons (3 runs), backend ${backend} → ${sel.backend}`,
+        `${c.name}, backend ${backend} → ${sel.backend}`,
         `${seconds} s`,
         String(s1 - s0),
         String(tasks.length),
         tasks.length ? `${fmt(Math.max(...tasks.map((t) => t.duration)))} ms` : '—',
         `${charts.svgs} svg, ${charts.canvases} canvas`,
+        ...cpuCols,
       ]);
-      if (cdp) {
-        const { profile: prof } = (await cdp.send('Profiler.stop')) as unknown as {
-          profile: { nodes: ProfileNode[]; startTime: number; samples: number[]; timeDeltas: number[] };
-        };
-        culprits.push(...attribute(prof, tasks, from, backend));
-      }
     } finally {
       await page.context().close();
     }
   }
   printTable(
     'Main-thread long tasks (> 50 ms) while training with every chart visible (target: 0)',
-    ['experiment', 'window', 'steps', 'long tasks', 'longest', 'charts on screen'],
+    ['experiment', 'window', 'steps', 'long tasks', 'longest', 'charts on screen', ...(profile ? ['tasks > 50 ms CPU', 'max task CPU'] : [])],
     rows,
   );
   if (culprits.length) console.log(`${culprits.join('\n')}\n`);
 }
 
+const TRACE_CATEGORIES = ['toplevel', 'devtools.timeline', 'disabled-by-default-devtools.timeline', 'v8', 'v8.execute', 'blink.user_timing'];
+
+interface TraceEvent {
+  name: string;
+  ph: string;
+  ts: number;
+  dur?: number;
+  tdur?: number;
+  pid: number;
+  tid: number;
+  args?: { name?: string; data?: { functionName?: string; url?: string; lineNumber?: number; columnNumber?: number; type?: string } };
+}
+
 /**
- * Self time per function inside the long tasks (the profile's clock is in µs since its own origin;
- * the page's performance.now() origin is aligned by the profile start ≈ `from`).
+ * The page's main-thread tasks over 50 ms in a Chrome trace: wall time vs the thread's own CPU time
+ * (tdur; much less than the wall time = the thread was descheduled, i.e. the machine was busy, not the
+ * page), and what ran inside (self time per event kind; JS by function and bundle position).
  */
-function attribute(
-  prof: { nodes: ProfileNode[]; startTime: number; samples: number[]; timeDeltas: number[] },
-  tasks: { start: number; duration: number }[],
-  from: number,
-  label: string,
-): string[] {
-  if (!tasks.length) return [];
-  const byId = new Map(prof.nodes.map((n) => [n.id, n]));
-  const parent = new Map<number, number>();
-  for (const n of prof.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
-  const self = new Map<string, number>();
-  const stacks = new Map<string, number>();
-  let t = 0;
-  prof.samples.forEach((id, i) => {
-    t += prof.timeDeltas[i];
-    const ms = from + t / 1000;
-    if (!tasks.some((k) => ms >= k.start && ms <= k.start + k.duration)) return;
-    const n = byId.get(id)!;
-    const name = (f: ProfileNode['callFrame']) => `${f.functionName || '(anonymous)'} ${f.url.split('/').pop()}:${f.lineNumber + 1}:${f.columnNumber + 1}`;
-    const key = name(n.callFrame);
-    self.set(key, (self.get(key) ?? 0) + prof.timeDeltas[i] / 1000);
-    // The app-level caller chain (first 6 named frames), to map bundle names back to source.
-    const chain: string[] = [];
-    for (let p: number | undefined = id; p !== undefined && chain.length < 6; p = parent.get(p)) {
-      const f = byId.get(p)!.callFrame;
-      if (f.functionName && f.url) chain.push(f.functionName);
-    }
-    const ck = chain.join(' ← ');
-    stacks.set(ck, (stacks.get(ck) ?? 0) + prof.timeDeltas[i] / 1000);
-  });
-  const top = (m: Map<string, number>, k: number) => [...m.entries()].sort((a, b) => b[1] - a[1]).slice(0, k);
-  return [
-    `Long-task profile (${label}): self time inside long tasks, top functions:`,
-    ...top(self, 12).map(([k, v]) => `  ${v.toFixed(1).padStart(7)} ms  ${k}`),
-    'top stacks:',
-    ...top(stacks, 8).map(([k, v]) => `  ${v.toFixed(1).padStart(7)} ms  ${k}`),
+function explain(trace: { traceEvents: TraceEvent[] } | TraceEvent[], label: string): { lines: string[]; maxCpuMs: number; cpuLong: number; tasks: number } {
+  const events = Array.isArray(trace) ? trace : trace.traceEvents;
+  const main = events.find((e) => e.ph === 'M' && e.name === 'thread_name' && e.args?.name === 'CrRendererMain');
+  if (!main) return { lines: [`(${label}: no renderer main thread in the trace)`], maxCpuMs: NaN, cpuLong: NaN, tasks: 0 };
+  const onMain = events.filter((e) => e.pid === main.pid && e.tid === main.tid && e.ph === 'X' && e.dur !== undefined).sort((a, b) => a.ts - b.ts || b.dur! - a.dur!);
+  // Top-level tasks (the outermost RunTask of each nest).
+  const all: TraceEvent[] = [];
+  for (const e of onMain) {
+    if (e.name !== 'RunTask' && e.name !== 'ThreadControllerImpl::RunTask') continue;
+    const prev = all[all.length - 1];
+    if (prev && e.ts < prev.ts + prev.dur!) continue;
+    all.push(e);
+  }
+  const cpu = all.map((t) => (t.tdur ?? t.dur!) / 1000);
+  const maxCpuMs = cpu.length ? Math.max(...cpu) : NaN;
+  const cpuLong = cpu.filter((c) => c > 50).length;
+  const tasks = all.filter((e) => e.dur! > 50_000);
+  const out = [
+    `Main-thread tasks in the trace (${label}): ${all.length}; over 50 ms wall: ${tasks.length}; over 50 ms of the thread's own CPU time: ${cpuLong} (max ${maxCpuMs.toFixed(1)} ms CPU)`,
   ];
+  const total = new Map<string, number>();
+  const breakdown = (t: TraceEvent): [string, number][] => {
+    const inside = onMain.filter((e) => e !== t && e.ts >= t.ts && e.ts + e.dur! <= t.ts + t.dur!);
+    // Self time: an event's duration minus its direct children's (events nest; sorted by start, longest first).
+    const self = new Map<string, number>();
+    const childSum = new Map<TraceEvent, number>();
+    const stack: TraceEvent[] = [];
+    for (const e of inside) {
+      while (stack.length && stack[stack.length - 1].ts + stack[stack.length - 1].dur! <= e.ts) stack.pop();
+      const parent = stack[stack.length - 1];
+      if (parent) childSum.set(parent, (childSum.get(parent) ?? 0) + e.dur!);
+      stack.push(e);
+    }
+    for (const e of inside) {
+      const d = e.args?.data;
+      const key =
+        e.name === 'FunctionCall' || e.name === 'EvaluateScript'
+          ? `${e.name} ${d?.functionName || ''} ${(d?.url ?? '').split('/').pop()}:${(d?.lineNumber ?? -1) + 1}:${(d?.columnNumber ?? -1) + 1}`
+          : d?.type
+            ? `${e.name} (${d.type})`
+            : e.name;
+      self.set(key, (self.get(key) ?? 0) + Math.max(0, e.dur! - (childSum.get(e) ?? 0)) / 1000);
+    }
+    const covered = [...self.values()].reduce((x, y) => x + y, 0);
+    self.set('(task itself, not in a sub-event)', Math.max(0, t.dur! / 1000 - covered));
+    return [...self.entries()].sort((x, y) => y[1] - x[1]).slice(0, 5);
+  };
+  const line = (t: TraceEvent, top: [string, number][]) =>
+    `  task ${(t.dur! / 1000).toFixed(0)} ms wall, ${t.tdur !== undefined ? `${(t.tdur / 1000).toFixed(1)} ms CPU` : 'CPU n/a'}: ${top.map(([k, v]) => `${k} ${v.toFixed(1)} ms`).join(' · ')}`;
+  for (const t of tasks) {
+    const top = breakdown(t);
+    top.forEach(([k, v]) => total.set(k, (total.get(k) ?? 0) + v));
+    out.push(line(t, top));
+  }
+  const heaviest = all[cpu.indexOf(maxCpuMs)];
+  if (heaviest) out.push(`  heaviest task by CPU:${line(heaviest, breakdown(heaviest)).slice(1)}`);
+  if (tasks.length > 1)
+    out.push(`  all together: ${[...total.entries()].sort((x, y) => y[1] - x[1]).slice(0, 6).map(([k, v]) => `${k} ${v.toFixed(0)} ms`).join(' · ')}`);
+  return { lines: out, maxCpuMs, cpuLong, tasks: all.length };
 }
 
 // ───────────────────────────────────────────── (iii) first point ───────────────────────────────────

@@ -3,7 +3,7 @@
  * the same run on the same data and initial parameters, printed as ratios. A benchmark, not a test:
  * a missing reference prints "skipped" and never fails the bench.
  *
- *   npm run bench [-- --quick] [-- --only mlp|nmf|mm]
+ *   npm run bench [-- --quick] [-- --only mlp|nmf|mm|browser] [-- --browser]   (--browser: also bench/browser.ts)
  */
 import os from 'node:os';
 import * as tf from '@tensorflow/tfjs';
@@ -181,6 +181,8 @@ async function main(): Promise<void> {
     await setNodeBackend('cpu');
     await mmVersusGradient(quick);
   }
+  // The lab itself in Chromium (bench/browser.ts, alone: npm run bench:browser): only when asked.
+  if (args.includes('--browser') || only === 'browser') await (await import('./browser')).benchBrowser({ quick });
 }
 
 main().catch((e) => {
