@@ -1,7 +1,8 @@
 /**
  * Keeps the surrogate and model pictures in step with the session: asks the worker for the selected
  * run's surrogate (slice or plane) and model view at the current step — at once when paused (step-
- * through mode), at most every ~0.4 s while playing, one request of each kind in flight.
+ * through mode), at most every ~0.4 s while playing (less often when views are slow to compute), one
+ * request of each kind in flight.
  */
 import { send } from './engine';
 import { getLab, setLab, useLab, type LabState } from './store';
@@ -12,6 +13,13 @@ const answered: Record<Kind, string> = { slice: '', plane: '', view: '' };
 const sentAt: Record<Kind, number> = { slice: -1e9, plane: -1e9, view: -1e9 };
 const sentKey: Record<Kind, string> = { slice: '', plane: '', view: '' };
 const PLAYING_INTERVAL: Record<Kind, number> = { slice: 400, plane: 1200, view: 600 };
+/** How long the last answer of each kind took: the worker computes views between training ticks. */
+const lastCost: Record<Kind, number> = { slice: 0, plane: 0, view: 0 };
+/**
+ * While playing, a kind is asked again only after max(its base interval, 4× its last cost), so live
+ * views take at most ~25% of the worker's time on slow backends (software WebGL, big nets).
+ */
+const interval = (kind: Kind): number => Math.max(PLAYING_INTERVAL[kind], 4 * lastCost[kind]);
 
 let seq = 0;
 
@@ -29,7 +37,7 @@ export function pump(): void {
   const now = performance.now();
   for (const kind of wanted(s)) {
     if (answered[kind] === key || sentKey[kind] === key) continue;
-    if (s.playing && now - sentAt[kind] < PLAYING_INTERVAL[kind]) continue;
+    if (s.playing && now - sentAt[kind] < interval(kind)) continue;
     // One request of each kind in flight (a lost answer is given up after 3 s).
     if (sentKey[kind] && now - sentAt[kind] < 3000) continue;
     const run = s.view.sel;
@@ -45,6 +53,7 @@ export function pump(): void {
 /** An answer (or a refusal) for `kind` arrived. */
 export function answeredFor(kind: Kind, error?: string): void {
   if (!sentKey[kind]) return;
+  lastCost[kind] = Math.min(10_000, performance.now() - sentAt[kind]);
   answered[kind] = sentKey[kind];
   sentKey[kind] = '';
   if (kind === 'view') setLab({ viewError: error ?? null });
