@@ -6,6 +6,7 @@ import type { AnyAlgorithm } from '../types';
 import { adagrad } from './adagrad';
 import { adam } from './adam';
 import { adamw } from './adamw';
+import { inna } from './inna';
 import { mmBohning } from './mm-bohning';
 import { mmGaussNewton } from './mm-gauss-newton';
 import { mmLayerwise } from './mm-layerwise';
@@ -24,6 +25,7 @@ export const ALGORITHMS: Record<string, AnyAlgorithm> = Object.assign(Object.cre
   adamw,
   rmsprop,
   adagrad,
+  inna,
   'mm-lipschitz': mmLipschitz,
   'mm-bohning': mmBohning,
   'mm-layerwise': mmLayerwise,

@@ -1,0 +1,123 @@
+/**
+ * INNA — the inertial Newton algorithm of Castera, Bolte, Févotte & Pauwels ("An Inertial Newton
+ * Algorithm for Deep Learning", JMLR 22(134), 2021; arXiv:1905.12278).
+ *
+ * It discretises the dynamical inertial Newton system (DIN, Alvarez et al. 2002)
+ *   θ̈ + αθ̇ + β∇²f(θ)θ̇ + ∇f(θ) = 0      (α: viscous damping, β: Hessian-driven "Newtonian" damping)
+ * without any Hessian, through its first-order form in (θ, ψ):
+ *   θ̇ = (1/β − α)θ − ψ/β − β∇f(θ),   ψ̇ = (1/β − α)θ − ψ/β.
+ * An explicit Euler step γₖ on it is the algorithm (the paper's eq. (INNA), with vₖ a (mini-batch) gradient):
+ *   θₖ₊₁ = θₖ + γₖ[(1/β − α)θₖ − ψₖ/β − β∇f(θₖ)]
+ *   ψₖ₊₁ = ψₖ + γₖ[(1/β − α)θₖ − ψₖ/β],        γₖ = lr/(k + 1)^decay  (k = 0 at the first step).
+ *
+ * Initialisation. Along the system, ψ = (1 − αβ)θ − β²∇f(θ) − βθ̇, so ψ₀ fixes the initial velocity θ̇₀.
+ * We use θ̇₀ = −s·∇f(θ₀) (s = `speed_ini`, default 1):
+ *   ψ₀ = (1 − αβ)θ₀ + β(s − β)∇f(θ₀),
+ * which makes the first step a plain gradient step θ₁ = θ₀ − γ₀·s·∇f(θ₀). This is the convention of the
+ * authors' reference code (github.com/camcastera/Indian-for-DeepLearning, TF/Keras `speed_ini=1.0`,
+ * "the initial velocity is in the direction of steepest descent ... we recommend to keep this parameter
+ * unchanged"), which a third-party port attributes to the JMLR paper §5.2.1 as
+ * ψ₀ = (1 − αβ)θ₀ − (β² − β)∇f(θ₀). We could not read the paper's page itself to confirm it. s = 0 gives
+ * ψ₀ = (1 − αβ)θ₀ − β²∇f(θ₀): zero initial velocity, whose first θ-step is exactly null (only ψ moves).
+ * As in that code, ψ₀ is formed lazily from the gradient of the first step's objective (its first
+ * mini-batch), so `init` needs no gradient and a switch to INNA starts from the current θ.
+ *
+ * A special case worth knowing: with lr = β, ψₖ₊₁ = (1 − αβ)θₖ and the iteration is exactly heavy-ball
+ * momentum θₖ₊₁ = θₖ − β²∇f(θₖ) + (1 − αβ)(θₖ − θₖ₋₁) (torch SGD with lr β², momentum 1 − αβ when
+ * s = β). The defaults (lr = β = 0.1, α = 0.5) are that: step 0.01, momentum 0.95.
+ *
+ * Not an MM method: nothing majorizes f and f may increase from one step to the next. The implied model
+ * is the isotropic quadratic whose minimiser is the θ-step. With mₖ = (1/β − α)θₖ − ψₖ/β,
+ *   θₖ₊₁ = θₖ + γₖmₖ − γₖβ∇f(θₖ)  = argmin f(θₖ) + (∇f(θₖ) − mₖ/β)·Δ + ‖Δ‖²/(2γₖβ),
+ * a model whose slope at θₖ is not ∇f(θₖ) (the inertial term tilts it): certified: false.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { z } from 'zod';
+import type { Algorithm, Params } from '../types';
+import { num, quadraticModel, valueAndGrads } from './common';
+
+export const innaHyper = z
+  .object({
+    /** γ: the step size (the paper's γ₀ when decay > 0). */
+    lr: z.number().gt(0, 'lr must be > 0').lte(100, 'lr must be ≤ 100').default(0.1),
+    /** α: viscous damping (friction). */
+    alpha: z.number().min(0, 'alpha must be ≥ 0').max(100, 'alpha must be ≤ 100').default(0.5),
+    /** β: Hessian-driven (Newtonian) damping. */
+    beta: z.number().gt(0, 'beta must be > 0').lte(100, 'beta must be ≤ 100').default(0.1),
+    /** Exponent q of the schedule γₖ = lr/(k + 1)^q (0: constant step; the paper's theory needs q > 0). */
+    decay: z.number().min(0, 'decay must be in [0, 1]').max(1, 'decay must be in [0, 1]').default(0),
+    /** s: initial velocity θ̇₀ = −s·∇f(θ₀) (the authors' `speed_ini`; 0: start at rest). */
+    speed_ini: z.number().min(0, 'speed_ini must be in [0, 10]').max(10, 'speed_ini must be in [0, 10]').default(1),
+  })
+  .strict();
+export type INNAHyper = z.infer<typeof innaHyper>;
+
+// A type alias, not an interface: tf.TensorContainer needs the implicit index signature.
+export type INNAState = {
+  /** Steps taken since init (k of γₖ). */
+  t: number;
+  /** ψₖ, one tensor per parameter; empty until the first step forms ψ₀ from that step's gradient. */
+  psi: tf.Tensor[];
+};
+
+/** γₖ = lr/(k + 1)^decay. */
+export const innaStepSize = (h: INNAHyper, k: number): number => (h.decay === 0 ? h.lr : h.lr / (k + 1) ** h.decay);
+
+/** ψ₀ = (1 − αβ)θ₀ + β(s − β)∇f(θ₀), i.e. initial velocity θ̇₀ = −s·∇f(θ₀). Call inside a tidy. */
+function initialPsi(params: Params, grads: tf.Tensor[], h: INNAHyper): tf.Tensor[] {
+  const cg = h.beta * (h.speed_ini - h.beta);
+  return params.map((p, i) => tf.add(tf.mul(p, 1 - h.alpha * h.beta), tf.mul(grads[i], cg)));
+}
+
+/** mₖ = (1/β − α)θₖ − ψₖ/β, the gradient-free part of both updates. Call inside a tidy. */
+const phase = (p: tf.Tensor, psi: tf.Tensor, h: INNAHyper): tf.Tensor => tf.sub(tf.mul(p, 1 / h.beta - h.alpha), tf.div(psi, h.beta));
+
+export const inna: Algorithm<INNAHyper, INNAState> = {
+  id: 'inna',
+  label: 'INNA',
+  family: 'gradient',
+  problems: ['mlp'],
+  hyper: innaHyper,
+  summary:
+    'INNA (Castera, Bolte, Févotte & Pauwels, JMLR 2021): an inertial Newton method. It discretises θ̈ + αθ̇ + β∇²f θ̇ + ∇f = 0 — friction α plus Hessian-driven damping β — using gradients only, through an auxiliary variable ψ. A gradient method, not an MM method: no surrogate majorizes f and there is no monotonicity guarantee (f may rise between steps). With lr = β it is heavy-ball momentum 1 − αβ with step β².',
+  formula: String.raw`\theta_{k+1} = \theta_k + \gamma_k\Big[\big(\tfrac{1}{\beta}-\alpha\big)\theta_k - \tfrac{1}{\beta}\psi_k - \beta\,\nabla f(\theta_k)\Big],\quad \psi_{k+1} = \psi_k + \gamma_k\Big[\big(\tfrac{1}{\beta}-\alpha\big)\theta_k - \tfrac{1}{\beta}\psi_k\Big],\quad \gamma_k = \frac{\mathrm{lr}}{(k+1)^{q}},\quad \psi_0 = (1-\alpha\beta)\,\theta_0 + \beta(s-\beta)\,\nabla f(\theta_0)`,
+  init: () => ({ t: 0, psi: [] }),
+  step(obj, params, state, h) {
+    return tf.tidy(() => {
+      const { grads } = valueAndGrads(obj, params);
+      const gamma = innaStepSize(h, state.t);
+      const psiK = state.psi.length === params.length ? state.psi : initialPsi(params, grads, h);
+      const next: Params = [];
+      const psi: tf.Tensor[] = [];
+      params.forEach((p, i) => {
+        const m = phase(p, psiK[i], h);
+        psi.push(tf.add(psiK[i], tf.mul(m, gamma)));
+        next.push(tf.add(p, tf.mul(tf.sub(m, tf.mul(grads[i], h.beta)), gamma)));
+      });
+      return { params: next, state: { t: state.t + 1, psi }, info: { stepSize: gamma } };
+    });
+  },
+  model(obj, params, state, h) {
+    const gamma = innaStepSize(h, state.t);
+    const { value, g } = tf.tidy(() => {
+      const { value, grads } = valueAndGrads(obj, params);
+      const psiK = state.psi.length === params.length ? state.psi : initialPsi(params, grads, h);
+      // ĝ = ∇f(θₖ) − mₖ/β: with curvature 1/(γβ) the model's minimiser θₖ − γβĝ is the θ-step.
+      const g = params.map((p, i) => tf.sub(grads[i], tf.div(phase(p, psiK[i], h), h.beta)));
+      return { value, g };
+    });
+    try {
+      return quadraticModel({
+        obj,
+        params,
+        grads: g,
+        f0: num(value),
+        curvature: 1 / (gamma * h.beta),
+        certified: false,
+        formula: 'f(θₖ) + (∇f(θₖ) − mₖ/β)·Δ + ‖Δ‖²/(2γₖβ), mₖ = (1/β − α)θₖ − ψₖ/β (inertia tilts the slope)',
+      });
+    } finally {
+      tf.dispose([value, ...g]);
+    }
+  },
+};
