@@ -5,7 +5,8 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
-import { impliedModelCheck, surrogatePlane, surrogateSlice } from '../src/core/surrogate';
+import { impliedModelCheck } from '../src/core/implied-model';
+import { surrogatePlane, surrogateSlice } from '../src/core/surrogate';
 import { Fold, MM_IDS, lambdaMax, leastSquares, problemFrom } from './mm-helpers';
 
 function quadratic() {
