@@ -128,11 +128,12 @@ describe('Session streaming', () => {
     expect(h.of('state').at(-1)).toMatchObject({ playing: false, t: 40 });
   });
 
-  it('auto backend selection calibrates what is registered (cpu in Node) and says why', async () => {
+  it('auto backend selection calibrates what is registered (the fused engine and cpu in Node) and says why', async () => {
     const h = harness();
     await h.send({ type: 'start', config: mlp([{ algorithm: 'sgd' }], {}, 3), backend: 'auto', play: false });
     const ready = h.of('ready')[0];
-    expect(ready.backend).toBe('cpu');
+    // A gradient-only MLP: the fused engine competes (and wins; tests/worker-fused.test.ts).
+    expect(ready.backend).toBe('fused');
     expect(ready.reasonKind).toBe('calibration');
     expect(ready.reason).toMatch(/CPU [\d.]+ ms\/step/);
     const cpu = ready.backends.find((b) => b.name === 'cpu')!;
@@ -350,7 +351,7 @@ describe('Session robustness', () => {
     expect(tf.memory().numTensors).toBeLessThan(n0);
   });
 
-  it("auto: a preview 'started' (t = 0, CPU) comes before the calibration, then the calibrated one", async () => {
+  it("auto: a preview 'started' (t = 0, fused engine or CPU) comes before the calibration, then the calibrated one", async () => {
     const h = harness();
     const config = mlp([{ algorithm: 'sgd' }, OTHER], {}, 3);
     await h.send({ type: 'start', config, backend: 'auto', play: false });
@@ -359,7 +360,8 @@ describe('Session robustness', () => {
     expect(started).toHaveLength(2);
     expect(types.indexOf('started')).toBeLessThan(types.indexOf('ready'));
     expect(types.lastIndexOf('started')).toBeGreaterThan(types.indexOf('ready'));
-    expect(started[0]).toMatchObject({ t: 0, backend: 'cpu', epoch: started[1].epoch });
+    // Gradient optimizers on an MLP: the preview is built on the fused engine (the calibration's usual pick).
+    expect(started[0]).toMatchObject({ t: 0, backend: 'fused', epoch: started[1].epoch });
     expect(Array.from(started[0].loss)).toEqual(Array.from(started[1].loss));
     expect(h.of('config')).toHaveLength(1);
     // Forced backends and restores (resumeAt) have no preview.

@@ -14,7 +14,7 @@ const PREFIX = `v${SHARE_VERSION}.`;
 export const MAX_HASH_CHARS = 12_000;
 const MAX_JSON_CHARS = 400_000;
 
-export const BACKENDS = ['auto', 'webgpu', 'webgl', 'wasm', 'cpu'] as const;
+export const BACKENDS = ['auto', 'fused', 'webgpu', 'webgl', 'wasm', 'cpu'] as const;
 export type BackendChoice = (typeof BACKENDS)[number];
 
 export const viewSchema = z.strictObject({

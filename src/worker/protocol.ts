@@ -17,10 +17,18 @@ import type { RunStatus, SwitchRecord } from '../core/run';
 
 export type { ExperimentConfig, RunStatus, SwitchRecord };
 
-/** Backends the lab can run on, in fallback order. */
-export const BACKENDS = ['webgpu', 'webgl', 'wasm', 'cpu'] as const;
+/**
+ * What the lab can run on: 'fused' is the fused engine (src/core/fused: MLPs trained by gradient
+ * optimizers on flat float32 arrays, WebAssembly SIMD kernels, no tfjs in the loop), the others are
+ * the tfjs backends. A session on 'fused' hands over to a tfjs backend (exactly, at the same step)
+ * when a run switches to an algorithm the fused engine does not run; views and surrogates of its runs
+ * are computed on a tfjs copy.
+ */
+export const BACKENDS = ['fused', 'webgpu', 'webgl', 'wasm', 'cpu'] as const;
 export type BackendName = (typeof BACKENDS)[number];
 export type BackendChoice = 'auto' | BackendName;
+/** The tfjs backends, in fallback order (the fused engine falls back to the tfjs backend it keeps, else WASM, CPU, …). */
+export const TFJS_BACKENDS = ['webgpu', 'webgl', 'wasm', 'cpu'] as const satisfies readonly BackendName[];
 
 // ─────────────────────────────────────────── commands (main → worker) ──────────────────────────────
 
@@ -37,7 +45,10 @@ export interface StartCmd {
   type: 'start';
   /** The experiment config (output of parseExperiment, or any input parseExperiment accepts). */
   config: ExperimentConfig;
-  /** 'auto' = short calibration on this problem (≤ ~1.5 s), fastest wins. Default 'auto'. */
+  /**
+   * 'auto' = short calibration on this problem (≤ ~1.5 s), fastest wins (the fused engine too, when
+   * every run uses a gradient optimizer on an MLP). Default 'auto'.
+   */
   backend?: BackendChoice;
   /** Start playing right away (default true). */
   play?: boolean;
@@ -213,13 +224,19 @@ export interface BackendStatus {
   message?: string;
 }
 
-/** The backend is chosen (after `start` or `setBackend`). */
+/**
+ * The backend is chosen (after `start` or `setBackend`), or the session moved between the fused engine
+ * and tfjs (a hand-over when a run switches to an algorithm the fused engine does not run: reasonKind
+ * 'fallback'; back on the fused engine after `reset`).
+ */
 export interface ReadyEvt {
   type: 'ready';
   epoch: number;
   backend: BackendName;
   /** Why: 'forced', 'calibration', 'fallback'. */
   reasonKind: 'forced' | 'calibration' | 'fallback';
+  /** On 'fused': the tfjs backend that computes views and surrogates and takes over at a hand-over. */
+  tfjs?: BackendName;
   /** Human sentence, e.g. "calibration: cpu 4.1 ms/step, webgl 9.8 ms/step, webgpu 31 ms/step → cpu". */
   reason: string;
   backends: BackendStatus[];
@@ -449,7 +466,11 @@ export interface ViewEvt {
   view: MLPGridView | MLPCurveView | NMFView | NoView;
 }
 
-/** The session moved to another backend (init failure, device loss, or a setBackend request). */
+/**
+ * The session moved to another backend (init failure, device loss, a setBackend request, or — cause
+ * 'requested' — the fused engine handing over to tfjs because a run switched to an algorithm it does
+ * not run).
+ */
 export interface BackendChangedEvt {
   type: 'backendChanged';
   epoch: number;

@@ -4,7 +4,7 @@ import { setBackend } from '../actions';
 import { BACKENDS, type BackendChoice } from '../share';
 import { useLab } from '../store';
 
-const NAMES: Record<string, string> = { webgpu: 'WebGPU', webgl: 'WebGL', wasm: 'WASM', cpu: 'CPU', auto: 'Auto (fastest)' };
+const NAMES: Record<string, string> = { fused: 'Fused (WASM)', webgpu: 'WebGPU', webgl: 'WebGL', wasm: 'WASM', cpu: 'CPU', auto: 'Auto (fastest)' };
 
 export function BackendBadge() {
   const backend = useLab((s) => s.backend);
@@ -48,7 +48,7 @@ export function BackendBadge() {
                   <tr key={b.name}>
                     <th scope="row">{NAMES[b.name] ?? b.name}</th>
                     <td>{b.status}</td>
-                    <td>{b.msPerStep !== undefined ? `${b.msPerStep.toFixed(1)} ms/step` : ''}</td>
+                    <td>{b.msPerStep !== undefined ? `${b.msPerStep < 0.1 ? b.msPerStep.toPrecision(2) : b.msPerStep.toFixed(1)} ms/step` : ''}</td>
                     <td className="muted">{b.message ?? ''}</td>
                   </tr>
                 ))}

@@ -1,0 +1,187 @@
+/**
+ * A session's state as plain arrays: every run's θ, algorithm state, step count, status and switches.
+ * Taken from either engine and restored into either (same step, exact float32 values), it carries a
+ * session across backends (setBackend), through device loss (checkpoints) and from the fused engine
+ * to tfjs (the hand-over when a run switches to an MM algorithm).
+ *
+ * Algorithm states are kept in the tfjs layout (e.g. Adam: {t, m: [one array per parameter], v, vmax});
+ * the fused engine's flat slots are cut into and glued back from that layout (TFJS_STATE_SLOTS).
+ */
+import * as tf from '@tensorflow/tfjs';
+import type { ExperimentConfig } from '../core/config';
+import { Experiment } from '../core/experiment';
+import { FusedExperiment, isFusedOptimizer, TFJS_STATE_SLOTS, type FusedOptState, type FusedRun } from '../core/fused';
+import { getAlgorithm } from '../core/algorithms/registry';
+import type { RunStatus, SwitchRecord } from '../core/run';
+import { fusedConfig, handOverAt } from './fused-engine';
+
+export interface SnapTensor {
+  __snapTensor: true;
+  data: Float32Array | Int32Array | Uint8Array;
+  shape: number[];
+  dtype: tf.DataType;
+}
+
+export interface RunSnapshot {
+  algorithm: string;
+  hyper: Record<string, unknown>;
+  params: SnapTensor[];
+  state: unknown;
+  t: number;
+  status: RunStatus;
+  message: string;
+  divergedAt: number | null;
+  switches: SwitchRecord[];
+}
+
+export interface Snapshot {
+  t: number;
+  runs: RunSnapshot[];
+}
+
+const clone = <T>(x: T): T => structuredClone(x);
+
+// ───────────────────────────────────────── tfjs ─────────────────────────────────────────────────
+
+/** Reads every run's tensors back (asynchronously: no dataSync). */
+export async function snapshotTfjs(exp: Experiment): Promise<Snapshot> {
+  const snapTensor = async (t: tf.Tensor): Promise<SnapTensor> => ({
+    __snapTensor: true,
+    data: (await t.data()).slice() as SnapTensor['data'],
+    shape: [...t.shape],
+    dtype: t.dtype,
+  });
+  const snapAny = async (x: unknown): Promise<unknown> => {
+    if (x instanceof tf.Tensor) return snapTensor(x);
+    if (Array.isArray(x)) return Promise.all(x.map(snapAny));
+    if (ArrayBuffer.isView(x)) return (x as unknown as { slice(): unknown }).slice();
+    if (x && typeof x === 'object') {
+      const out: Record<string, unknown> = {};
+      for (const [k, v] of Object.entries(x)) out[k] = await snapAny(v);
+      return out;
+    }
+    return x;
+  };
+  return {
+    t: exp.t,
+    runs: await Promise.all(
+      exp.runs.map(async (r) => ({
+        algorithm: r.algorithm.id,
+        hyper: clone(r.hyper),
+        params: await Promise.all(r.params.map(snapTensor)),
+        state: await snapAny(r.state),
+        t: r.t,
+        status: r.status,
+        message: r.message,
+        divergedAt: r.divergedAt,
+        switches: clone(r.switches),
+      })),
+    ),
+  };
+}
+
+/** A tfjs Experiment for `config` (on the current tfjs backend) holding the snapshot's state. */
+export function restoreTfjs(config: ExperimentConfig, snap: Snapshot): Experiment {
+  const exp = new Experiment(clone(config));
+  const toTensor = (s: SnapTensor): tf.Tensor => tf.tensor(s.data, s.shape, s.dtype);
+  const fromAny = (x: unknown): unknown => {
+    if (x && typeof x === 'object' && (x as SnapTensor).__snapTensor) return toTensor(x as SnapTensor);
+    if (Array.isArray(x)) return x.map(fromAny);
+    if (ArrayBuffer.isView(x)) return x;
+    if (x && typeof x === 'object') return Object.fromEntries(Object.entries(x).map(([k, v]) => [k, fromAny(v)]));
+    return x;
+  };
+  exp.t = snap.t;
+  exp.runs.forEach((r, i) => {
+    const s = snap.runs[i];
+    tf.dispose(r.params);
+    tf.dispose(r.state);
+    r.algorithm = getAlgorithm(s.algorithm);
+    r.hyper = s.hyper;
+    r.params = s.params.map(toTensor);
+    r.state = fromAny(s.state) as tf.TensorContainer;
+    r.t = s.t;
+    r.status = s.status;
+    r.message = s.message;
+    r.divergedAt = s.divergedAt;
+    r.switches.length = 0;
+    r.switches.push(...s.switches);
+  });
+  return exp;
+}
+
+// ───────────────────────────────────────── fused ────────────────────────────────────────────────
+
+/** The fused runs' θ and optimizer slots, cut per parameter tensor into the tfjs layout (copies). */
+export function snapshotFused(fx: FusedExperiment): Snapshot {
+  const tensors = fx.problem.tensors;
+  const cut = (flat: Float32Array): SnapTensor[] =>
+    tensors.map((t) => ({ __snapTensor: true, data: flat.slice(t.offset, t.offset + t.size), shape: [...t.shape], dtype: 'float32' }));
+  return {
+    t: fx.t,
+    runs: fx.runs.map((r: FusedRun) => {
+      const state: Record<string, unknown> = { t: r.state.t };
+      for (const slot of TFJS_STATE_SLOTS[r.algorithm]) {
+        const a = r.state.slots[slot];
+        state[slot] = a ? cut(a) : [];
+      }
+      return {
+        algorithm: r.algorithm,
+        hyper: clone(r.hyper),
+        params: cut(r.theta),
+        state,
+        t: r.t,
+        status: r.status,
+        message: r.message,
+        divergedAt: r.divergedAt,
+        switches: clone(r.switches),
+      };
+    }),
+  };
+}
+
+/** True when every run of the snapshot uses a gradient optimizer (and the problem is an MLP). */
+export function fusableSnapshot(config: ExperimentConfig, snap: Snapshot): boolean {
+  return config.problem.kind === 'mlp' && snap.runs.every((r) => isFusedOptimizer(r.algorithm));
+}
+
+/**
+ * A FusedExperiment for `config` holding the snapshot's state, with the step at which it must hand
+ * over to tfjs (the next switch to an algorithm it does not run). Throws if a run's algorithm is not a
+ * gradient optimizer (check fusableSnapshot first).
+ */
+export function restoreFused(config: ExperimentConfig, snap: Snapshot): { fx: FusedExperiment; until: number } {
+  if (!fusableSnapshot(config, snap)) throw new Error('the fused engine runs MLP problems with gradient optimizers only');
+  const until = handOverAt(config, snap.t);
+  const fx = new FusedExperiment(clone(fusedConfig(config, snap.t, until, snap.runs)));
+  fx.t = snap.t;
+  const glue = (parts: SnapTensor[], into: Float32Array): Float32Array => {
+    fx.problem.tensors.forEach((t, i) => {
+      if (parts[i].data.length !== t.size) throw new Error(`${t.name}: expected ${t.size} values, got ${parts[i].data.length}`);
+      into.set(parts[i].data, t.offset);
+    });
+    return into;
+  };
+  fx.runs.forEach((r, i) => {
+    const s = snap.runs[i];
+    if (!isFusedOptimizer(s.algorithm)) throw new Error(`the fused engine does not run '${s.algorithm}'`);
+    r.algorithm = s.algorithm;
+    r.hyper = s.hyper;
+    glue(s.params, r.theta);
+    r.paramsChanged();
+    const st = s.state as Record<string, unknown>;
+    const state: FusedOptState = { t: typeof st.t === 'number' ? st.t : 0, slots: {} };
+    for (const slot of TFJS_STATE_SLOTS[s.algorithm]) {
+      const parts = st[slot];
+      if (Array.isArray(parts) && parts.length) state.slots[slot] = glue(parts as SnapTensor[], new Float32Array(r.theta.length));
+    }
+    r.state = state;
+    r.t = s.t;
+    r.status = s.status;
+    r.message = s.message;
+    r.divergedAt = s.divergedAt;
+    r.switches.length = 0;
+    r.switches.push(...s.switches);
+  });
+  return { fx, until };
+}

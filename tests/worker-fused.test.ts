@@ -1,0 +1,298 @@
+// The fused engine (src/core/fused) as a backend of the worker's Session, driven in Node: same curves as
+// the headless folds, an exact hand-over to tfjs when a run switches to an MM algorithm, views and
+// surrogates on a tfjs copy, and the 'auto' calibration choosing it for small gradient-only MLPs.
+import * as tf from '@tensorflow/tfjs';
+import { afterEach, describe, expect, it } from 'vitest';
+import { loadExperiment, type ExperimentConfig } from '../src/core/config';
+import { runExperiment } from '../src/core/experiment';
+import { runFusedExperiment } from '../src/core/fused';
+import type { FromWorker, ToWorker } from '../src/worker/protocol';
+import { Session } from '../src/worker/session';
+
+const mlp = (runs: unknown[], extra: Record<string, unknown> = {}, steps = 40): ExperimentConfig =>
+  loadExperiment({
+    version: 1,
+    problem: { kind: 'mlp', data: { kind: 'dataset', name: 'moons', n: 64 }, hidden: [6], ...extra },
+    runs,
+    steps,
+  });
+
+const sessions: Session[] = [];
+afterEach(() => {
+  sessions.splice(0).forEach((s) => s.dispose());
+});
+
+function harness() {
+  const msgs: FromWorker[] = [];
+  const s = new Session({ post: (m) => msgs.push(m), calibrationMs: 300 });
+  sessions.push(s);
+  return {
+    s,
+    msgs,
+    async send(cmd: ToWorker) {
+      s.handle(cmd);
+      await s.idle();
+    },
+    of<T extends FromWorker['type']>(type: T): Extract<FromWorker, { type: T }>[] {
+      return msgs.filter((m) => m.type === type) as never;
+    },
+    curve(i: number, from = 0) {
+      const out = { steps: [] as number[], loss: [] as number[], test: [] as number[] };
+      for (const m of msgs.slice(from))
+        if (m.type === 'progress')
+          for (const b of m.blocks)
+            if (b.run === i) {
+              out.steps.push(...b.steps);
+              out.loss.push(...b.loss);
+              out.test.push(...b.testLoss);
+            }
+      return out;
+    },
+  };
+}
+
+const f32 = (xs: number[]): number[] => Array.from(Float32Array.from(xs));
+const maxRel = (a: number[], b: number[]): number => Math.max(0, ...a.map((x, k) => Math.abs(x - b[k]) / Math.abs(b[k])));
+const range = (from: number, to: number): number[] => Array.from({ length: to - from + 1 }, (_, k) => from + k);
+
+describe('Session on the fused engine', () => {
+  it('streams the same losses as runExperiment (bit for bit as runFusedExperiment), switches and divergence included', async () => {
+    const config = mlp(
+      [
+        { algorithm: 'adam', hyper: { lr: 0.02 } },
+        { algorithm: 'sgd', hyper: { lr: 0.1, momentum: 0.9 }, switches: [{ at: 15, algorithm: 'rmsprop', hyper: { lr: 0.003 } }] },
+        { algorithm: 'sgd', hyper: { lr: 100 } },
+      ],
+      { data: { kind: 'dataset', name: 'sine', n: 64 }, hidden: [8], loss: 'mse', batchSize: 16 },
+      60,
+    );
+    const tfjs = runExperiment(config);
+    const fused = runFusedExperiment(config);
+    expect(tfjs.runs[2].status).toBe('diverged');
+    const h = harness();
+    await h.send({ type: 'start', config, backend: 'fused', play: true });
+    expect(h.of('ready')[0]).toMatchObject({ backend: 'fused', reasonKind: 'forced', tfjs: 'cpu' });
+    expect(h.of('started')[0].backend).toBe('fused');
+    expect(h.s.backendName).toBe('fused');
+    expect(h.s.experiment).toBeNull();
+    for (let i = 0; i < 3; i++) {
+      const c = h.curve(i);
+      const ref = fused.runs[i];
+      expect(h.of('started')[0].loss[i]).toBe(f32([ref.losses[0]])[0]);
+      expect(c.steps).toEqual(range(1, ref.losses.length - 1));
+      expect(c.loss).toEqual(f32(ref.losses.slice(1)));
+      expect(c.test).toEqual(f32(ref.testLosses!.slice(1)));
+      // tfjs computes f in another order: float32 noise (the diverging run's blow-up amplifies it).
+      if (i < 2) expect(maxRel(c.loss, tfjs.runs[i].losses.slice(1))).toBeLessThan(1e-5);
+    }
+    const div = h.of('runStatus').find((e) => e.run === 2)!;
+    expect(div).toMatchObject({ status: 'diverged', divergedAt: tfjs.runs[2].divergedAt });
+    expect(h.of('switched').map((e) => [e.run, e.record.at, e.record.to])).toEqual([[1, 15, 'rmsprop']]);
+    expect(h.of('state').at(-1)).toMatchObject({ playing: false, t: 60 });
+  });
+
+  it('pause, step n and the adaptive steps per tick work as on tfjs', async () => {
+    const config = mlp([{ algorithm: 'adam', hyper: { lr: 0.01 } }], { batchSize: null }, 100_000);
+    const h = harness();
+    await h.send({ type: 'start', config, backend: 'fused', play: false });
+    await h.send({ type: 'step', n: 7 });
+    expect(h.curve(0).steps).toEqual(range(1, 7));
+    expect(h.of('state').at(-1)).toMatchObject({ playing: false, t: 7, pendingSteps: 0 });
+    h.s.handle({ type: 'resume' });
+    while (h.s.step < 1000) await new Promise((r) => setTimeout(r, 5));
+    await h.send({ type: 'pause' });
+    const t = h.s.step;
+    expect(h.curve(0).steps).toEqual(range(1, t));
+    expect(h.curve(0).loss).toEqual(f32(runFusedExperiment({ ...config, steps: t }).runs[0].losses.slice(1)));
+    expect(Math.max(...h.of('progress').map((m) => m.stepsPerTick))).toBeGreaterThan(16);
+  });
+
+  it('a mid-run switch to mm-lipschitz hands over to tfjs exactly and continues; the recorded config replays it', async () => {
+    const config = mlp([{ algorithm: 'sgd', hyper: { lr: 0.2 } }, { algorithm: 'adam', hyper: { lr: 0.02, amsgrad: true } }], {}, 1000);
+    const fusedRef = runFusedExperiment({ ...config, steps: 30 });
+    const h = harness();
+    await h.send({ type: 'start', config, backend: 'fused', play: false });
+    await h.send({ type: 'step', n: 10 });
+    const theta = h.s.fusedExperiment!.runs.map((r) => Array.from(r.theta));
+    const adamState = h.s.fusedExperiment!.runs[1].state;
+    const vmax = Array.from(adamState.slots.vmax!);
+
+    await h.send({ type: 'switchAlgorithm', run: 0, algorithm: 'mm-lipschitz' });
+    expect(h.of('backendChanged').at(-1)).toMatchObject({ from: 'fused', to: 'cpu', cause: 'requested', restoredBy: 'transfer', t: 10 });
+    expect(h.of('ready').at(-1)).toMatchObject({ backend: 'cpu', reasonKind: 'fallback' });
+    expect(h.of('ready').at(-1)!.reason).toMatch(/run 1 switches to .*handed over to CPU at step 10/);
+    expect(h.s.backendName).toBe('cpu');
+    expect(h.s.fusedExperiment).toBeNull();
+    const exp = h.s.experiment!;
+    // θ and Adam's state moved bit for bit; the switch is recorded as on tfjs.
+    exp.runs.forEach((r, i) => expect(r.params.flatMap((p) => Array.from(p.dataSync()))).toEqual(theta[i]));
+    expect((exp.runs[1].state as { vmax: tf.Tensor[]; t: number }).vmax.flatMap((p) => Array.from(p.dataSync()))).toEqual(vmax);
+    expect((exp.runs[1].state as { t: number }).t).toBe(10);
+    expect(h.of('switched').at(-1)!.record).toMatchObject({ at: 10, from: 'sgd', to: 'mm-lipschitz', keepState: false });
+    const recorded = h.s.currentConfig!;
+    expect(recorded.runs[0].switches).toEqual([{ at: 10, algorithm: 'mm-lipschitz', hyper: expect.any(Object), keepState: false }]);
+
+    await h.send({ type: 'step', n: 20 });
+    const live = [h.curve(0), h.curve(1)];
+    for (let i = 0; i < 2; i++) {
+      expect(live[i].steps).toEqual(range(1, 30));
+      expect(live[i].loss.slice(0, 10)).toEqual(f32(fusedRef.runs[i].losses.slice(1, 11)));
+    }
+    // Adam continued on tfjs from the transferred state: float32 noise away from the fused-only curve.
+    expect(maxRel(live[1].loss, fusedRef.runs[1].losses.slice(1))).toBeLessThan(1e-5);
+    // The MM run decreases f at every step after the switch (monotone majorization).
+    for (let k = 10; k < 30; k++) expect(live[0].loss[k]).toBeLessThanOrEqual(live[0].loss[k - 1] * (1 + 1e-6));
+    // All-tfjs replay of the recorded config: the same curve up to float32 noise.
+    const tfjsRef = runExperiment({ ...recorded, steps: 30 });
+    for (let i = 0; i < 2; i++) expect(maxRel(live[i].loss, tfjsRef.runs[i].losses.slice(1))).toBeLessThan(1e-4);
+
+    // The lab replaying the recorded config hands over at the same step: bit for bit the same curve.
+    const g = harness();
+    await g.send({ type: 'start', config: { ...recorded, steps: 30 }, backend: 'fused', play: true });
+    expect(g.of('backendChanged')).toHaveLength(1);
+    expect(g.of('backendChanged')[0]).toMatchObject({ from: 'fused', to: 'cpu', t: 10, restoredBy: 'transfer' });
+    expect(g.of('switched').map((e) => [e.run, e.record.at, e.record.to])).toEqual([[0, 10, 'mm-lipschitz']]);
+    for (let i = 0; i < 2; i++) expect(g.curve(i).loss).toEqual(live[i].loss);
+
+    // A restore after a crash (resumeAt) replays through the hand-over silently and continues the same curve.
+    const r = harness();
+    await r.send({ type: 'start', config: { ...recorded, steps: 30 }, backend: 'fused', play: false, resumeAt: 20 });
+    expect(r.of('started')[0].t).toBe(20);
+    expect(r.of('ready')[0]).toMatchObject({ backend: 'cpu', reasonKind: 'fallback' });
+    expect(r.of('started')[0].backend).toBe('cpu');
+    await r.send({ type: 'step', n: 10 });
+    for (let i = 0; i < 2; i++) expect(r.curve(i).loss).toEqual(live[i].loss.slice(20));
+
+    // Reset (dropping the mid-run switch) goes back to the fused engine.
+    await h.send({ type: 'reset' });
+    expect(h.of('ready').at(-1)!.backend).toBe('fused');
+    expect(h.of('started').at(-1)!.backend).toBe('fused');
+    const from = h.msgs.length;
+    await h.send({ type: 'step', n: 30 });
+    for (let i = 0; i < 2; i++) expect(h.curve(i, from).loss).toEqual(f32(fusedRef.runs[i].losses.slice(1)));
+  });
+
+  it('gradient switches and setHyper stay on the fused engine', async () => {
+    const config = mlp([{ algorithm: 'sgd', hyper: { lr: 0.1, momentum: 0.9 } }], { batchSize: 20 }, 1000);
+    const h = harness();
+    await h.send({ type: 'start', config, backend: 'fused', play: false });
+    await h.send({ type: 'step', n: 8 });
+    await h.send({ type: 'setHyper', run: 0, hyper: { lr: 0.05 } });
+    await h.send({ type: 'step', n: 8 });
+    await h.send({ type: 'switchAlgorithm', run: 0, algorithm: 'adagrad', hyper: { lr: 0.05 } });
+    await h.send({ type: 'step', n: 8 });
+    expect(h.s.backendName).toBe('fused');
+    expect(h.of('backendChanged')).toHaveLength(0);
+    const cfg = h.s.currentConfig!;
+    expect(cfg.runs[0].switches.map((s) => [s.at, s.algorithm, s.keepState])).toEqual([
+      [8, 'sgd', true],
+      [16, 'adagrad', false],
+    ]);
+    expect(h.curve(0).loss).toEqual(f32(runFusedExperiment({ ...cfg, steps: 24 }).runs[0].losses.slice(1)));
+    expect(maxRel(h.curve(0).loss, runExperiment({ ...cfg, steps: 24 }).runs[0].losses.slice(1))).toBeLessThan(1e-5);
+  });
+
+  it('views and surrogates of fused runs come from a tfjs copy: the session stays on the fused engine, no tensor leaks', async () => {
+    const config = mlp([{ algorithm: 'adam', hyper: { lr: 0.05 } }], { batchSize: null }, 12);
+    const h = harness();
+    await h.send({ type: 'start', config, backend: 'fused', play: true });
+    await h.send({ type: 'requestView', run: 0, grid: 8 });
+    await h.send({ type: 'requestSurrogate', run: 0, kind: 'slice', points: 11, range: [0, 1] });
+    const n0 = tf.memory().numTensors;
+    for (let k = 0; k < 3; k++) {
+      await h.send({ type: 'requestView', run: 0, grid: 8 });
+      await h.send({ type: 'requestSurrogate', run: 0, kind: 'slice', points: 11, range: [0, 1] });
+    }
+    expect(tf.memory().numTensors).toBe(n0);
+    expect(h.s.backendName).toBe('fused');
+    // The same pictures as a tfjs session at (up to float32 noise) the same θ.
+    const g = harness();
+    await g.send({ type: 'start', config, backend: 'cpu', play: true });
+    await g.send({ type: 'requestView', run: 0, grid: 8 });
+    await g.send({ type: 'requestSurrogate', run: 0, kind: 'slice', points: 11, range: [0, 1] });
+    const [v, w] = [h.of('view').at(-1)!, g.of('view').at(-1)!];
+    expect(v.t).toBe(12);
+    if (v.view.kind !== 'mlp2d' || w.view.kind !== 'mlp2d') throw new Error('2-D view expected');
+    Array.from(v.view.outputs.data).forEach((z, k) => expect(z).toBeCloseTo((w.view as { outputs: { data: Float32Array } }).outputs.data[k], 4));
+    const [a, b] = [h.of('surrogate').at(-1)!, g.of('surrogate').at(-1)!];
+    expect(a.t).toBe(12);
+    if (a.data.kind !== 'slice' || b.data.kind !== 'slice') throw new Error('slice expected');
+    expect(a.data.f[0]).toBeCloseTo(h.curve(0).loss.at(-1)!, 5);
+    Array.from(a.data.g).forEach((x, k) => expect(Math.abs(x - (b.data as { g: Float32Array }).g[k]) / Math.abs(x)).toBeLessThan(1e-4));
+    // Training continues on the fused engine after the requests.
+    await h.send({ type: 'setSteps', steps: 20 });
+    await h.send({ type: 'resume' });
+    expect(h.curve(0).loss).toEqual(f32(runFusedExperiment({ ...config, steps: 20 }).runs[0].losses.slice(1)));
+  });
+
+  it('setBackend moves between the fused engine and tfjs at the same step (arrays transferred exactly)', async () => {
+    const config = mlp([{ algorithm: 'rmsprop', hyper: { lr: 0.01, momentum: 0.5, centered: true } }], { batchSize: 16 }, 1000);
+    const h = harness();
+    await h.send({ type: 'start', config, backend: 'fused', play: false });
+    await h.send({ type: 'step', n: 10 });
+    const theta = Array.from(h.s.fusedExperiment!.runs[0].theta);
+    await h.send({ type: 'setBackend', backend: 'cpu' });
+    expect(h.of('backendChanged').at(-1)).toMatchObject({ from: 'fused', to: 'cpu', restoredBy: 'transfer', t: 10 });
+    expect(h.s.experiment!.runs[0].params.flatMap((p) => Array.from(p.dataSync()))).toEqual(theta);
+    await h.send({ type: 'step', n: 10 });
+    const params = h.s.experiment!.runs[0].params.flatMap((p) => Array.from(p.dataSync()));
+    await h.send({ type: 'setBackend', backend: 'fused' });
+    expect(h.of('ready').at(-1)).toMatchObject({ backend: 'fused', reasonKind: 'forced' });
+    expect(Array.from(h.s.fusedExperiment!.runs[0].theta)).toEqual(params);
+    await h.send({ type: 'step', n: 10 });
+    const c = h.curve(0);
+    expect(c.steps).toEqual(range(1, 30));
+    expect(maxRel(c.loss, runExperiment({ ...config, steps: 30 }).runs[0].losses.slice(1))).toBeLessThan(1e-5);
+    // An MM run cannot go to the fused engine: it says why and stays on tfjs.
+    await h.send({ type: 'switchAlgorithm', run: 0, algorithm: 'mm-lipschitz' });
+    await h.send({ type: 'setBackend', backend: 'fused' });
+    expect(h.of('ready').at(-1)).toMatchObject({ backend: 'cpu', reasonKind: 'fallback' });
+    expect(h.of('ready').at(-1)!.reason).toMatch(/gradient optimizers/);
+  });
+
+  it('a scheduled MM switch hands over at its step; loseBackend on the fused engine falls back to CPU', async () => {
+    const config = mlp([{ algorithm: 'sgd', hyper: { lr: 0.2 }, switches: [{ at: 5, algorithm: 'mm-gauss-newton' }] }, { algorithm: 'adam' }], {}, 12);
+    const h = harness();
+    await h.send({ type: 'start', config, backend: 'fused', play: true });
+    expect(h.of('ready')[0].backend).toBe('fused');
+    expect(h.of('backendChanged')[0]).toMatchObject({ from: 'fused', to: 'cpu', t: 5 });
+    expect(h.of('switched').map((e) => [e.record.at, e.record.to])).toEqual([[5, 'mm-gauss-newton']]);
+    expect(h.curve(0).steps).toEqual(range(1, 12));
+    expect(h.of('runStatus').map((e) => e.status)).toEqual(['done', 'done']);
+    expect(h.s.experiment!.runs[0].algorithm.id).toBe('mm-gauss-newton');
+
+    const g = harness();
+    const cfg = mlp([{ algorithm: 'adam', hyper: { lr: 0.01 } }], {}, 1000);
+    await g.send({ type: 'start', config: cfg, backend: 'fused', play: false });
+    await g.send({ type: 'step', n: 6 });
+    await g.send({ type: 'loseBackend' });
+    expect(g.of('backendChanged').at(-1)).toMatchObject({ from: 'fused', to: 'cpu', cause: 'device-lost', restoredBy: 'replay', t: 6 });
+    await g.send({ type: 'step', n: 6 });
+    expect(g.curve(0).steps).toEqual(range(1, 12));
+    expect(maxRel(g.curve(0).loss, runExperiment({ ...cfg, steps: 12 }).runs[0].losses.slice(1))).toBeLessThan(1e-5);
+  });
+});
+
+describe("'auto' calibration with the fused engine (Node)", () => {
+  it('picks the fused engine for a small gradient-only MLP, and says why', async () => {
+    const h = harness();
+    await h.send({ type: 'start', config: mlp([{ algorithm: 'adam' }, { algorithm: 'sgd' }], {}, 3), backend: 'auto', play: false });
+    const ready = h.of('ready')[0];
+    expect(ready).toMatchObject({ backend: 'fused', reasonKind: 'calibration', tfjs: 'cpu' });
+    expect(ready.reason).toMatch(/JS fused.* [\d.e-]+ ms\/step.*CPU [\d.]+ ms\/step.*→ JS fused/);
+    const fused = ready.backends.find((b) => b.name === 'fused')!;
+    const cpu = ready.backends.find((b) => b.name === 'cpu')!;
+    expect(fused.status).toBe('available');
+    expect(fused.msPerStep!).toBeLessThan(cpu.msPerStep!);
+    expect(h.of('started').map((e) => e.backend)).toEqual(['fused', 'fused']);
+  });
+
+  it('leaves it out (and says why) when a run uses an MM algorithm', async () => {
+    const h = harness();
+    await h.send({ type: 'start', config: mlp([{ algorithm: 'adam' }, { algorithm: 'mm-lipschitz' }], {}, 3), backend: 'auto', play: false });
+    const ready = h.of('ready')[0];
+    expect(ready.backend).toBe('cpu');
+    expect(ready.backends.find((b) => b.name === 'fused')).toMatchObject({ status: 'unavailable', message: expect.stringMatching(/gradient optimizers/) });
+    expect(h.of('started').map((e) => e.backend)).toEqual(['cpu', 'cpu']);
+  });
+});
