@@ -114,7 +114,8 @@ export function DecisionBoundary({ view, svgRef }: Props) {
           .attr('cx', (i) => x(ps.X.data[i])).attr('cy', (i) => y(ps.y[i])).attr('r', 2.6)
           .attr('fill', t ? '#fff' : CLASS_COLORS[0]).attr('stroke', CLASS_COLORS[t ? 1 : 0]).attr('stroke-width', 1);
       });
-      const line = d3.line<number>().x((i) => x(xs[i])).y((i) => y(view.outputs.data[i]));
+      // A diverged fit has NaN/±Inf outputs: leave those points out of the curve instead of drawing 'NaN'.
+      const line = d3.line<number>().defined((i) => Number.isFinite(view.outputs.data[i])).x((i) => x(xs[i])).y((i) => y(view.outputs.data[i]));
       svg.append('path').attr('clip-path', 'url(#db-plot)').attr('d', line(d3.range(xs.length)) ?? '').attr('fill', 'none').attr('stroke', INK).attr('stroke-width', 2);
       axes(svg, x, y, w, h);
     }
