@@ -1,0 +1,114 @@
+/**
+ * The protocol's data payloads (part of ./protocol.ts, which re-exports them): f and g along a step
+ * or on a plane (surrogate events) and the pictures of a run (view events). Numeric arrays are typed
+ * arrays whose buffers are transferred.
+ */
+/** f and g along the step θ(s) = θₜ + s·Δ (Δ = the algorithm's next step; NMF: its own path). */
+export interface SurrogateSliceData {
+  kind: 'slice';
+  /** Positions s along the path; s = 0 is θₜ, s = 1 the algorithm's next point. */
+  s: Float32Array;
+  /** f(θ(s)) */
+  f: Float32Array;
+  /** g(θ(s)|θₜ) */
+  g: Float32Array;
+}
+
+/** f and g on the plane θₜ + a·u + b·v (u = the step, v = a seeded random direction ⟂ u, ‖v‖ = ‖u‖). */
+export interface SurrogatePlaneData {
+  kind: 'plane';
+  /** Axis coordinates (a along the step, b across). */
+  a: Float32Array;
+  b: Float32Array;
+  /** Row-major: f[j·a.length + i] is at (a[i], b[j]). */
+  f: Float32Array;
+  g: Float32Array;
+}
+
+export interface SurrogateEvt {
+  type: 'surrogate';
+  epoch: number;
+  run: number;
+  requestId?: number;
+  /** Step count the surrogate was built at (θₜ). */
+  t: number;
+  algorithm: string;
+  /** true ⇔ g is a proven majorizer (MM). */
+  certified: boolean;
+  /** 'global': g ≥ f everywhere; 'step': proven at the accepted next iterate only; 'none': implied model. */
+  certificate: 'global' | 'step' | 'none';
+  /** Legend formula, e.g. "f(θₖ) + ∇f(θₖ)·Δ + ‖Δ‖²/(2·lr)". */
+  formula: string;
+  data: SurrogateSliceData | SurrogatePlaneData;
+  /** Extra positions along s to mark (e.g. { mmPoint: γ } on NMF's path H̃ ⊙ Rᵗ, where s = 1 is the heuristic MU point). */
+  marks?: Record<string, number>;
+  /** Grid points where g < f − tol (g fails to majorize f there). */
+  violations: number;
+  /** The float32 tolerance used for `violations`. */
+  tol: number;
+  /** ‖θₜ₊₁ − θₜ‖ (slice) or the plane's direction length ‖d₁‖ = ‖d₂‖ (plane). */
+  stepNorm: number;
+  /** f here is the full training risk, or the mini-batch objective the next step minimises. */
+  objective: 'full' | 'minibatch';
+}
+
+/** A matrix as a flat row-major Float32Array. */
+export interface Matrix {
+  data: Float32Array;
+  shape: [number, number];
+}
+
+/** Data points for an MLP view (inputs row-major [n, d], labels/targets y). */
+export interface PointSet {
+  X: Matrix;
+  y: Float32Array;
+}
+
+export interface MLPGridView {
+  kind: 'mlp2d';
+  /** Grid resolution G; inputs (x0 + i·dx, y0 + j·dy), i, j ∈ [0, G). */
+  grid: number;
+  extent: { x0: number; x1: number; y0: number; y1: number };
+  /**
+   * Network outputs on the grid, row-major [G·G, outDim] with row index j·G + i (j along y).
+   * bce: logits (p = σ(z)); softmax_ce: logits per class; mse: the prediction.
+   */
+  outputs: Matrix;
+  loss: 'bce' | 'softmax_ce' | 'mse';
+  train?: PointSet;
+  test?: PointSet;
+}
+
+export interface MLPCurveView {
+  kind: 'mlp1d';
+  /** Inputs x_i (G of them, over the data range) and predictions. */
+  x: Float32Array;
+  outputs: Matrix;
+  loss: 'bce' | 'softmax_ce' | 'mse';
+  train?: PointSet;
+  test?: PointSet;
+}
+
+export interface NMFView {
+  kind: 'nmf';
+  V: Matrix;
+  WH: Matrix;
+  W: Matrix;
+  H: Matrix;
+  beta: number;
+}
+
+/** The problem has no picture (e.g. an MLP with more than 2 inputs); `message` says why. */
+export interface NoView {
+  kind: 'none';
+  message: string;
+}
+
+export interface ViewEvt {
+  type: 'view';
+  epoch: number;
+  run: number;
+  requestId?: number;
+  t: number;
+  view: MLPGridView | MLPCurveView | NMFView | NoView;
+}
