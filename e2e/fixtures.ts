@@ -3,6 +3,7 @@
  * none happened (the favicon 404 is ignored).
  */
 import { test as base, expect, type Page } from '@playwright/test';
+import LZString from 'lz-string';
 
 export interface Problems {
   errors: string[];
@@ -44,4 +45,9 @@ export async function runStep(page: Page, run = 0): Promise<number> {
 
 export async function runLoss(page: Page, run = 0): Promise<number> {
   return Number(await page.getByTestId(`run-row-${run}`).getAttribute('data-loss'));
+}
+
+/** A share-link hash (`#v1.…`) for a config and, optionally, the view (backend, speed, …). */
+export function hashOf(c: unknown, v?: Record<string, unknown>): string {
+  return `#v1.${LZString.compressToEncodedURIComponent(JSON.stringify(v ? { c, v } : { c }))}`;
 }

@@ -18,15 +18,12 @@
  */
 import { test, expect, type Page } from '@playwright/test';
 import LZString from 'lz-string';
+import { hashOf } from './fixtures';
 
 // ───────────────────────────────────────────── helpers ─────────────────────────────────────────────
 
 type Json = Record<string, unknown>;
 
-/** A share-link hash as the lab writes it: `#v1.` + lz-string(JSON {c: config, v: view}). */
-function hashOf(c: unknown, v?: Json): string {
-  return `#v1.${LZString.compressToEncodedURIComponent(JSON.stringify(v ? { c, v } : { c }))}`;
-}
 const hashOfText = (json: string): string => `#v1.${LZString.compressToEncodedURIComponent(json)}`;
 
 interface Watched {

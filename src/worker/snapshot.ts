@@ -100,14 +100,19 @@ export function restoreTfjs(config: ExperimentConfig, snap: Snapshot): Experimen
     r.hyper = s.hyper;
     r.params = s.params.map(toTensor);
     r.state = fromAny(s.state) as tf.TensorContainer;
-    r.t = s.t;
-    r.status = s.status;
-    r.message = s.message;
-    r.divergedAt = s.divergedAt;
-    r.switches.length = 0;
-    r.switches.push(...s.switches);
+    restoreProgress(r, s);
   });
   return exp;
+}
+
+/** A run's step count, status and switch history, as the snapshot recorded them (tfjs and fused runs alike). */
+function restoreProgress(r: Pick<FusedRun, 't' | 'status' | 'message' | 'divergedAt' | 'switches'>, s: Snapshot['runs'][number]): void {
+  r.t = s.t;
+  r.status = s.status;
+  r.message = s.message;
+  r.divergedAt = s.divergedAt;
+  r.switches.length = 0;
+  r.switches.push(...s.switches);
 }
 
 // ───────────────────────────────────────── fused ────────────────────────────────────────────────
@@ -176,12 +181,7 @@ export function restoreFused(config: ExperimentConfig, snap: Snapshot): { fx: Fu
       if (Array.isArray(parts) && parts.length) state.slots[slot] = glue(parts as SnapTensor[], new Float32Array(r.theta.length));
     }
     r.state = state;
-    r.t = s.t;
-    r.status = s.status;
-    r.message = s.message;
-    r.divergedAt = s.divergedAt;
-    r.switches.length = 0;
-    r.switches.push(...s.switches);
+    restoreProgress(r, s);
   });
   return { fx, until };
 }

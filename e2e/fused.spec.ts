@@ -1,0 +1,61 @@
+/**
+ * The fused engine in the browser (src/core/fused in the worker, WebAssembly SIMD kernels): a
+ * gradient-only MLP experiment calibrates onto it, trains, and a mid-run switch to an MM algorithm hands
+ * the session over to a tfjs backend at the same step, with the curve continuing and the switch marked.
+ */
+import type { Page } from '@playwright/test';
+import { test, expect, ready, runLoss, runStep, hashOf } from './fixtures';
+
+const position = (page: Page) => page.getByTestId('position');
+const step = async (page: Page) => Number(await position(page).getAttribute('data-step'));
+
+const config = {
+  version: 1,
+  problem: { kind: 'mlp', data: { kind: 'dataset', name: 'spiral', n: 256, noise: 0.1 }, hidden: [8, 8], activation: 'tanh', loss: 'bce' },
+  runs: [
+    { id: 'adam', algorithm: 'adam', hyper: { lr: 0.01 } },
+    { id: 'sgd', algorithm: 'sgd', hyper: { lr: 0.1, momentum: 0.9 } },
+  ],
+  steps: 1_000_000,
+};
+
+test('gradient-only runs calibrate onto the fused engine, train, and hand over to tfjs on a switch to MM', async ({ page, problems }) => {
+  await page.goto(`/${hashOf(config)}`);
+  await ready(page);
+  const badge = page.getByTestId('backend-badge');
+  // 'auto': the calibration times the fused engine against the tfjs backends; it wins by ~10× here.
+  await expect(badge).toHaveAttribute('data-backend', 'fused');
+  await expect(badge).toHaveAttribute('title', /calibration.*Fused|calibration.*fused/i);
+  const loss0 = await runLoss(page, 0);
+
+  await page.getByRole('button', { name: 'Start' }).click();
+  await expect.poll(() => step(page), { timeout: 30_000 }).toBeGreaterThan(300);
+  await page.getByRole('button', { name: 'Pause' }).click();
+  await expect(position(page)).toHaveAttribute('data-playing', 'false');
+  await page.waitForTimeout(300);
+  const t0 = await step(page);
+  expect(await runLoss(page, 0)).toBeLessThan(loss0);
+  expect(await runLoss(page, 1)).toBeLessThan(loss0);
+
+  // Switch run 1 (Adam) to the Lipschitz MM: the fused engine does not run MM, so the session moves to tfjs.
+  await page.getByTestId('midrun-0').locator('summary').click();
+  await page.getByLabel('Switch run 1 to').selectOption('mm-lipschitz');
+  await page.getByRole('button', { name: 'Switch run 1 now' }).click();
+  await expect(badge).not.toHaveAttribute('data-backend', 'fused');
+  await expect(badge).toHaveAttribute('data-backend', /^(cpu|wasm|webgl|webgpu)$/);
+  const chart = page.getByTestId('loss-chart');
+  await expect(chart.locator('.switch-marker')).toHaveAttribute('data-step', String(t0));
+  // Nothing was lost at the hand-over: both runs continue from step t0.
+  expect(await runStep(page, 0)).toBe(t0);
+  expect(await runStep(page, 1)).toBe(t0);
+  const lossAtSwitch = await runLoss(page, 0);
+
+  await page.getByRole('button', { name: /Resume|Start/ }).click();
+  await expect.poll(() => step(page), { timeout: 30_000 }).toBeGreaterThan(t0 + 20);
+  await page.getByRole('button', { name: 'Pause' }).click();
+  await expect(page.getByTestId('run-row-0')).toHaveAttribute('data-algorithm', 'mm-lipschitz');
+  // The MM steps decrease f from where Adam left it (f(θ_t) is re-evaluated by tfjs after the
+  // hand-over: float32 rounding, hence the relative tolerance).
+  expect(await runLoss(page, 0)).toBeLessThanOrEqual(lossAtSwitch * (1 + 1e-4));
+  expect(problems.errors).toEqual([]);
+});
