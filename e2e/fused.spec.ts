@@ -1,7 +1,7 @@
 /**
  * The fused engine in the browser (src/core/fused in the worker, WebAssembly SIMD kernels): a
- * gradient-only MLP experiment calibrates onto it, trains, and a mid-run switch to an MM algorithm hands
- * the session over to a tfjs backend at the same step, with the curve continuing and the switch marked.
+ * gradient-only MLP experiment calibrates onto it, trains, and a mid-run switch to an algorithm it does
+ * not run (Gauss–Newton MM) hands the session over to a tfjs backend at the same step, with the curve continuing and the switch marked.
  */
 import type { Page } from '@playwright/test';
 import { test, expect, ready, runLoss, runStep, hashOf } from './fixtures';
@@ -11,7 +11,7 @@ const step = async (page: Page) => Number(await position(page).getAttribute('dat
 
 const config = {
   version: 1,
-  problem: { kind: 'mlp', data: { kind: 'dataset', name: 'spiral', n: 256, noise: 0.1 }, hidden: [8, 8], activation: 'tanh', loss: 'bce' },
+  problem: { kind: 'mlp', data: { kind: 'dataset', name: 'spiral', n: 256, noise: 0.1, classes: 2 }, hidden: [8, 8], activation: 'tanh', loss: 'bce' },
   runs: [
     { id: 'adam', algorithm: 'adam', hyper: { lr: 0.01 } },
     { id: 'sgd', algorithm: 'sgd', hyper: { lr: 0.1, momentum: 0.9 } },
@@ -19,7 +19,7 @@ const config = {
   steps: 1_000_000,
 };
 
-test('gradient-only runs calibrate onto the fused engine, train, and hand over to tfjs on a switch to MM', async ({ page, problems }) => {
+test('gradient-only runs calibrate onto the fused engine, train, and hand over to tfjs on a switch to Gauss–Newton', async ({ page, problems }) => {
   await page.goto(`/${hashOf(config)}`);
   await ready(page);
   const badge = page.getByTestId('backend-badge');
@@ -37,9 +37,9 @@ test('gradient-only runs calibrate onto the fused engine, train, and hand over t
   expect(await runLoss(page, 0)).toBeLessThan(loss0);
   expect(await runLoss(page, 1)).toBeLessThan(loss0);
 
-  // Switch run 1 (Adam) to the Lipschitz MM: the fused engine does not run MM, so the session moves to tfjs.
+  // Switch run 1 (Adam) to Gauss–Newton MM: the fused engine does not run it, so the session moves to tfjs.
   await page.getByTestId('midrun-0').locator('summary').click();
-  await page.getByLabel('Switch run 1 to').selectOption('mm-lipschitz');
+  await page.getByLabel('Switch run 1 to').selectOption('mm-gauss-newton');
   await page.getByRole('button', { name: 'Switch run 1 now' }).click();
   await expect(badge).not.toHaveAttribute('data-backend', 'fused');
   await expect(badge).toHaveAttribute('data-backend', /^(cpu|wasm|webgl|webgpu)$/);
@@ -53,7 +53,7 @@ test('gradient-only runs calibrate onto the fused engine, train, and hand over t
   await page.getByRole('button', { name: /Resume|Start/ }).click();
   await expect.poll(() => step(page), { timeout: 30_000 }).toBeGreaterThan(t0 + 20);
   await page.getByRole('button', { name: 'Pause' }).click();
-  await expect(page.getByTestId('run-row-0')).toHaveAttribute('data-algorithm', 'mm-lipschitz');
+  await expect(page.getByTestId('run-row-0')).toHaveAttribute('data-algorithm', 'mm-gauss-newton');
   // The MM steps decrease f from where Adam left it (f(θ_t) is re-evaluated by tfjs after the
   // hand-over: float32 rounding, hence the relative tolerance).
   expect(await runLoss(page, 0)).toBeLessThanOrEqual(lossAtSwitch * (1 + 1e-4));

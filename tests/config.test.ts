@@ -71,6 +71,14 @@ describe('experiment config', () => {
     ]);
   });
 
+  it('refuses binary cross-entropy on a multi-class dataset (its labels 2, 3, … would give a meaningless, negative loss)', () => {
+    expect(errorsOf({ ...base, problem: { kind: 'mlp', data: { kind: 'dataset', name: 'spiral' } } })).toEqual([
+      "problem.loss: binary cross-entropy needs 2 classes; 'spiral' has 3 (use softmax_ce, or classes: 2)",
+    ]);
+    expect(parseExperiment({ ...base, problem: { kind: 'mlp', data: { kind: 'dataset', name: 'gaussians', classes: 2 } } }).ok).toBe(true);
+    expect(parseExperiment({ ...base, problem: { kind: 'mlp', data: { kind: 'dataset', name: 'spiral' }, loss: 'softmax_ce' } }).ok).toBe(true);
+  });
+
   it('validates hyper-parameters of scheduled switches', () => {
     const errors = errorsOf({ ...base, runs: [{ algorithm: 'sgd', switches: [{ at: 5, algorithm: 'sgd', hyper: { lr: 0 } }] }] });
     expect(errors).toEqual(['runs[0].switches[0].hyper.lr: lr must be > 0']);

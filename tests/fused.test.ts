@@ -249,18 +249,22 @@ describe('fused fold', () => {
     }
   });
 
-  it('canFuse: MLP with gradient optimizers only, switches included', () => {
+  it('canFuse: MLP with gradient optimizers and Lipschitz MM only, switches included', () => {
     const base = loadExperiment({ version: 1, problem: problemFor('tanh', 'bce'), runs: [{ algorithm: 'adam' }, { algorithm: 'sgd' }] });
     expect(canFuse(base)).toBe(true);
-    const mm = structuredClone(base);
-    mm.runs[1].algorithm = 'mm-lipschitz';
-    expect(canFuse(mm)).toBe(false);
+    const lip = structuredClone(base);
+    lip.runs[1].algorithm = 'mm-lipschitz';
+    lip.runs[0].switches.push({ at: 5, algorithm: 'mm-layerwise', hyper: {}, keepState: false });
+    expect(canFuse(lip)).toBe(true);
+    const gn = structuredClone(base);
+    gn.runs[1].algorithm = 'mm-gauss-newton';
+    expect(canFuse(gn)).toBe(false);
     const sw = structuredClone(base);
-    sw.runs[0].switches.push({ at: 5, algorithm: 'mm-layerwise', hyper: {}, keepState: false });
+    sw.runs[0].switches.push({ at: 5, algorithm: 'mm-bohning', hyper: {}, keepState: false });
     expect(canFuse(sw)).toBe(false);
     const nmf = loadExperiment({ version: 1, problem: { kind: 'nmf' }, runs: [{ algorithm: 'nmf-mu' }] });
     expect(canFuse(nmf)).toBe(false);
-    expect(() => new FusedExperiment(nmf)).toThrow(/MLP problems with gradient optimizers/);
+    expect(() => new FusedExperiment(nmf)).toThrow(/fused engine runs MLP problems whose runs use/);
   });
 
   it('steps without allocating: θ, the gradient and the optimizer slots keep their buffers', () => {

@@ -107,7 +107,7 @@ describe('Session on the fused engine', () => {
     expect(Math.max(...h.of('progress').map((m) => m.stepsPerTick))).toBeGreaterThan(16);
   });
 
-  it('a mid-run switch to mm-lipschitz hands over to tfjs exactly and continues; the recorded config replays it', async () => {
+  it('a mid-run switch to mm-gauss-newton (not fused) hands over to tfjs exactly and continues; the recorded config replays it', async () => {
     const config = mlp([{ algorithm: 'sgd', hyper: { lr: 0.2 } }, { algorithm: 'adam', hyper: { lr: 0.02, amsgrad: true } }], {}, 1000);
     const fusedRef = runFusedExperiment({ ...config, steps: 30 });
     const h = harness();
@@ -117,7 +117,7 @@ describe('Session on the fused engine', () => {
     const adamState = h.s.fusedExperiment!.runs[1].state;
     const vmax = Array.from(adamState.slots.vmax!);
 
-    await h.send({ type: 'switchAlgorithm', run: 0, algorithm: 'mm-lipschitz' });
+    await h.send({ type: 'switchAlgorithm', run: 0, algorithm: 'mm-gauss-newton' });
     expect(h.of('backendChanged').at(-1)).toMatchObject({ from: 'fused', to: 'cpu', cause: 'requested', restoredBy: 'transfer', t: 10 });
     expect(h.of('ready').at(-1)).toMatchObject({ backend: 'cpu', reasonKind: 'fallback' });
     expect(h.of('ready').at(-1)!.reason).toMatch(/run 1 switches to .*handed over to CPU at step 10/);
@@ -128,9 +128,9 @@ describe('Session on the fused engine', () => {
     exp.runs.forEach((r, i) => expect(r.params.flatMap((p) => Array.from(p.dataSync()))).toEqual(theta[i]));
     expect((exp.runs[1].state as { vmax: tf.Tensor[]; t: number }).vmax.flatMap((p) => Array.from(p.dataSync()))).toEqual(vmax);
     expect((exp.runs[1].state as { t: number }).t).toBe(10);
-    expect(h.of('switched').at(-1)!.record).toMatchObject({ at: 10, from: 'sgd', to: 'mm-lipschitz', keepState: false });
+    expect(h.of('switched').at(-1)!.record).toMatchObject({ at: 10, from: 'sgd', to: 'mm-gauss-newton', keepState: false });
     const recorded = h.s.currentConfig!;
-    expect(recorded.runs[0].switches).toEqual([{ at: 10, algorithm: 'mm-lipschitz', hyper: expect.any(Object), keepState: false }]);
+    expect(recorded.runs[0].switches).toEqual([{ at: 10, algorithm: 'mm-gauss-newton', hyper: expect.any(Object), keepState: false }]);
 
     await h.send({ type: 'step', n: 20 });
     const live = [h.curve(0), h.curve(1)];
@@ -151,7 +151,7 @@ describe('Session on the fused engine', () => {
     await g.send({ type: 'start', config: { ...recorded, steps: 30 }, backend: 'fused', play: true });
     expect(g.of('backendChanged')).toHaveLength(1);
     expect(g.of('backendChanged')[0]).toMatchObject({ from: 'fused', to: 'cpu', t: 10, restoredBy: 'transfer' });
-    expect(g.of('switched').map((e) => [e.run, e.record.at, e.record.to])).toEqual([[0, 10, 'mm-lipschitz']]);
+    expect(g.of('switched').map((e) => [e.run, e.record.at, e.record.to])).toEqual([[0, 10, 'mm-gauss-newton']]);
     for (let i = 0; i < 2; i++) expect(g.curve(i).loss).toEqual(live[i].loss);
 
     // A restore after a crash (resumeAt) replays through the hand-over silently and continues the same curve.
@@ -243,11 +243,11 @@ describe('Session on the fused engine', () => {
     const c = h.curve(0);
     expect(c.steps).toEqual(range(1, 30));
     expect(maxRel(c.loss, runExperiment({ ...config, steps: 30 }).runs[0].losses.slice(1))).toBeLessThan(1e-5);
-    // An MM run cannot go to the fused engine: it says why and stays on tfjs.
-    await h.send({ type: 'switchAlgorithm', run: 0, algorithm: 'mm-lipschitz' });
+    // A Gauss–Newton run cannot go to the fused engine: it says why and stays on tfjs.
+    await h.send({ type: 'switchAlgorithm', run: 0, algorithm: 'mm-gauss-newton' });
     await h.send({ type: 'setBackend', backend: 'fused' });
     expect(h.of('ready').at(-1)).toMatchObject({ backend: 'cpu', reasonKind: 'fallback' });
-    expect(h.of('ready').at(-1)!.reason).toMatch(/gradient optimizers/);
+    expect(h.of('ready').at(-1)!.reason).toMatch(/fused engine runs MLP problems whose runs use .*mm-lipschitz/);
   });
 
   it('a scheduled MM switch hands over at its step; loseBackend on the fused engine falls back to CPU', async () => {
@@ -287,12 +287,12 @@ describe("'auto' calibration with the fused engine (Node)", () => {
     expect(h.of('started').map((e) => e.backend)).toEqual(['fused', 'fused']);
   });
 
-  it('leaves it out (and says why) when a run uses an MM algorithm', async () => {
+  it('leaves it out (and says why) when a run uses an algorithm it does not run', async () => {
     const h = harness();
-    await h.send({ type: 'start', config: mlp([{ algorithm: 'adam' }, { algorithm: 'mm-lipschitz' }], {}, 3), backend: 'auto', play: false });
+    await h.send({ type: 'start', config: mlp([{ algorithm: 'adam' }, { algorithm: 'mm-gauss-newton' }], {}, 3), backend: 'auto', play: false });
     const ready = h.of('ready')[0];
     expect(ready.backend).toBe('cpu');
-    expect(ready.backends.find((b) => b.name === 'fused')).toMatchObject({ status: 'unavailable', message: expect.stringMatching(/gradient optimizers/) });
+    expect(ready.backends.find((b) => b.name === 'fused')).toMatchObject({ status: 'unavailable', message: expect.stringMatching(/runs use sgd, adam.*mm-layerwise/) });
     expect(h.of('started').map((e) => e.backend)).toEqual(['cpu', 'cpu']);
   });
 });

@@ -10,14 +10,14 @@ import { readFileSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs';
 import { parseExperiment } from '../core/config';
 import { runExperiment } from '../core/experiment';
-import { canFuse, runFusedExperiment } from '../core/fused';
+import { canFuse, FUSED_SCOPE, runFusedExperiment } from '../core/fused';
 import { setNodeBackend, ENGINES, type Engine } from './backend';
 
 const USAGE = `usage: npm run lab -- run <config.json | ->  [--backend ${ENGINES.join('|')}] [--no-test] [--pretty]
 
   run      run an experiment and print its trajectories as JSON ('-' reads stdin; a lab export
            {config, results} re-runs its config)
-  --backend  js: the fused engine (MLP + gradient optimizers only, reported as "js-fused");
+  --backend  js: the fused engine (MLP + gradient optimizers, mm-lipschitz, mm-layerwise; reported as "js-fused");
              cpu, wasm: tfjs backends. Default: js when the experiment allows it, wasm for NMF
              (XNNPACK matmuls + fused kernels: 10–50× the cpu backend), else cpu
   --no-test  do not record the test objective
@@ -68,7 +68,7 @@ async function main(argv: string[]): Promise<void> {
   const fusable = canFuse(parsed.config);
   const backend: Engine = requested ?? (fusable ? 'js' : parsed.config.problem.kind === 'nmf' ? 'wasm' : 'cpu');
   if (backend === 'js' && !fusable)
-    fail("--backend js runs MLP problems whose runs and switches all use gradient optimizers (sgd, adam, adamw, rmsprop, adagrad); use --backend cpu or wasm");
+    fail(`--backend js runs ${FUSED_SCOPE} (switches included); use --backend cpu or wasm`);
   const opts = { recordTest: !flags.has('--no-test') };
   let result;
   if (backend === 'js') result = runFusedExperiment(parsed.config, opts);

@@ -196,6 +196,8 @@ function checkMLP(p: MLPProblemConfig): string[] {
       errors.push('problem.data.y: softmax cross-entropy needs class indices 0..63');
   } else if (p.loss !== 'mse' && !isClassification(p.data.name)) {
     errors.push(`problem.loss: '${p.loss}' needs a classification dataset; '${p.data.name}' is regression (use mse)`);
+  } else if (p.loss === 'bce' && datasetClasses(p.data) > 2) {
+    errors.push(`problem.loss: binary cross-entropy needs 2 classes; '${p.data.name}' has ${datasetClasses(p.data)} (use softmax_ce, or classes: 2)`);
   }
   if (p.init) {
     const sizes = mlpSizes(p);

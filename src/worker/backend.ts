@@ -5,7 +5,7 @@
  * initialise or is lost.
  *
  * The fused engine ('fused', ./fused-engine.ts) competes in the calibration when every run uses a
- * gradient optimizer on an MLP (usually winning by 10× on small networks). It needs no tfjs backend to
+ * gradient optimizer or a Lipschitz MM algorithm on an MLP (usually winning by 10× on small networks). It needs no tfjs backend to
  * train, but a session on it keeps one (Selection.tfjs: the fastest calibrated tfjs backend, or CPU when
  * forced) current for views, surrogates and the hand-over to tfjs.
  *
@@ -19,6 +19,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { ExperimentConfig } from '../core/config';
 import { Experiment } from '../core/experiment';
+import { FUSED_SCOPE } from '../core/fused';
 import { fusableFromStart, fusedLabel, timeFusedSteps } from './fused-engine';
 import { BACKENDS, TFJS_BACKENDS, type BackendChoice, type BackendName, type BackendStatus } from './protocol';
 
@@ -78,7 +79,7 @@ function isBackendName(x: string): x is BackendName {
   return (BACKENDS as readonly string[]).includes(x);
 }
 
-const FUSED_ONLY = 'the fused engine runs MLPs trained by gradient optimizers (sgd, adam, adamw, rmsprop, adagrad) only';
+const FUSED_ONLY = `the fused engine runs ${FUSED_SCOPE} only`;
 
 export function currentBackend(): BackendName {
   const b = tf.getBackend();

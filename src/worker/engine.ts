@@ -1,6 +1,6 @@
 /**
  * The session's experiment on one of two engines: a tfjs Experiment, or a FusedExperiment (backend
- * 'fused': MLP + gradient optimizers on flat float32 arrays, ./fused-engine.ts). The session sees the
+ * 'fused': MLP + gradient optimizers and Lipschitz MM on flat float32 arrays, ./fused-engine.ts). The session sees the
  * same runs, step counter, K-step collection of losses and snapshots either way.
  *
  * - collect(K): K steps of every active run, each followed by f (and test f), in runExperiment's order.
@@ -200,7 +200,7 @@ export class LabEngine {
       idxOf[i].push(vals.length);
       vals.push(run.lastLoss, run.lastTestLoss);
       stepsOf[i].push(run.t);
-      infoOf[i].push(NO_INFO);
+      infoOf[i].push(run.lastInfo ? numericInfo(run.lastInfo) : NO_INFO);
     };
     let done = 0;
     let activeAtLimit: boolean[] | null = null;

@@ -1,5 +1,5 @@
 /**
- * The fused engine (src/core/fused: MLP + gradient optimizers on flat float32 arrays, WebAssembly SIMD
+ * The fused engine (src/core/fused: MLP + gradient optimizers and Lipschitz MM on flat float32 arrays, WebAssembly SIMD
  * kernels, no tfjs in the loop) inside the lab's worker: which sessions it can run and up to which
  * step, the config a FusedExperiment is built from, its calibration, and the tfjs copies of a run that
  * views and surrogates need while the session stays on it.
@@ -13,7 +13,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { ExperimentConfig, RunConfig } from '../core/config';
 import { Experiment } from '../core/experiment';
-import { FusedExperiment, isFusedOptimizer, simdAvailable, toTfjs, type FusedRun } from '../core/fused';
+import { FusedExperiment, FUSED_SCOPE, isFusedAlgorithm, simdAvailable, toTfjs, type FusedRun } from '../core/fused';
 import { Run } from '../core/run';
 
 /** The engine's name in the UI and in reasons. */
@@ -29,20 +29,20 @@ export function algorithmAt(rc: RunConfig, t: number): { algorithm: string; hype
 }
 
 /**
- * True when the fused engine can build `config` at step 0: an MLP whose runs all start with a gradient
- * optimizer (switches due at step 0 included). Later switches to other algorithms hand over (handOverAt).
+ * True when the fused engine can build `config` at step 0: an MLP whose runs all start with an algorithm
+ * it runs (switches due at step 0 included). Later switches to other algorithms hand over (handOverAt).
  */
 export function fusableFromStart(config: ExperimentConfig): boolean {
   return (
     config.problem.kind === 'mlp' &&
-    config.runs.every((r) => isFusedOptimizer(r.algorithm) && r.switches.every((s) => s.at !== 0 || isFusedOptimizer(s.algorithm)))
+    config.runs.every((r) => isFusedAlgorithm(r.algorithm) && r.switches.every((s) => s.at !== 0 || isFusedAlgorithm(s.algorithm)))
   );
 }
 
 /** The first step count > `from` at which a switch to an algorithm the fused engine does not run is due (Infinity: none). */
 export function handOverAt(config: ExperimentConfig, from: number): number {
   let at = Infinity;
-  for (const r of config.runs) for (const s of r.switches) if (s.at > from && s.at < at && !isFusedOptimizer(s.algorithm)) at = s.at;
+  for (const r of config.runs) for (const s of r.switches) if (s.at > from && s.at < at && !isFusedAlgorithm(s.algorithm)) at = s.at;
   return at;
 }
 
@@ -75,9 +75,9 @@ export function fusedConfig(
  */
 export function timeFusedSteps(config: ExperimentConfig, budgetMs: number): number {
   const rc =
-    config.runs.find((r) => isFusedOptimizer(r.algorithm)) ??
-    config.runs.flatMap((r) => r.switches.map((s) => ({ ...r, algorithm: s.algorithm, hyper: s.hyper }))).find((r) => isFusedOptimizer(r.algorithm));
-  if (!rc || config.problem.kind !== 'mlp') throw new Error('the fused engine runs MLP problems with gradient optimizers only');
+    config.runs.find((r) => isFusedAlgorithm(r.algorithm)) ??
+    config.runs.flatMap((r) => r.switches.map((s) => ({ ...r, algorithm: s.algorithm, hyper: s.hyper }))).find((r) => isFusedAlgorithm(r.algorithm));
+  if (!rc || config.problem.kind !== 'mlp') throw new Error(`the fused engine runs ${FUSED_SCOPE} only`);
   const cfg: ExperimentConfig = { ...config, runs: [{ ...rc, switches: [] }] };
   const make = (): FusedExperiment => {
     const fx = new FusedExperiment(cfg);

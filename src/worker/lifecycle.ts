@@ -3,7 +3,7 @@
  * selection, a silent replay to resumeAt), `reset`, and the silent replay that backend moves use.
  *
  * Determinism: a build is the experiment at step 0 from the config (the fused engine when the selection
- * chose it and the config starts with gradient optimizers only), and a replay is ticks that post
+ * chose it and the config starts with algorithms it runs only), and a replay is ticks that post
  * nothing, so a rebuilt session continues exactly the curve it replays.
  */
 import { parseExperiment, runLabel, type ExperimentConfig } from '../core/config';
@@ -82,7 +82,7 @@ async function preview(s: SessionState): Promise<void> {
 
 /**
  * New experiment from `config` at step 0 — on the fused engine when the selection chose it and the
- * config starts with gradient optimizers only, else on tfjs — then a silent replay to `toStep`.
+ * config starts with algorithms it runs only, else on tfjs — then a silent replay to `toStep`.
  */
 export async function build(s: SessionState, config: ExperimentConfig, toStep: number): Promise<void> {
   s.checkpoint = null;

@@ -19,7 +19,7 @@ export interface StartCmd {
   config: ExperimentConfig;
   /**
    * 'auto' = short calibration on this problem (≤ ~1.5 s), fastest wins (the fused engine too, when
-   * every run uses a gradient optimizer on an MLP). Default 'auto'.
+   * every run of an MLP uses an algorithm the fused engine runs). Default 'auto'.
    */
   backend?: BackendChoice;
   /** Start playing right away (default true). */

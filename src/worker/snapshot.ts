@@ -10,7 +10,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { ExperimentConfig } from '../core/config';
 import { Experiment } from '../core/experiment';
-import { FusedExperiment, isFusedOptimizer, TFJS_STATE_SLOTS, type FusedOptState, type FusedRun } from '../core/fused';
+import { FusedExperiment, FUSED_SCOPE, isFusedAlgorithm, mmStateFromTfjs, mmStateToTfjs, TFJS_STATE_SLOTS, type FusedOptState, type FusedRun } from '../core/fused';
 import { getAlgorithm } from '../core/algorithms/registry';
 import type { RunStatus, SwitchRecord } from '../core/run';
 import { fusedConfig, handOverAt } from './fused-engine';
@@ -125,7 +125,7 @@ export function snapshotFused(fx: FusedExperiment): Snapshot {
   return {
     t: fx.t,
     runs: fx.runs.map((r: FusedRun) => {
-      const state: Record<string, unknown> = { t: r.state.t };
+      const state: Record<string, unknown> = { t: r.state.t, ...mmStateToTfjs(r.algorithm, r.state.mm) };
       for (const slot of TFJS_STATE_SLOTS[r.algorithm]) {
         const a = r.state.slots[slot];
         state[slot] = a ? cut(a) : [];
@@ -145,18 +145,18 @@ export function snapshotFused(fx: FusedExperiment): Snapshot {
   };
 }
 
-/** True when every run of the snapshot uses a gradient optimizer (and the problem is an MLP). */
+/** True when every run of the snapshot uses an algorithm the fused engine runs (and the problem is an MLP). */
 export function fusableSnapshot(config: ExperimentConfig, snap: Snapshot): boolean {
-  return config.problem.kind === 'mlp' && snap.runs.every((r) => isFusedOptimizer(r.algorithm));
+  return config.problem.kind === 'mlp' && snap.runs.every((r) => isFusedAlgorithm(r.algorithm));
 }
 
 /**
  * A FusedExperiment for `config` holding the snapshot's state, with the step at which it must hand
  * over to tfjs (the next switch to an algorithm it does not run). Throws if a run's algorithm is not a
- * gradient optimizer (check fusableSnapshot first).
+ * fused algorithm (check fusableSnapshot first).
  */
 export function restoreFused(config: ExperimentConfig, snap: Snapshot): { fx: FusedExperiment; until: number } {
-  if (!fusableSnapshot(config, snap)) throw new Error('the fused engine runs MLP problems with gradient optimizers only');
+  if (!fusableSnapshot(config, snap)) throw new Error(`the fused engine runs ${FUSED_SCOPE} only`);
   const until = handOverAt(config, snap.t);
   const fx = new FusedExperiment(clone(fusedConfig(config, snap.t, until, snap.runs)));
   fx.t = snap.t;
@@ -169,13 +169,14 @@ export function restoreFused(config: ExperimentConfig, snap: Snapshot): { fx: Fu
   };
   fx.runs.forEach((r, i) => {
     const s = snap.runs[i];
-    if (!isFusedOptimizer(s.algorithm)) throw new Error(`the fused engine does not run '${s.algorithm}'`);
+    if (!isFusedAlgorithm(s.algorithm)) throw new Error(`the fused engine does not run '${s.algorithm}'`);
     r.algorithm = s.algorithm;
     r.hyper = s.hyper;
     glue(s.params, r.theta);
     r.paramsChanged();
     const st = s.state as Record<string, unknown>;
-    const state: FusedOptState = { t: typeof st.t === 'number' ? st.t : 0, slots: {} };
+    const mm = mmStateFromTfjs(s.algorithm, st);
+    const state: FusedOptState = { t: typeof st.t === 'number' ? st.t : 0, slots: {}, ...(mm ? { mm } : {}) };
     for (const slot of TFJS_STATE_SLOTS[s.algorithm]) {
       const parts = st[slot];
       if (Array.isArray(parts) && parts.length) state.slots[slot] = glue(parts as SnapTensor[], new Float32Array(r.theta.length));

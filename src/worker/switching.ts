@@ -5,13 +5,13 @@
  *   kept). It is recorded into the reported config as runs[i].switches {at, algorithm, hyper,
  *   keepState}; two switches of one run at the same step are merged into one entry (replaying both
  *   would be ambiguous) and applied live exactly as the merged entry replays.
- * - The fused engine runs gradient optimizers only: a switch to another algorithm (live, or scheduled
+ * - The fused engine runs the gradient optimizers, mm-lipschitz and mm-layerwise: a switch to another algorithm (live, or scheduled
  *   in the config) first hands the experiment over to tfjs at that step, exactly (engine.ts), so a
  *   recorded config replays with the same engines at the same steps.
  */
 import { parseHyper, type RunConfig } from '../core/config';
 import { getAlgorithm } from '../core/algorithms/registry';
-import { isFusedOptimizer } from '../core/fused';
+import { isFusedAlgorithm } from '../core/fused';
 import { backendLabel } from './backend';
 import { algId } from './engine';
 import { fusedLabel } from './fused-engine';
@@ -29,8 +29,8 @@ export async function switchRun(s: SessionState, i: number, algorithm: string, h
     return;
   }
   const alg = getAlgorithm(algorithm);
-  if (s.engine.fx && !isFusedOptimizer(algorithm)) {
-    // The fused engine runs gradient optimizers only: tfjs takes over, exactly, at this step.
+  if (s.engine.fx && !isFusedAlgorithm(algorithm)) {
+    // The fused engine does not run this algorithm: tfjs takes over, exactly, at this step.
     await handOver(s, null, false, `run ${i + 1} switches to ${alg.label}`);
     run = s.runAt(i);
   }

@@ -1,7 +1,7 @@
 /**
  * Experiments on the fused engine: the fold of core/experiment.ts (same runs, same initial
  * parameters, same mini-batch order through the same BatchSchedule, same switch and divergence
- * semantics, same ExperimentResult) for MLPs trained by gradient optimizers, without tfjs.
+ * semantics, same ExperimentResult) for MLPs trained by the algorithms of ./algorithms.ts, without tfjs.
  *
  * `canFuse(config)` says whether a config can run here; `runFusedExperiment` is the headless fold
  * (the CLI's `--backend js`); `FusedExperiment` is the steppable form for a live session.
@@ -10,17 +10,17 @@ import type { ExperimentConfig } from '../config';
 import { runLabel } from '../config';
 import { BatchSchedule, type ExperimentResult, type RunOptions, type RunResult } from '../experiment';
 import { FusedRun } from './fused-run';
-import { isFusedOptimizer } from './optimizers';
+import { FUSED_SCOPE, isFusedAlgorithm } from './algorithms';
 import { buildFusedProblem, type FusedOptions, type FusedProblem } from './problem';
 
 /** The name the fused engine reports as `backend`. */
 export const FUSED_BACKEND = 'js-fused';
 
-/** True when the problem is an MLP and every run, and every scheduled switch, uses a gradient optimizer. */
+/** True when the problem is an MLP and every run, and every scheduled switch, uses a fused algorithm (./algorithms.ts). */
 export function canFuse(config: ExperimentConfig): boolean {
   return (
     config.problem.kind === 'mlp' &&
-    config.runs.every((r) => isFusedOptimizer(r.algorithm) && r.switches.every((s) => isFusedOptimizer(s.algorithm)))
+    config.runs.every((r) => isFusedAlgorithm(r.algorithm) && r.switches.every((s) => isFusedAlgorithm(s.algorithm)))
   );
 }
 
@@ -46,7 +46,7 @@ export class FusedExperiment {
     readonly config: ExperimentConfig,
     opts: FusedOptions = {},
   ) {
-    if (!canFuse(config)) throw new Error('the fused engine runs MLP problems with gradient optimizers only');
+    if (!canFuse(config)) throw new Error(`the fused engine runs ${FUSED_SCOPE} only`);
     this.problem = buildFusedProblem(config, opts);
     const p = config.problem;
     const n = this.problem.train.n;

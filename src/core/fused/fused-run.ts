@@ -1,5 +1,6 @@
 /**
- * One run on the fused engine: a gradient optimizer folded over a flat float32 parameter vector, with
+ * One run on the fused engine: a gradient optimizer or a Lipschitz MM algorithm (./algorithms.ts)
+ * folded over a flat float32 parameter vector, with
  * the semantics of core/run.ts — switching keeps θ and restarts the new optimizer's state from init
  * (or keeps it for the same optimizer with keepState), a non-finite objective stops the run as
  * 'diverged', an exception as 'error'.
@@ -9,15 +10,19 @@
  */
 import type { RunStatus, SwitchRecord } from '../run';
 import type { FusedProblem } from './problem';
-import { initOptState, isFusedOptimizer, optStep, type FusedOptimizerId, type FusedOptState } from './optimizers';
+import type { MMLayerwiseHyper } from '../algorithms/mm-layerwise';
+import type { MMLipschitzHyper } from '../algorithms/mm-lipschitz';
+import { FUSED_ALGORITHMS, initFusedState, isFusedAlgorithm, type FusedAlgorithmId } from './algorithms';
+import { layerwiseStep, lipschitzStep, type MMContext, type MMInfo } from './mm-steps';
+import { isFusedOptimizer, optStep, type FusedOptState } from './optimizers';
 
-function checkOptimizer(id: string): FusedOptimizerId {
-  if (!isFusedOptimizer(id)) throw new Error(`the fused engine runs gradient optimizers only, not '${id}'`);
+function checkAlgorithm(id: string): FusedAlgorithmId {
+  if (!isFusedAlgorithm(id)) throw new Error(`the fused engine runs ${FUSED_ALGORITHMS.join(', ')} only, not '${id}'`);
   return id;
 }
 
 export class FusedRun {
-  algorithm: FusedOptimizerId;
+  algorithm: FusedAlgorithmId;
   hyper: Record<string, unknown>;
   /** θ, float32 (the run owns it; read it, or write it then call `paramsChanged`). */
   readonly theta: Float32Array;
@@ -34,8 +39,12 @@ export class FusedRun {
   /** f(θ) and the test objective at the current θ, as last evaluated (float32 values). */
   lastLoss = NaN;
   lastTestLoss = NaN;
+  /** The last step's info (MM algorithms: L, backtracks, accepted, …; null for optimizers). */
+  lastInfo: MMInfo | null = null;
   /** True while `grad` is the full-batch gradient at the current θ. */
   private gradFresh = false;
+  /** Scratch for the MM algorithms' candidates (allocated on first use). */
+  private cand64: Float64Array | null = null;
 
   constructor(
     readonly id: string,
@@ -43,12 +52,12 @@ export class FusedRun {
     hyper: Record<string, unknown>,
     readonly problem: FusedProblem,
   ) {
-    this.algorithm = checkOptimizer(algorithmId);
+    this.algorithm = checkAlgorithm(algorithmId);
     this.hyper = hyper;
     this.theta = problem.theta0.slice();
     this.theta64 = Float64Array.from(this.theta);
     this.grad = new Float64Array(this.theta.length);
-    this.state = initOptState(this.algorithm, this.theta.length, hyper);
+    this.state = initFusedState(this.algorithm, problem, this.theta, hyper);
   }
 
   get active(): boolean {
@@ -65,13 +74,26 @@ export class FusedRun {
   step(rows: Int32Array | null): void {
     if (!this.active) return;
     try {
-      if (rows || !this.gradFresh) this.problem.net.evaluate(this.theta64, this.problem.train, rows, true, this.grad);
-      optStep(this.algorithm, this.theta, this.theta64, this.grad, this.state, this.hyper);
+      // With a fresh gradient, lastLoss is f(θ) from the same full-batch pass.
+      let f0 = this.lastLoss;
+      if (rows || !this.gradFresh) f0 = this.problem.net.evaluate(this.theta64, this.problem.train, rows, true, this.grad);
+      if (isFusedOptimizer(this.algorithm)) optStep(this.algorithm, this.theta, this.theta64, this.grad, this.state, this.hyper);
+      else this.mmStep(rows, f0);
       this.gradFresh = false;
       this.t += 1;
     } catch (e) {
       this.fail(e);
     }
+  }
+
+  private mmStep(rows: Int32Array | null, f0: number): void {
+    const { net, train } = this.problem;
+    this.cand64 ??= new Float64Array(this.theta.length);
+    const ctx: MMContext = { net, data: train, rows, theta: this.theta, theta64: this.theta64, grad: this.grad, f0, cand64: this.cand64 };
+    const mm = this.state.mm!;
+    this.lastInfo =
+      this.algorithm === 'mm-layerwise' ? layerwiseStep(ctx, mm, this.hyper as MMLayerwiseHyper) : lipschitzStep(ctx, mm, this.hyper as MMLipschitzHyper);
+    this.state.t += 1;
   }
 
   /**
@@ -88,9 +110,10 @@ export class FusedRun {
 
   /** Switch optimizer mid-run: θ is kept; the state restarts from init unless keepState (same optimizer). */
   switchTo(algorithmId: string, hyper: Record<string, unknown>, keepState = false): void {
-    const next = checkOptimizer(algorithmId);
+    const next = checkAlgorithm(algorithmId);
     const keep = keepState && next === this.algorithm;
-    if (!keep) this.state = initOptState(next, this.theta.length, hyper);
+    if (!keep) this.state = initFusedState(next, this.problem, this.theta, hyper);
+    this.lastInfo = null;
     this.switches.push({ at: this.t, from: this.algorithm, to: next, hyper, keepState: keep });
     this.algorithm = next;
     this.hyper = hyper;

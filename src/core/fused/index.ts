@@ -8,4 +8,6 @@ export { buildFusedProblem, buildNet, simdAvailable, flattenLayers, unflattenLay
 export { FusedMLP, paramLayout, type FusedData, type FusedNet, type KernelKind, type NetSpec } from './mlp-net';
 export { FusedMLPWasm } from './mlp-net-wasm';
 export { FUSED_OPTIMIZERS, isFusedOptimizer, initOptState, optStep, type FusedOptimizerId, type FusedOptState } from './optimizers';
-export { toTfjs, fromTfjs, flatToTensors, tensorsToFlat, TFJS_STATE_SLOTS } from './tfjs-bridge';
+export { toTfjs, fromTfjs, flatToTensors, tensorsToFlat, mmStateFromTfjs, mmStateToTfjs, TFJS_STATE_SLOTS } from './tfjs-bridge';
+export { FUSED_ALGORITHMS, FUSED_MM, FUSED_SCOPE, initFusedState, isFusedAlgorithm, isFusedMM, type FusedAlgorithmId, type FusedMMId } from './algorithms';
+export type { FusedMMState } from './mm-steps';

@@ -12,6 +12,7 @@ import type { AdagradHyper } from '../algorithms/adagrad';
 import type { AdamHyper } from '../algorithms/adam';
 import type { RMSpropHyper } from '../algorithms/rmsprop';
 import type { SGDHyper } from '../algorithms/sgd';
+import type { FusedMMState } from './mm-steps';
 
 export const FUSED_OPTIMIZERS = ['sgd', 'adam', 'adamw', 'rmsprop', 'adagrad'] as const;
 export type FusedOptimizerId = (typeof FUSED_OPTIMIZERS)[number];
@@ -26,6 +27,8 @@ export interface FusedOptState {
   /** Steps taken (torch's state['step']). */
   t: number;
   slots: Partial<Record<SlotName, Float32Array>>;
+  /** The MM algorithms' Lipschitz constants and shrink flags (./mm-steps.ts); absent for optimizers. */
+  mm?: FusedMMState;
 }
 
 // Scalar hyper-parameters enter as float32 too, as they do in torch's float32 kernels and in tfjs

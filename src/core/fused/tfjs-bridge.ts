@@ -8,17 +8,37 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Params } from '../types';
 import type { FusedRun } from './fused-run';
-import type { FusedOptimizerId, SlotName } from './optimizers';
+import { isFusedMM, type FusedAlgorithmId } from './algorithms';
+import type { FusedMMState } from './mm-steps';
+import type { SlotName } from './optimizers';
 import type { FusedProblem } from './problem';
 
 /** The per-parameter tensor lists of each optimizer's tfjs state (besides its step counter `t`). */
-export const TFJS_STATE_SLOTS: Record<FusedOptimizerId, SlotName[]> = {
+export const TFJS_STATE_SLOTS: Record<FusedAlgorithmId, SlotName[]> = {
   sgd: ['buf'],
   adam: ['m', 'v', 'vmax'],
   adamw: ['m', 'v', 'vmax'],
   rmsprop: ['v', 'gavg', 'buf'],
   adagrad: ['sum'],
+  'mm-lipschitz': [],
+  'mm-layerwise': [],
 };
+
+/**
+ * The MM algorithms' scalars in their tfjs state's layout: mm-lipschitz {L, shrink}, mm-layerwise
+ * {L: [per layer], shrink: [per layer]} (copies; empty for optimizers).
+ */
+export function mmStateToTfjs(id: FusedAlgorithmId, mm: FusedMMState | undefined): Record<string, number | boolean | number[] | boolean[]> {
+  if (!mm) return {};
+  return id === 'mm-lipschitz' ? { L: mm.L[0], shrink: mm.shrink[0] } : { L: [...mm.L], shrink: [...mm.shrink] };
+}
+
+/** The inverse of mmStateToTfjs (undefined for optimizers). */
+export function mmStateFromTfjs(id: FusedAlgorithmId, s: Record<string, unknown>): FusedMMState | undefined {
+  if (!isFusedMM(id)) return undefined;
+  const list = <T>(x: unknown, f: (v: unknown) => T): T[] => (Array.isArray(x) ? x.map(f) : [f(x)]);
+  return { L: list(s.L, Number), shrink: list(s.shrink, Boolean) };
+}
 
 /** A flat float32 vector as one tensor per parameter ([W1 (in×out), b1, …]); the caller disposes them. */
 export function flatToTensors(problem: FusedProblem, flat: Float32Array): Params {
@@ -41,7 +61,7 @@ export function tensorsToFlat(problem: FusedProblem, ts: tf.Tensor[], into: Floa
  * (and disposes) the tensors.
  */
 export function toTfjs(run: FusedRun): { params: Params; state: tf.TensorContainer; t: number } {
-  const state: Record<string, tf.TensorContainer> = { t: run.state.t };
+  const state: Record<string, tf.TensorContainer> = { t: run.state.t, ...mmStateToTfjs(run.algorithm, run.state.mm) };
   for (const slot of TFJS_STATE_SLOTS[run.algorithm]) {
     const a = run.state.slots[slot];
     state[slot] = a ? flatToTensors(run.problem, a) : [];
@@ -57,7 +77,8 @@ export function fromTfjs(run: FusedRun, params: Params, state: tf.TensorContaine
   tensorsToFlat(run.problem, params, run.theta);
   run.paramsChanged();
   const s = state as Record<string, unknown>;
-  run.state = { t: typeof s.t === 'number' ? s.t : 0, slots: {} };
+  const mm = mmStateFromTfjs(run.algorithm, s);
+  run.state = { t: typeof s.t === 'number' ? s.t : 0, slots: {}, ...(mm ? { mm } : {}) };
   for (const slot of TFJS_STATE_SLOTS[run.algorithm]) {
     const ts = s[slot];
     if (Array.isArray(ts) && ts.length) run.state.slots[slot] = tensorsToFlat(run.problem, ts as tf.Tensor[]);

@@ -76,7 +76,8 @@ function MLPFields({ p, err, logreg }: { p: MLPProblemConfig; err: (path: string
             onChange={(name) => {
               const cls = isClassification(name);
               const multi = (name === 'gaussians' || name === 'spiral') && data.classes > 2;
-              const loss = !cls ? 'mse' : p.loss === 'mse' || (p.loss === 'softmax_ce' && !multi) || (logreg && multi) ? (multi ? 'softmax_ce' : 'bce') : p.loss;
+              // Binary cross-entropy needs two classes: a multi-class dataset takes softmax cross-entropy.
+              const loss = !cls ? 'mse' : multi ? 'softmax_ce' : 'bce';
               setProblem((q) => ({ ...(q as MLPProblemConfig), loss, data: { ...data, name } }));
             }}
           />
