@@ -11,7 +11,7 @@ import { loadExperiment, type ExperimentInput } from '../src/core/config';
 import { Experiment } from '../src/core/experiment';
 import { ALGORITHMS } from '../src/core/algorithms/registry';
 import { setNodeBackend, NODE_BACKENDS } from '../src/cli/backend';
-import { FusedExperiment, FUSED_BACKEND, simdAvailable, type KernelKind } from '../src/core/fused';
+import { FusedExperiment, FUSED_BACKEND, FUSED_MM, simdAvailable, type KernelKind } from '../src/core/fused';
 import type { MLPProblem } from '../src/core/problems/mlp';
 import type { NMFProblem } from '../src/core/problems/nmf';
 import { sklearnNmfItersPerSec, torchStepsPerSec, type Reference } from './references';
@@ -114,11 +114,15 @@ async function benchMLP(): Promise<void> {
     });
     probe.dispose();
     rows.push([c.name, 'PyTorch CPU (adam)', 'torch', torch.ok ? fmt(torch.value) : torch.reason, '1.00×']);
-    // The fused engine (`--backend js`) covers the gradient optimizers, on WebAssembly SIMD kernels
-    // where the runtime has them (the default) or plain JS ones; MM algorithms run on tfjs only.
+    // The fused engine (`--backend js`) covers the gradient optimizers and the Lipschitz MM algorithms,
+    // on WebAssembly SIMD kernels where the runtime has them (the default) or plain JS ones; the other
+    // MM algorithms run on tfjs only.
     for (const kernels of (simdAvailable() ? ['wasm-simd', 'js'] : ['js']) as KernelKind[]) {
-      const fused = measureFused({ version: 1, problem, runs: [{ algorithm: 'adam', hyper: { lr: 0.01 } }] }, kernels);
-      rows.push([c.name, 'adam', `${FUSED_BACKEND} (${kernels})`, fmt(fused.stepsPerSec), ratio(fused.stepsPerSec, torch)]);
+      for (const alg of ['adam', ...FUSED_MM]) {
+        const hyper = alg === 'adam' ? { lr: 0.01 } : {};
+        const fused = measureFused({ version: 1, problem, runs: [{ algorithm: alg, hyper }] }, kernels);
+        rows.push([c.name, alg, `${FUSED_BACKEND} (${kernels})`, fmt(fused.stepsPerSec), ratio(fused.stepsPerSec, torch)]);
+      }
     }
     for (const backend of NODE_BACKENDS) {
       await setNodeBackend(backend);

@@ -59,3 +59,29 @@ test('gradient-only runs calibrate onto the fused engine, train, and hand over t
   expect(await runLoss(page, 0)).toBeLessThanOrEqual(lossAtSwitch * (1 + 1e-4));
   expect(problems.errors).toEqual([]);
 });
+
+test('the Lipschitz MM algorithms run on the fused engine too: monotone, with a certified surrogate from a tfjs copy', async ({ page, problems }) => {
+  const mm = {
+    ...config,
+    problem: { ...config.problem, data: { kind: 'dataset', name: 'moons', n: 256, noise: 0.1 } },
+    runs: [{ algorithm: 'mm-lipschitz' }, { algorithm: 'mm-layerwise' }, { algorithm: 'adam', hyper: { lr: 0.01 } }],
+  };
+  await page.goto(`/${hashOf(mm)}`);
+  await ready(page);
+  await expect(page.getByTestId('backend-badge')).toHaveAttribute('data-backend', 'fused');
+  const loss0 = await runLoss(page, 0);
+  await page.getByRole('button', { name: 'Start' }).click();
+  await expect.poll(() => step(page), { timeout: 30_000 }).toBeGreaterThan(200);
+  await page.getByRole('button', { name: 'Pause' }).click();
+  await expect(position(page)).toHaveAttribute('data-playing', 'false');
+  for (const i of [0, 1]) {
+    await expect(page.getByTestId(`run-row-${i}`)).toHaveAttribute('data-monotone', 'held');
+    expect(await runLoss(page, i)).toBeLessThan(loss0 / 5);
+  }
+  // The surrogate of run 1 at the paused step: certified at the step (backtracked L), drawn from a tfjs copy.
+  const badge = page.getByTestId('certified-badge');
+  await expect(badge).toHaveAttribute('data-step', String(await step(page)));
+  await expect(badge).toHaveAttribute('data-certificate', 'step');
+  await expect(page.getByTestId('backend-badge')).toHaveAttribute('data-backend', 'fused');
+  expect(problems.errors).toEqual([]);
+});

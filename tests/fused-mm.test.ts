@@ -125,6 +125,22 @@ describe('MM invariant on the fused engine (property test)', () => {
   });
 });
 
+describe('monotone down to the float32 floor', () => {
+  it('as f falls below 1e-10 it still never rises by more than a relative 1e-5 (the slack is relative to f)', () => {
+    const cfg = loadExperiment({
+      version: 1,
+      problem: { kind: 'mlp', data: { kind: 'dataset', name: 'moons', n: 256, noise: 0.1 }, hidden: [8, 8], activation: 'tanh', loss: 'bce' },
+      runs: [{ algorithm: 'mm-lipschitz' }, { algorithm: 'mm-layerwise' }],
+      steps: 3000,
+    });
+    for (const run of runFusedExperiment(cfg, { recordTest: false }).runs) {
+      expect(Math.min(...run.losses)).toBeLessThan(1e-10);
+      for (let k = 1; k < run.losses.length; k++)
+        expect(run.losses[k], `${run.id}: f rose at step ${k}`).toBeLessThanOrEqual(run.losses[k - 1] * (1 + 1e-5));
+    }
+  });
+});
+
 describe('hand-over of the MM state between the fused engine and tfjs', () => {
   it('toTfjs gives the tfjs state layout; a tfjs step from it equals the fused step; fromTfjs restores it', () => {
     for (const algorithm of ['mm-lipschitz', 'mm-layerwise']) {

@@ -4,7 +4,9 @@
  * flat float64 views of parameter lists, and the network's Jacobian products.
  *
  * Float32: tfjs evaluates f in float32, so every MM acceptance test compares f(θ⁺) with g(θ⁺|θₖ) up to
- * `fSlack(f(θₖ))` = 1e-6·|f(θₖ)| + 1e-12 — a few float32 ulps of f (eps₃₂ ≈ 1.2e-7). Without it a step
+ * `fSlack(f(θₖ))` = 1e-6·|f(θₖ)| + 1e-30 — a few float32 ulps of f (eps₃₂ ≈ 1.2e-7), relative to f: a
+ * floor like 1e-12 would let f *rise* by up to 1e-12 once f itself is below 1e-6 (a well-fitted
+ * network reaches 1e-14 in a few thousand steps), which is no rounding at all. Without it a step
  * whose decrease is below f's rounding would be refused forever and L would blow up near the minimum.
  */
 import * as tf from '@tensorflow/tfjs';
@@ -14,7 +16,7 @@ import { num } from './common';
 
 /** Acceptance slack for comparing float32 values of f (see the file comment). */
 export function fSlack(f0: number): number {
-  return 1e-6 * Math.abs(f0) + 1e-12;
+  return 1e-6 * Math.abs(f0) + 1e-30;
 }
 
 /** The MLP structure (X, Y, forward, layerInputs, …) or a clear error for other problems. */
