@@ -1,6 +1,6 @@
 /**
  * The signature view: the true risk f and the algorithm's surrogate g(·|θₖ) along its step, θ(s) with
- * s = 0 at θₖ and s = 1 at θₖ₊₁. Where g < f the surrogate is not a majorizer: shaded red.
+ * s = 0 at θₖ and s = 1 at θₖ₊₁ (NMF: s = γ is nmf-mm's θₖ₊₁, s = 1 the heuristic MU point). Where g < f the surrogate is not a majorizer: shaded red.
  */
 import * as d3 from 'd3';
 import { useEffect, useId, useRef, type RefObject } from 'react';
@@ -86,10 +86,17 @@ export function SurrogateChart({ evt, color, svgRef }: Props) {
       s.forEach((sv, i) => Math.abs(sv - v) < Math.abs(s[best] - v) && (best = i));
       return best;
     };
+    // NMF's path H̃ ⊙ Rᵗ: t = γ is the MM point (θₖ₊₁ of nmf-mm), t = 1 the heuristic MU point (θₖ₊₁ of nmf-mu).
+    const mmPoint = evt?.marks?.mmPoint;
+    const takesMM = mmPoint !== undefined && evt?.algorithm === 'nmf-mm';
     const marks = [
       { s: 0, label: 'θₖ', dash: null as string | null },
-      { s: 1, label: 'θₖ₊₁', dash: null as string | null },
-      ...Object.entries(evt?.marks ?? {}).map(([k, v]) => ({ s: v, label: k === 'mmPoint' ? 'MM point' : k, dash: '2 3' })),
+      { s: 1, label: mmPoint === undefined ? 'θₖ₊₁' : takesMM ? 'heuristic MU' : 'θₖ₊₁ (heuristic MU)', dash: (takesMM ? '2 3' : null) as string | null },
+      ...Object.entries(evt?.marks ?? {}).map(([k, v]) => ({
+        s: v,
+        label: k === 'mmPoint' ? (takesMM ? 'θₖ₊₁ (MM point)' : 'MM point') : k,
+        dash: (k === 'mmPoint' && takesMM ? null : '2 3') as string | null,
+      })),
     ].filter((m) => m.s >= x.domain()[0] && m.s <= x.domain()[1]);
     const mk = svg.selectAll('g.marks').data([0]).join('g').attr('class', 'marks')
       .selectAll('g.mark').data(marks).join('g').attr('class', 'mark');
@@ -97,7 +104,8 @@ export function SurrogateChart({ evt, color, svgRef }: Props) {
       .attr('stroke', MUTED).attr('stroke-dasharray', (d) => d.dash ?? '1 0').attr('stroke-opacity', 0.6);
     mk.selectAll('circle').data((d) => [d]).join('circle').attr('cx', (d) => x(d.s)).attr('cy', (d) => y(f[at(d.s)]))
       .attr('r', 4).attr('fill', '#fff').attr('stroke', INK).attr('stroke-width', 1.6);
-    mk.selectAll('text').data((d) => [d]).join('text').attr('x', (d) => x(d.s) + 4).attr('y', H - M.b - 6)
+    // Extra marks (dashed) label one line higher, so close marks do not overprint.
+    mk.selectAll('text').data((d) => [d]).join('text').attr('x', (d) => x(d.s) + 4).attr('y', (d) => H - M.b - 6 - (d.dash ? 14 : 0))
       .attr('font-size', 12).attr('font-family', FONT).attr('fill', INK).text((d) => d.label);
 
     const legend = [
