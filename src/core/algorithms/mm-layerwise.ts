@@ -13,20 +13,13 @@
 import * as tf from '@tensorflow/tfjs';
 import { z } from 'zod';
 import type { Algorithm, Params, StepInfo } from '../types';
-import { blockQuadraticModel, disposeSearch, layerBlock, lipschitzSearch } from './mm-shared';
+import { backtrackingHyper, blockQuadraticModel, disposeSearch, layerBlock, lipschitzSearch } from './mm-shared';
 
 export const mmLayerwiseHyper = z
   .object({
     order: z.enum(['output-first', 'input-first'], { error: "order must be 'output-first' or 'input-first'" }).default('output-first'),
-    /** Initial L_l of every layer. */
-    L0: z.number().gt(0, 'L0 must be > 0').lte(1e8, 'L0 must be ≤ 1e8').default(1),
-    decrease: z.number().min(1, 'decrease must be in [1, 100]').max(100, 'decrease must be in [1, 100]').default(2),
-    maxBacktracks: z
-      .number()
-      .int('maxBacktracks must be an integer')
-      .min(1, 'maxBacktracks must be in [1, 200]')
-      .max(200, 'maxBacktracks must be in [1, 200]')
-      .default(60),
+    /** L0 (the initial L_l of every layer), decrease, maxBacktracks. */
+    ...backtrackingHyper,
   })
   .strict();
 export type MMLayerwiseHyper = z.infer<typeof mmLayerwiseHyper>;

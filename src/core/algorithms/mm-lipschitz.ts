@@ -14,20 +14,12 @@ import * as tf from '@tensorflow/tfjs';
 import { z } from 'zod';
 import type { Algorithm } from '../types';
 import { quadraticModel } from './common';
-import { disposeSearch, lipschitzSearch, powerIteration } from './mm-shared';
+import { backtrackingHyper, disposeSearch, lipschitzSearch, powerIteration } from './mm-shared';
 
 export const mmLipschitzHyper = z
   .object({
-    /** L for the first step (ignored when powerIterations > 0). */
-    L0: z.number().gt(0, 'L0 must be > 0').lte(1e8, 'L0 must be ≤ 1e8').default(1),
-    /** Each step starts its search from L_{k−1}/decrease (1: L never decreases). */
-    decrease: z.number().min(1, 'decrease must be in [1, 100]').max(100, 'decrease must be in [1, 100]').default(2),
-    maxBacktracks: z
-      .number()
-      .int('maxBacktracks must be an integer')
-      .min(1, 'maxBacktracks must be in [1, 200]')
-      .max(200, 'maxBacktracks must be in [1, 200]')
-      .default(60),
+    /** L0 (ignored when powerIterations > 0), decrease, maxBacktracks. */
+    ...backtrackingHyper,
     /** > 0: seed L at init with this many power iterations on Hessian-vector products (local curvature). */
     powerIterations: z
       .number()
