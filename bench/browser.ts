@@ -203,12 +203,15 @@ async function offeredBackends(browser: Browser, base: string): Promise<string[]
   }
 }
 
-const moons = (hidden: number[]): Json => ({
+const moons = (hidden: number[], algorithm = 'adam'): Json => ({
   version: 1,
   problem: { kind: 'mlp', data: { kind: 'dataset', name: 'moons', n: 4096, noise: 0.1, testRatio: 0 }, hidden, activation: 'tanh', loss: 'bce' },
-  runs: [{ id: 'adam', algorithm: 'adam', hyper: { lr: 0.01 } }],
+  runs: [{ id: algorithm, algorithm, hyper: algorithm === 'adam' ? { lr: 0.01 } : {} }],
   steps: 1_000_000,
 });
+
+/** The MM algorithm timed besides Adam, on the backends that matter for it (the fused engine vs tfjs WASM). */
+const MM_TIMED = { algorithm: 'mm-lipschitz', backends: ['fused', 'wasm'] };
 
 /**
  * Steps/s from the page's step counter (data-step, refreshed ≤ 20 Hz), timed between the first and the
@@ -241,13 +244,17 @@ async function benchSteps(browser: Browser, base: string, quick: boolean): Promi
   const windowMs = quick ? 2000 : 5000;
   const rows: string[][] = [];
   const backends = await offeredBackends(browser, base);
-  for (const hidden of [[8, 8], [64, 64]]) {
-    const name = `moons 2-${hidden.join('-')}-1, 4096 pts, Adam`;
-    for (const b of backends) {
+  const jobs = [[8, 8], [64, 64]].flatMap((hidden) => [
+    ...backends.map((b) => ({ hidden, algorithm: 'adam', b })),
+    ...MM_TIMED.backends.filter((b) => backends.includes(b)).map((b) => ({ hidden, algorithm: MM_TIMED.algorithm, b })),
+  ]);
+  for (const { hidden, algorithm, b } of jobs) {
+    const name = `moons 2-${hidden.join('-')}-1, 4096 pts, ${algorithm === 'adam' ? 'Adam' : algorithm}`;
+    {
       const page = await newPage(browser);
       try {
         await page.addInitScript({ content: 'window.__bench.dropViews = true' });
-        await page.goto(`${base}${hashOf(moons(hidden), { backend: b })}`);
+        await page.goto(`${base}${hashOf(moons(hidden, algorithm), { backend: b })}`);
         const sel = await waitReady(page);
         if (sel.backend !== b) {
           rows.push([name, b, 'unavailable', '—', '—', sel.reason.slice(0, 90)]);
@@ -268,7 +275,7 @@ async function benchSteps(browser: Browser, base: string, quick: boolean): Promi
     }
   }
   printTable(
-    `Training throughput in the browser worker (steps/s over ≥ ${windowMs / 1000} s after ${warmMs / 1000} s of warm-up; a step = Adam step + f(θ) on all 4096 points, read back and streamed to the page; "training only": the page's surrogate / model-view requests withheld; "with live views": as the lab runs, the surrogate slice (41 evaluations of f) every ~0.4 s and the decision boundary every ~0.6 s computed by the same worker)`,
+    `Training throughput in the browser worker (steps/s over ≥ ${windowMs / 1000} s after ${warmMs / 1000} s of warm-up; a step = an Adam (or mm-lipschitz) step + f(θ) on all 4096 points, read back and streamed to the page; "training only": the page's surrogate / model-view requests withheld; "with live views": as the lab runs, the surrogate slice (41 evaluations of f) every ~0.4 s and the decision boundary every ~0.6 s computed by the same worker)`,
     ['problem', 'backend', 'steps/s training only', 'steps/s with live views', 'steps timed', 'selection; time windows'],
     rows,
   );
