@@ -207,7 +207,7 @@ describe('MM algorithms: registry, hyper-parameters, purity, memory', () => {
     prob.dispose();
   });
 
-  it.each(['moons-mm', 'logistic-bohning', 'spiral-softmax-mm'])('examples/%s.json parses and its MM runs descend', (name) => {
+  it.each(['moons-mm', 'logistic-bohning', 'spiral-softmax-mm', 'spiral-mm-fused'])('examples/%s.json parses and its MM runs descend', (name) => {
     const input = JSON.parse(readFileSync(new URL(`../examples/${name}.json`, import.meta.url), 'utf8'));
     const config = loadExperiment({ ...input, steps: 25 });
     expect(config.runs.some((r) => ALGORITHMS[r.algorithm].family === 'mm')).toBe(true);
