@@ -1,5 +1,5 @@
 // The fused engine (src/core/fused) as a backend of the worker's Session, driven in Node: same curves as
-// the headless folds, an exact hand-over to tfjs when a run switches to an MM algorithm, views and
+// the headless folds, an exact hand-over to tfjs when a run switches to an algorithm it does not run, views and
 // surrogates on a tfjs copy, and the 'auto' calibration choosing it for small gradient-only MLPs.
 import * as tf from '@tensorflow/tfjs';
 import { afterEach, describe, expect, it } from 'vitest';

@@ -14,8 +14,8 @@
  *   evaluate, then apply the config's switches due at the new step count on the full objective), so
  *   the same config gives the same curve, and a config with recorded switches replays a live session.
  * - Engines (engine.ts): a tfjs Experiment, or a FusedExperiment (backend 'fused': MLP + gradient
- *   optimizers without tfjs, fused-engine.ts) that hands over to tfjs exactly when a run switches to an
- *   algorithm it does not run (switching.ts). Views and surrogates of fused runs use a tfjs copy.
+ *   optimizers and Lipschitz MM without tfjs, fused-engine.ts) that hands over to tfjs exactly when a
+ *   run switches to an algorithm it does not run (switching.ts). Views and surrogates of fused runs use a tfjs copy.
  * - Start, reset and replays: lifecycle.ts. Switches recorded into the reported config: switching.ts.
  *   Backend moves, checkpoints and device loss: fallback.ts. Shared state and helpers: state.ts.
  */

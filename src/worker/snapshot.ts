@@ -2,7 +2,7 @@
  * A session's state as plain arrays: every run's θ, algorithm state, step count, status and switches.
  * Taken from either engine and restored into either (same step, exact float32 values), it carries a
  * session across backends (setBackend), through device loss (checkpoints) and from the fused engine
- * to tfjs (the hand-over when a run switches to an MM algorithm).
+ * to tfjs (the hand-over when a run switches to an algorithm the fused engine does not run).
  *
  * Algorithm states are kept in the tfjs layout (e.g. Adam: {t, m: [one array per parameter], v, vmax});
  * the fused engine's flat slots are cut into and glued back from that layout (TFJS_STATE_SLOTS).
