@@ -212,6 +212,79 @@ describe('worker session: MM runs on the fused engine', () => {
   const sessions: Session[] = [];
   afterEach(() => sessions.splice(0).forEach((s) => s.dispose()));
 
+  function harness() {
+    const msgs: FromWorker[] = [];
+    const s = new Session({ post: (m) => msgs.push(m), calibrationMs: 300 });
+    sessions.push(s);
+    return {
+      s,
+      msgs,
+      async send(cmd: ToWorker) {
+        s.handle(cmd);
+        await s.idle();
+      },
+      loss(i: number): number[] {
+        return msgs.flatMap((m) => (m.type === 'progress' ? m.blocks.filter((b) => b.run === i).flatMap((b) => Array.from(b.loss)) : []));
+      },
+    };
+  }
+
+  it('setBackend carries L and the shrink flags to tfjs and back; a crash restore replays the same curve', async () => {
+    const cfg = loadExperiment({
+      version: 1,
+      problem: { kind: 'mlp', data: { kind: 'dataset', name: 'circles', n: 64 }, hidden: [6, 4] },
+      runs: [{ algorithm: 'mm-lipschitz' }, { algorithm: 'mm-layerwise', hyper: { order: 'input-first' } }],
+      steps: 1000,
+    });
+    const h = harness();
+    await h.send({ type: 'start', config: cfg, backend: 'fused', play: false });
+    await h.send({ type: 'step', n: 12 });
+    const fx = h.s.fusedExperiment!;
+    const mm = fx.runs.map((r) => structuredClone(r.state.mm));
+    await h.send({ type: 'setBackend', backend: 'cpu' });
+    const exp = h.s.experiment!;
+    expect((exp.runs[0].state as { L: number }).L).toBe(mm[0]!.L[0]);
+    expect((exp.runs[0].state as { shrink: boolean }).shrink).toBe(mm[0]!.shrink[0]);
+    expect((exp.runs[1].state as { L: number[] }).L).toEqual(mm[1]!.L);
+    await h.send({ type: 'step', n: 6 });
+    const L18 = exp.runs.map((r) => structuredClone((r.state as { L: unknown }).L));
+    await h.send({ type: 'setBackend', backend: 'fused' });
+    expect(h.s.fusedExperiment!.runs[0].state.mm!.L).toEqual([L18[0]]);
+    expect(h.s.fusedExperiment!.runs[1].state.mm!.L).toEqual(L18[1]);
+    await h.send({ type: 'step', n: 6 });
+    for (const i of [0, 1]) {
+      const c = h.loss(i);
+      expect(c).toHaveLength(24);
+      // Monotone across both hand-overs (the MM invariant does not care which engine took the step).
+      for (let k = 1; k < c.length; k++) expect(c[k]).toBeLessThanOrEqual(c[k - 1] * (1 + 1e-6));
+    }
+    // Restoring after a crash (resumeAt) on the fused engine gives back the all-fused curve.
+    const ref = runFusedExperiment({ ...cfg, steps: 30 });
+    const r = harness();
+    await r.send({ type: 'start', config: { ...cfg, steps: 30 }, backend: 'fused', play: true, resumeAt: 10 });
+    for (const i of [0, 1]) expect(r.loss(i)).toEqual(Array.from(Float32Array.from(ref.runs[i].losses.slice(11))));
+  });
+
+  it('a hyper-parameter change that keeps the state keeps L; a switch to the other MM algorithm restarts it', async () => {
+    const cfg = loadExperiment({
+      version: 1,
+      problem: { kind: 'mlp', data: { kind: 'dataset', name: 'moons', n: 64 }, hidden: [6] },
+      runs: [{ algorithm: 'mm-lipschitz' }],
+      steps: 1000,
+    });
+    const h = harness();
+    await h.send({ type: 'start', config: cfg, backend: 'fused', play: false });
+    await h.send({ type: 'step', n: 8 });
+    const run = h.s.fusedExperiment!.runs[0];
+    const L = run.state.mm!.L[0];
+    await h.send({ type: 'setHyper', run: 0, hyper: { decrease: 4 } });
+    expect(run.state.mm!.L[0]).toBe(L);
+    expect(run.hyper.decrease).toBe(4);
+    await h.send({ type: 'switchAlgorithm', run: 0, algorithm: 'mm-layerwise', hyper: { L0: 0.5 } });
+    expect(h.s.fusedExperiment).not.toBeNull();
+    expect(h.s.fusedExperiment!.runs[0].state.mm).toEqual({ L: [0.5, 0.5], shrink: [false, false] });
+  });
+
   it("'auto' picks the fused engine for mm-lipschitz / mm-layerwise vs Adam; curves equal the headless fused fold; L is streamed", async () => {
     const cfg = loadExperiment({
       version: 1,
