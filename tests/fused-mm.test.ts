@@ -5,14 +5,13 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import fc from 'fast-check';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { findAlgorithm } from '../src/core/algorithms/registry';
 import { fSlack } from '../src/core/algorithms/mm-shared';
 import { loadExperiment, type ExperimentConfig } from '../src/core/config';
 import { Experiment, runExperiment } from '../src/core/experiment';
 import { canFuse, FusedExperiment, fromTfjs, runFusedExperiment, toTfjs, type KernelKind } from '../src/core/fused';
-import type { FromWorker, ToWorker } from '../src/worker/protocol';
-import { Session } from '../src/worker/session';
+import { harness } from './session-harness';
 
 const KERNELS: KernelKind[] = ['wasm-simd', 'js'];
 
@@ -209,26 +208,6 @@ function mmOf(state: tf.TensorContainer, algorithm: string) {
 }
 
 describe('worker session: MM runs on the fused engine', () => {
-  const sessions: Session[] = [];
-  afterEach(() => sessions.splice(0).forEach((s) => s.dispose()));
-
-  function harness() {
-    const msgs: FromWorker[] = [];
-    const s = new Session({ post: (m) => msgs.push(m), calibrationMs: 300 });
-    sessions.push(s);
-    return {
-      s,
-      msgs,
-      async send(cmd: ToWorker) {
-        s.handle(cmd);
-        await s.idle();
-      },
-      loss(i: number): number[] {
-        return msgs.flatMap((m) => (m.type === 'progress' ? m.blocks.filter((b) => b.run === i).flatMap((b) => Array.from(b.loss)) : []));
-      },
-    };
-  }
-
   it('setBackend carries L and the shrink flags to tfjs and back; a crash restore replays the same curve', async () => {
     const cfg = loadExperiment({
       version: 1,
@@ -253,7 +232,7 @@ describe('worker session: MM runs on the fused engine', () => {
     expect(h.s.fusedExperiment!.runs[1].state.mm!.L).toEqual(L18[1]);
     await h.send({ type: 'step', n: 6 });
     for (const i of [0, 1]) {
-      const c = h.loss(i);
+      const c = h.curve(i).loss;
       expect(c).toHaveLength(24);
       // Monotone across both hand-overs (the MM invariant does not care which engine took the step).
       for (let k = 1; k < c.length; k++) expect(c[k]).toBeLessThanOrEqual(c[k - 1] * (1 + 1e-6));
@@ -262,7 +241,7 @@ describe('worker session: MM runs on the fused engine', () => {
     const ref = runFusedExperiment({ ...cfg, steps: 30 });
     const r = harness();
     await r.send({ type: 'start', config: { ...cfg, steps: 30 }, backend: 'fused', play: true, resumeAt: 10 });
-    for (const i of [0, 1]) expect(r.loss(i)).toEqual(Array.from(Float32Array.from(ref.runs[i].losses.slice(11))));
+    for (const i of [0, 1]) expect(r.curve(i).loss).toEqual(Array.from(Float32Array.from(ref.runs[i].losses.slice(11))));
   });
 
   it('a hyper-parameter change that keeps the state keeps L; a switch to the other MM algorithm restarts it', async () => {
@@ -292,19 +271,13 @@ describe('worker session: MM runs on the fused engine', () => {
       runs: [{ algorithm: 'mm-lipschitz' }, { algorithm: 'mm-layerwise' }, { algorithm: 'adam', hyper: { lr: 0.05 } }],
       steps: 40,
     });
-    const msgs: FromWorker[] = [];
-    const s = new Session({ post: (m) => msgs.push(m), calibrationMs: 300 });
-    sessions.push(s);
-    const send = async (cmd: ToWorker) => {
-      s.handle(cmd);
-      await s.idle();
-    };
-    await send({ type: 'start', config: cfg, backend: 'auto', play: true });
-    const ready = msgs.find((m) => m.type === 'ready') as Extract<FromWorker, { type: 'ready' }>;
+    const h = harness();
+    await h.send({ type: 'start', config: cfg, backend: 'auto', play: true });
+    const ready = h.of('ready')[0];
     expect(ready.backend).toBe('fused');
     const ref = runFusedExperiment(cfg);
     for (let i = 0; i < 3; i++) {
-      const blocks = msgs.flatMap((m) => (m.type === 'progress' ? m.blocks.filter((b) => b.run === i) : []));
+      const blocks = h.msgs.flatMap((m) => (m.type === 'progress' ? m.blocks.filter((b) => b.run === i) : []));
       const loss = blocks.flatMap((b) => Array.from(b.loss));
       expect(loss).toEqual(Array.from(Float32Array.from(ref.runs[i].losses.slice(1))));
       if (i === 0) expect(blocks.every((b) => b.extras?.L && b.extras.L.every((x) => x > 0))).toBe(true);

@@ -4,7 +4,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
-import { jacobianGram, jvp, vjp } from '../src/core/algorithms/mm-shared';
+import { jacobianGram, jvp, vjp } from '../src/core/algorithms/mm-jacobian';
 import { Rng } from '../src/core/rng';
 import { Fold, flat, leastSquares, problemFrom, solveDense } from './mm-helpers';
 

@@ -2,12 +2,11 @@
 // the headless folds, an exact hand-over to tfjs when a run switches to an algorithm it does not run, views and
 // surrogates on a tfjs copy, and the 'auto' calibration choosing it for small gradient-only MLPs.
 import * as tf from '@tensorflow/tfjs';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { loadExperiment, type ExperimentConfig } from '../src/core/config';
 import { runExperiment } from '../src/core/experiment';
 import { runFusedExperiment } from '../src/core/fused';
-import type { FromWorker, ToWorker } from '../src/worker/protocol';
-import { Session } from '../src/worker/session';
+import { harness } from './session-harness';
 
 const mlp = (runs: unknown[], extra: Record<string, unknown> = {}, steps = 40): ExperimentConfig =>
   loadExperiment({
@@ -16,40 +15,6 @@ const mlp = (runs: unknown[], extra: Record<string, unknown> = {}, steps = 40): 
     runs,
     steps,
   });
-
-const sessions: Session[] = [];
-afterEach(() => {
-  sessions.splice(0).forEach((s) => s.dispose());
-});
-
-function harness() {
-  const msgs: FromWorker[] = [];
-  const s = new Session({ post: (m) => msgs.push(m), calibrationMs: 300 });
-  sessions.push(s);
-  return {
-    s,
-    msgs,
-    async send(cmd: ToWorker) {
-      s.handle(cmd);
-      await s.idle();
-    },
-    of<T extends FromWorker['type']>(type: T): Extract<FromWorker, { type: T }>[] {
-      return msgs.filter((m) => m.type === type) as never;
-    },
-    curve(i: number, from = 0) {
-      const out = { steps: [] as number[], loss: [] as number[], test: [] as number[] };
-      for (const m of msgs.slice(from))
-        if (m.type === 'progress')
-          for (const b of m.blocks)
-            if (b.run === i) {
-              out.steps.push(...b.steps);
-              out.loss.push(...b.loss);
-              out.test.push(...b.testLoss);
-            }
-      return out;
-    },
-  };
-}
 
 const f32 = (xs: number[]): number[] => Array.from(Float32Array.from(xs));
 const maxRel = (a: number[], b: number[]): number => Math.max(0, ...a.map((x, k) => Math.abs(x - b[k]) / Math.abs(b[k])));

@@ -24,7 +24,8 @@ import { cholesky, cholSolve, conjugateGradient, dot, matVec } from '../linalg';
 import type { MLPObjective } from '../problems/mlp';
 import type { Algorithm, Params, Surrogate } from '../types';
 import { num } from './common';
-import { asMLP, flatten, fSlack, jacobianGram, jvp, lossAt, unflatten, vjp, weightMask } from './mm-shared';
+import { jacobianGram, jvp, vjp, weightMask } from './mm-jacobian';
+import { asMLP, flatten, fSlack, lossAt, unflatten } from './mm-shared';
 
 const bounded = (name: string, lo: number, hi: number) =>
   z.number().min(lo, `${name} must be in [${lo}, ${hi}]`).max(hi, `${name} must be in [${lo}, ${hi}]`);

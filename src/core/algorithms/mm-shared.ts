@@ -1,7 +1,7 @@
 /**
  * Pieces shared by the MM algorithms for networks (mm-lipschitz, mm-layerwise, mm-bohning,
  * mm-gauss-newton): the backtracked Lipschitz search on a block of parameters, block surrogates,
- * flat float64 views of parameter lists, and the network's Jacobian products.
+ * flat float64 views of parameter lists (the network's Jacobian products: mm-jacobian.ts).
  *
  * Float32: tfjs evaluates f in float32, so every MM acceptance test compares f(θ⁺) with g(θ⁺|θₖ) up to
  * `fSlack(f(θₖ))` = 1e-6·|f(θₖ)| + 1e-30 — a few float32 ulps of f (eps₃₂ ≈ 1.2e-7), relative to f: a
@@ -239,117 +239,4 @@ export function powerIteration(obj: Objective, params: Params, iterations: numbe
     v = next;
   }
   return { lambda, vector: v };
-}
-
-// ---------------------------------------------------------------------------------------------
-// The network's Jacobian J = ∂c/∂θ (c(θ) = outputs on the data, n×K), built by hand because tfjs has no
-// forward-mode autodiff and no nested gradients. The formulas follow forwardMLP exactly: z_l =
-// a_{l−1}W_l + b_l, a_l = σ(z_l) for hidden layers, outputs z_L. σ′ is read off the activation a = σ(z):
-// tanh 1 − a², sigmoid a(1 − a), relu [a > 0], linear 1. tests/mm-gauss-newton.test.ts checks J·v and
-// Jᵀu against finite differences and tf.grad.
-
-function activationDerivative(a: tf.Tensor2D, activation: MLPObjective['spec']['activation']): tf.Tensor2D {
-  switch (activation) {
-    case 'tanh':
-      return tf.sub(1, tf.square(a));
-    case 'sigmoid':
-      return tf.mul(a, tf.sub(1, a));
-    case 'relu':
-      return tf.cast(tf.greater(a, 0), 'float32') as tf.Tensor2D;
-    case 'linear':
-      return tf.onesLike(a);
-  }
-}
-
-/** J·v: directional derivative of the outputs (n×K) along v (forward-mode, one pass). */
-export function jvp(obj: MLPObjective, params: Params, v: tf.Tensor[]): tf.Tensor2D {
-  return tf.tidy(() => {
-    const L = params.length / 2;
-    const inputs = obj.layerInputs(params);
-    let zdot: tf.Tensor2D | null = null;
-    for (let l = 0; l < L; l++) {
-      const W = params[2 * l] as tf.Tensor2D;
-      let term = tf.add(tf.matMul(inputs[l], v[2 * l] as tf.Tensor2D), v[2 * l + 1]) as tf.Tensor2D;
-      if (zdot) {
-        const adot = tf.mul(activationDerivative(inputs[l], obj.spec.activation), zdot) as tf.Tensor2D;
-        term = tf.add(term, tf.matMul(adot, W));
-      }
-      zdot = term;
-    }
-    return zdot!;
-  });
-}
-
-/** Jᵀ·u for u shaped like the outputs (n×K): one reverse pass (tf.grads of ⟨c(θ), u⟩). */
-export function vjp(obj: MLPObjective, params: Params, u: tf.Tensor2D): tf.Tensor[] {
-  return tf.tidy(() => tf.grads((...p: tf.Tensor[]) => tf.sum(tf.mul(obj.forward(p), u)))(params));
-}
-
-/**
- * Σ_k J_kᵀJ_k (P×P, P = number of parameters), where J_k (n×P) holds the per-example gradients of
- * output k: for layer l, ∂z_k/∂W_l = a_{l−1} ⊗ δ_l and ∂z_k/∂b_l = δ_l, with δ_L = e_k and
- * δ_{l−1} = (δ_l W_lᵀ) ⊙ σ′(a_{l−1}). Per output k one n×P block is built; J_kᵀJ_k is accumulated in
- * float64 in JS when n·P² ≤ 2·10⁷, else multiplied by the backend in float32 (the acceptance test
- * certifies whatever matrix the model uses).
- */
-export function jacobianGram(obj: MLPObjective, params: Params): { G: Float64Array; P: number } {
-  const P = params.reduce((s, p) => s + p.size, 0);
-  const K = params[params.length - 1].shape[0];
-  const n = obj.n;
-  const G = new Float64Array(P * P);
-  const L = params.length / 2;
-  const inputs = obj.layerInputs(params);
-  try {
-    for (let k = 0; k < K; k++) {
-      const Jk = tf.tidy(() => {
-        const blocks: tf.Tensor2D[] = new Array(params.length);
-        let delta = tf.tile(tf.tensor2d([Array.from({ length: K }, (_, j) => (j === k ? 1 : 0))], [1, K]), [n, 1]) as tf.Tensor2D;
-        for (let l = L - 1; l >= 0; l--) {
-          const a = inputs[l];
-          const [din, dout] = [a.shape[1], delta.shape[1]];
-          blocks[2 * l] = tf.reshape(tf.mul(tf.expandDims(a, 2), tf.expandDims(delta, 1)), [n, din * dout]) as tf.Tensor2D;
-          blocks[2 * l + 1] = delta;
-          if (l > 0) delta = tf.mul(tf.matMul(delta, params[2 * l] as tf.Tensor2D, false, true), activationDerivative(a, obj.spec.activation)) as tf.Tensor2D;
-        }
-        return tf.concat(blocks, 1);
-      });
-      if (n * P * P > 2e7) {
-        // Large: let the backend multiply (float32; the GPU backends do this far faster than JS).
-        const JtJ = tf.tidy(() => tf.matMul(Jk, Jk, true, false));
-        Jk.dispose();
-        const v = JtJ.dataSync();
-        for (let p = 0; p < P; p++) for (let q = 0; q <= p; q++) G[p * P + q] += v[p * P + q];
-        JtJ.dispose();
-        continue;
-      }
-      const J = Jk.dataSync();
-      Jk.dispose();
-      // G += JᵀJ (float64 accumulation, lower triangle then mirrored).
-      for (let i = 0; i < n; i++) {
-        const o = i * P;
-        for (let p = 0; p < P; p++) {
-          const jp = J[o + p];
-          if (jp === 0) continue;
-          const row = p * P;
-          for (let q = 0; q <= p; q++) G[row + q] += jp * J[o + q];
-        }
-      }
-    }
-  } finally {
-    tf.dispose(inputs);
-  }
-  for (let p = 0; p < P; p++) for (let q = 0; q < p; q++) G[q * P + p] = G[p * P + q];
-  return { G, P };
-}
-
-/** 1 on the entries of weight matrices, 0 on biases: the support of the ridge penalty (l2/2)Σ‖W‖². */
-export function weightMask(params: Params): Float64Array {
-  const P = params.reduce((s, p) => s + p.size, 0);
-  const m = new Float64Array(P);
-  let o = 0;
-  params.forEach((p, i) => {
-    if (i % 2 === 0) m.fill(1, o, o + p.size);
-    o += p.size;
-  });
-  return m;
 }
