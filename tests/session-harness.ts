@@ -1,5 +1,6 @@
 // A Session driven in Node, as the worker drives it: commands in, events collected (tests only).
 import { afterEach } from 'vitest';
+import type { BackendHost } from '../src/worker/backend';
 import type { FromWorker, ToWorker } from '../src/worker/protocol';
 import { Session } from '../src/worker/session';
 
@@ -8,10 +9,10 @@ afterEach(() => {
   sessions.splice(0).forEach((s) => s.dispose());
 });
 
-/** A Session with a short calibration; disposed after each test. */
-export function harness() {
+/** A Session with a short calibration (and optionally a fake backend host); disposed after each test. */
+export function harness(opts: { backends?: BackendHost; calibrationMs?: number; checkpointMs?: number } = {}) {
   const msgs: FromWorker[] = [];
-  const s = new Session({ post: (m) => msgs.push(m), calibrationMs: 300 });
+  const s = new Session({ post: (m) => msgs.push(m), calibrationMs: opts.calibrationMs ?? 300, backends: opts.backends, checkpointMs: opts.checkpointMs });
   sessions.push(s);
   return {
     s,
@@ -23,9 +24,9 @@ export function harness() {
     of<T extends FromWorker['type']>(type: T): Extract<FromWorker, { type: T }>[] {
       return msgs.filter((m) => m.type === type) as never;
     },
-    /** Run i's streamed steps, train and test losses (from message `from` on). */
+    /** Run i's streamed steps, train and test losses and wall times (from message `from` on). */
     curve(i: number, from = 0) {
-      const out = { steps: [] as number[], loss: [] as number[], test: [] as number[] };
+      const out = { steps: [] as number[], loss: [] as number[], test: [] as number[], wall: [] as number[] };
       for (const m of msgs.slice(from))
         if (m.type === 'progress')
           for (const b of m.blocks)
@@ -33,8 +34,11 @@ export function harness() {
               out.steps.push(...b.steps);
               out.loss.push(...b.loss);
               out.test.push(...b.testLoss);
+              out.wall.push(...b.wallMs);
             }
       return out;
     },
   };
 }
+
+export type Harness = ReturnType<typeof harness>;

@@ -1,12 +1,12 @@
 // The worker's Session driven directly in Node (tfjs cpu) with a fake `post`.
 import * as tf from '@tensorflow/tfjs';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ALGORITHMS } from '../src/core/algorithms/registry';
 import { loadExperiment, type ExperimentConfig } from '../src/core/config';
 import { runExperiment } from '../src/core/experiment';
 import type { BackendHost } from '../src/worker/backend';
-import type { BackendName, FromWorker, ToWorker } from '../src/worker/protocol';
-import { Session } from '../src/worker/session';
+import type { BackendName } from '../src/worker/protocol';
+import { harness as makeHarness, type Harness } from './session-harness';
 
 /** Another gradient algorithm to switch to (adam once it is registered, else SGD with momentum). */
 const OTHER = ALGORITHMS.adam ? { algorithm: 'adam', hyper: { lr: 0.02 } } : { algorithm: 'sgd', hyper: { lr: 0.05, momentum: 0.9 } };
@@ -34,50 +34,7 @@ function fakeHost(): BackendHost & { name: BackendName } {
   return host;
 }
 
-interface Harness {
-  s: Session;
-  msgs: FromWorker[];
-  send(cmd: ToWorker): Promise<void>;
-  of<T extends FromWorker['type']>(type: T): Extract<FromWorker, { type: T }>[];
-  /** Concatenated progress of run i: steps, train and test losses. */
-  curve(i: number, from?: number): { steps: number[]; loss: number[]; test: number[]; wall: number[] };
-}
-
-const sessions: Session[] = [];
-afterEach(() => {
-  sessions.splice(0).forEach((s) => s.dispose());
-});
-
-function harness(host?: BackendHost, checkpointMs?: number): Harness {
-  const msgs: FromWorker[] = [];
-  const s = new Session({ post: (m) => msgs.push(m), backends: host, calibrationMs: 200, checkpointMs });
-  sessions.push(s);
-  const h: Harness = {
-    s,
-    msgs,
-    async send(cmd) {
-      s.handle(cmd);
-      await s.idle();
-    },
-    of: (type) => msgs.filter((m) => m.type === type) as never,
-    curve(i, from = 0) {
-      const out = { steps: [] as number[], loss: [] as number[], test: [] as number[], wall: [] as number[] };
-      msgs.slice(from).forEach((m) => {
-        if (m.type !== 'progress') return;
-        m.blocks
-          .filter((b) => b.run === i)
-          .forEach((b) => {
-            out.steps.push(...b.steps);
-            out.loss.push(...b.loss);
-            out.test.push(...b.testLoss);
-            out.wall.push(...b.wallMs);
-          });
-      });
-      return out;
-    },
-  };
-  return h;
-}
+const harness = (host?: BackendHost, checkpointMs?: number): Harness => makeHarness({ backends: host, calibrationMs: 200, checkpointMs });
 
 const f32 = (xs: number[]): number[] => Array.from(Float32Array.from(xs));
 
