@@ -51,3 +51,21 @@ export async function runLoss(page: Page, run = 0): Promise<number> {
 export function hashOf(c: unknown, v?: Record<string, unknown>): string {
   return `#v1.${LZString.compressToEncodedURIComponent(JSON.stringify(v ? { c, v } : { c }))}`;
 }
+
+/** The lab's global step counter (data-step of the position readout). */
+export async function labStep(page: Page): Promise<number> {
+  return Number(await page.getByTestId('position').getAttribute('data-step'));
+}
+
+/**
+ * Presses Start/Resume, waits until the lab has taken more than `n` steps, pauses, lets the last
+ * progress batch land, and returns the step it stopped at.
+ */
+export async function playPast(page: Page, n: number, timeout = 60_000): Promise<number> {
+  await page.getByRole('button', { name: /^(Start|Resume)$/ }).click();
+  await expect.poll(() => labStep(page), { timeout }).toBeGreaterThan(n);
+  await page.getByRole('button', { name: 'Pause' }).click();
+  await expect(page.getByTestId('position')).toHaveAttribute('data-playing', 'false');
+  await page.waitForTimeout(300);
+  return labStep(page);
+}

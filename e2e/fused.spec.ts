@@ -3,11 +3,7 @@
  * gradient-only MLP experiment calibrates onto it, trains, and a mid-run switch to an algorithm it does
  * not run (Gauss–Newton MM) hands the session over to a tfjs backend at the same step, with the curve continuing and the switch marked.
  */
-import type { Page } from '@playwright/test';
-import { test, expect, ready, runLoss, runStep, hashOf } from './fixtures';
-
-const position = (page: Page) => page.getByTestId('position');
-const step = async (page: Page) => Number(await position(page).getAttribute('data-step'));
+import { test, expect, ready, runLoss, runStep, hashOf, labStep, playPast } from './fixtures';
 
 const config = {
   version: 1,
@@ -28,12 +24,7 @@ test('gradient-only runs calibrate onto the fused engine, train, and hand over t
   await expect(badge).toHaveAttribute('title', /calibration.*Fused|calibration.*fused/i);
   const loss0 = await runLoss(page, 0);
 
-  await page.getByRole('button', { name: 'Start' }).click();
-  await expect.poll(() => step(page), { timeout: 30_000 }).toBeGreaterThan(300);
-  await page.getByRole('button', { name: 'Pause' }).click();
-  await expect(position(page)).toHaveAttribute('data-playing', 'false');
-  await page.waitForTimeout(300);
-  const t0 = await step(page);
+  const t0 = await playPast(page, 300, 30_000);
   expect(await runLoss(page, 0)).toBeLessThan(loss0);
   expect(await runLoss(page, 1)).toBeLessThan(loss0);
 
@@ -50,9 +41,7 @@ test('gradient-only runs calibrate onto the fused engine, train, and hand over t
   expect(await runStep(page, 1)).toBe(t0);
   const lossAtSwitch = await runLoss(page, 0);
 
-  await page.getByRole('button', { name: /Resume|Start/ }).click();
-  await expect.poll(() => step(page), { timeout: 30_000 }).toBeGreaterThan(t0 + 20);
-  await page.getByRole('button', { name: 'Pause' }).click();
+  await playPast(page, t0 + 20, 30_000);
   await expect(page.getByTestId('run-row-0')).toHaveAttribute('data-algorithm', 'mm-gauss-newton');
   // The MM steps decrease f from where Adam left it (f(θ_t) is re-evaluated by tfjs after the
   // hand-over: float32 rounding, hence the relative tolerance).
@@ -70,17 +59,14 @@ test('the Lipschitz MM algorithms run on the fused engine too: monotone, with a 
   await ready(page);
   await expect(page.getByTestId('backend-badge')).toHaveAttribute('data-backend', 'fused');
   const loss0 = await runLoss(page, 0);
-  await page.getByRole('button', { name: 'Start' }).click();
-  await expect.poll(() => step(page), { timeout: 30_000 }).toBeGreaterThan(200);
-  await page.getByRole('button', { name: 'Pause' }).click();
-  await expect(position(page)).toHaveAttribute('data-playing', 'false');
+  await playPast(page, 200, 30_000);
   for (const i of [0, 1]) {
     await expect(page.getByTestId(`run-row-${i}`)).toHaveAttribute('data-monotone', 'held');
     expect(await runLoss(page, i)).toBeLessThan(loss0 / 5);
   }
   // The surrogate of run 1 at the paused step: certified at the step (backtracked L), drawn from a tfjs copy.
   const badge = page.getByTestId('certified-badge');
-  await expect(badge).toHaveAttribute('data-step', String(await step(page)));
+  await expect(badge).toHaveAttribute('data-step', String(await labStep(page)));
   await expect(badge).toHaveAttribute('data-certificate', 'step');
   await expect(page.getByTestId('backend-badge')).toHaveAttribute('data-backend', 'fused');
   expect(problems.errors).toEqual([]);

@@ -1,9 +1,8 @@
-import { test, expect, ready, runLoss, watch } from './fixtures';
+import { test, expect, ready, runLoss, watch, playPast } from './fixtures';
 import type { Page } from '@playwright/test';
 
 const STEPS = 40;
 const position = (page: Page) => page.getByTestId('position');
-const step = async (page: Page) => Number(await position(page).getAttribute('data-step'));
 
 async function finalLosses(page: Page): Promise<number[]> {
   await expect(position(page)).toHaveAttribute('data-step', String(STEPS), { timeout: 60_000 });
@@ -23,12 +22,7 @@ test('hyper-parameters change mid-run, are marked on the chart, and a share link
   await page.getByLabel('Backend', { exact: true }).selectOption('cpu');
   await expect(page.getByTestId('backend-badge')).toHaveAttribute('data-backend', 'cpu');
   await page.getByLabel('Steps', { exact: true }).fill(String(STEPS));
-  await page.getByRole('button', { name: 'Start' }).click();
-  await expect.poll(() => step(page), { timeout: 60_000 }).toBeGreaterThanOrEqual(8);
-  await page.getByRole('button', { name: 'Pause' }).click();
-  await expect(position(page)).toHaveAttribute('data-playing', 'false');
-  await page.waitForTimeout(300);
-  const t0 = await step(page);
+  const t0 = await playPast(page, 7);
   expect(t0).toBeLessThan(STEPS);
 
   // Run 3 (Adam, lr 0.01): a new lr, validated inline with the schema's message.
