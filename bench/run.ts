@@ -11,6 +11,7 @@ import { loadExperiment, type ExperimentInput } from '../src/core/config';
 import { Experiment } from '../src/core/experiment';
 import { ALGORITHMS } from '../src/core/algorithms/registry';
 import { setNodeBackend, NODE_BACKENDS } from '../src/cli/backend';
+import { setWasmThreads, wasmThreads } from '../src/cli/wasm-threads';
 import { FusedExperiment, FUSED_BACKEND, FUSED_MM, simdAvailable, type KernelKind } from '../src/core/fused';
 import type { MLPProblem } from '../src/core/problems/mlp';
 import type { NMFProblem } from '../src/core/problems/nmf';
@@ -22,6 +23,10 @@ const args = process.argv.slice(2);
 const quick = args.includes('--quick');
 const only = args.includes('--only') ? args[args.indexOf('--only') + 1] : null;
 const SECONDS = quick ? 0.5 : 1.5;
+// tfjs-wasm threads (src/cli/wasm-threads.ts): one per core unless --threads says otherwise.
+setWasmThreads(args.includes('--threads') ? Number(args[args.indexOf('--threads') + 1]) : os.availableParallelism());
+/** The tfjs backend as the tables name it: wasm with its thread count. */
+const backendLabel = (backend: string) => (backend === 'wasm' ? `wasm ×${wasmThreads()}` : backend);
 
 /**
  * Steps per second of every run of `input` stepped alone (step + loss read back, as the lab does;
@@ -129,7 +134,7 @@ async function benchMLP(): Promise<void> {
       for (const alg of mlpAlgorithms()) {
         const hyper = alg === 'adam' ? { lr: 0.01 } : {};
         const [m] = measure({ version: 1, problem, runs: [{ algorithm: alg, hyper }] });
-        rows.push([c.name, alg, backend, fmt(m.stepsPerSec), ratio(m.stepsPerSec, torch)]);
+        rows.push([c.name, alg, backendLabel(backend), fmt(m.stepsPerSec), ratio(m.stepsPerSec, torch)]);
       }
     }
   }
@@ -166,7 +171,7 @@ async function benchNMF(): Promise<void> {
         await setNodeBackend(backend);
         const [r] = measure(input, 2 * SECONDS, false, NMF_WINDOWS);
         const [rf] = measure(input, 2 * SECONDS, true, NMF_WINDOWS);
-        rows.push([name, `nmf-mm (${backend})`, fmt(r.stepsPerSec), ratio(r.stepsPerSec, sk), fmt(rf.stepsPerSec), ratio(rf.stepsPerSec, skf)]);
+        rows.push([name, `nmf-mm (${backendLabel(backend)})`, fmt(r.stepsPerSec), ratio(r.stepsPerSec, sk), fmt(rf.stepsPerSec), ratio(rf.stepsPerSec, skf)]);
       }
     }
   }

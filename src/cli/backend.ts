@@ -3,6 +3,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import { withWasmThreads } from './wasm-threads';
 
 export const NODE_BACKENDS = ['cpu', 'wasm'] as const;
 export type NodeBackend = (typeof NODE_BACKENDS)[number];
@@ -21,7 +22,7 @@ export async function setNodeBackend(name: NodeBackend): Promise<void> {
     const dist = dirname(require.resolve('@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm'));
     setWasmPaths(join(dist, '/'));
   }
-  const ok = await tf.setBackend(name);
+  const ok = name === 'wasm' ? await withWasmThreads(() => tf.setBackend(name)) : await tf.setBackend(name);
   await tf.ready();
   if (!ok || tf.getBackend() !== name) throw new Error(`the tfjs '${name}' backend failed to initialise (running: ${tf.getBackend()})`);
   // The cpu backend's first write advertises tfjs-node, which cannot install here (its install script

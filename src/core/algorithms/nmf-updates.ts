@@ -276,8 +276,9 @@ export interface NMFAlgorithmSpec {
   formula: string;
 }
 
-export function makeNMFAlgorithm(spec: NMFAlgorithmSpec): Algorithm<NoHyper, NMFState> {
+export function makeNMFAlgorithm(spec: NMFAlgorithmSpec): Algorithm<NoHyper, NMFState> & { exponent: (beta: number) => number } {
   return {
+    exponent: spec.exponent,
     id: spec.id,
     label: spec.label,
     family: spec.family,

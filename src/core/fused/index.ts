@@ -11,3 +11,5 @@ export { FUSED_OPTIMIZERS, isFusedOptimizer, initOptState, optStep, type FusedOp
 export { toTfjs, fromTfjs, flatToTensors, tensorsToFlat, mmStateFromTfjs, mmStateToTfjs, TFJS_STATE_SLOTS } from './tfjs-bridge';
 export { FUSED_ALGORITHMS, FUSED_MM, FUSED_SCOPE, initFusedState, isFusedAlgorithm, isFusedMM, type FusedAlgorithmId, type FusedMMId } from './algorithms';
 export type { FusedMMState } from './mm-steps';
+export { NMFWorkspace } from './nmf-engine';
+export { canFuseNMF, FusedNMFExperiment, FusedNMFRun, runFusedNMFExperiment, FUSED_NMF_ALGORITHMS } from './nmf-experiment';

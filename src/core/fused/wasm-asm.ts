@@ -71,7 +71,23 @@ export const v128StoreAt = (offset: number): Code => [simd(11), 4, uleb(offset)]
 /** v128.load32_splat: one f32 from memory into all four lanes. */
 export const v128Load32Splat: Code = [simd(9), 2, 0];
 export const v128Store: Code = [simd(11), 4, 0];
+export const f32x4Eq = simd(65);
 export const f32x4Gt = simd(68);
+export const f64x2Eq = simd(71);
+/** v128.bitselect(a, b, mask): a where mask bits are set, else b. */
+export const v128Bitselect = simd(82);
+/** v128.load64_zero: two f32 into the low half (the high half zero); v128.store64_lane 0: the low half. */
+export const v128Load64Zero: Code = [simd(93), 3, 0];
+export const v128Store64Lane0: Code = [simd(91), 3, 0, 0];
+/** f32x4.demote_f64x2_zero / f64x2.promote_low_f32x4: two lanes between float64 and float32. */
+export const f32x4DemoteF64x2Zero = simd(94);
+export const f64x2PromoteLowF32x4 = simd(95);
+export const f64x2Add = simd(240);
+export const f64x2Sub = simd(241);
+export const f64x2Mul = simd(242);
+export const f64x2Div = simd(243);
+/** v128.store of an f64x2 (its two lanes as float64). */
+export const v128StoreF64: Code = [simd(11), 3, 0];
 export const v128And = simd(78);
 export const f32x4Add = simd(228);
 export const f32x4Sub = simd(229);
@@ -86,6 +102,11 @@ export const f32x4PMax = simd(235);
 /** v128.const with the same f32 in all four lanes. */
 export function f32x4Const(v: number): Code {
   const b = new Uint8Array(new Float32Array([v, v, v, v]).buffer);
+  return [simd(12), Array.from(b)];
+}
+/** v128.const with the same f64 in both lanes. */
+export function f64x2Const(v: number): Code {
+  const b = new Uint8Array(new Float64Array([v, v]).buffer);
   return [simd(12), Array.from(b)];
 }
 // Control.

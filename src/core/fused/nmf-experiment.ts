@@ -1,0 +1,187 @@
+/**
+ * NMF experiments on the fused engine (./nmf-engine.ts): the fold of core/experiment.ts for β-NMF
+ * problems whose runs use the multiplicative updates ('nmf-mm', 'nmf-mu'), without tfjs — the same V
+ * and initial (W, H) (problems/nmf.ts), the same switch and divergence semantics, the same
+ * ExperimentResult. All runs share one workspace (V, Vᵀ and the scratch); each keeps its own W and H.
+ */
+import type { ExperimentConfig, NMFProblemConfig } from '../config';
+import { runLabel } from '../config';
+import { nmfMM } from '../algorithms/nmf-mm';
+import { nmfMU } from '../algorithms/nmf-mu';
+import type { ExperimentResult, RunOptions, RunResult } from '../experiment';
+import { nmfData, randomNMFInit } from '../problems/nmf';
+import type { RunStatus, SwitchRecord } from '../run';
+import { NMFWorkspace } from './nmf-engine';
+import { simdAvailable } from './problem';
+import { FUSED_BACKEND } from './fused-experiment';
+
+const NMF_ALGORITHMS = { 'nmf-mm': nmfMM, 'nmf-mu': nmfMU } as const;
+export type FusedNMFAlgorithmId = keyof typeof NMF_ALGORITHMS;
+export const FUSED_NMF_ALGORITHMS = Object.keys(NMF_ALGORITHMS) as FusedNMFAlgorithmId[];
+
+const isFusedNMF = (id: string): id is FusedNMFAlgorithmId => id in NMF_ALGORITHMS;
+
+/** True for an NMF problem whose runs (and their switches) all use multiplicative updates, where WebAssembly SIMD runs. */
+export function canFuseNMF(config: ExperimentConfig): boolean {
+  return (
+    config.problem.kind === 'nmf' &&
+    config.runs.every((r) => isFusedNMF(r.algorithm) && r.switches.every((s) => isFusedNMF(s.algorithm))) &&
+    simdAvailable()
+  );
+}
+
+export class FusedNMFRun {
+  status: RunStatus = 'running';
+  message = '';
+  divergedAt: number | null = null;
+  readonly switches: SwitchRecord[] = [];
+  /** Steps taken. */
+  t = 0;
+  lastLoss = NaN;
+  /** Bumped whenever W or H change (the workspace's cache key). */
+  private version = 0;
+
+  constructor(
+    readonly id: string,
+    public algorithm: FusedNMFAlgorithmId,
+    private readonly ws: NMFWorkspace,
+    private readonly beta: number,
+    readonly W: Float32Array,
+    readonly H: Float32Array,
+  ) {}
+
+  get active(): boolean {
+    return this.status === 'running';
+  }
+
+  step(): void {
+    const { ws } = this;
+    ws.load(this, this.version, this.W, this.H);
+    ws.step(this.beta, NMF_ALGORITHMS[this.algorithm].exponent(this.beta));
+    this.version += 1;
+    ws.save(this, this.version, this.W, this.H);
+    this.t += 1;
+  }
+
+  /** f(W, H) = D_β(V | WH), rounded to float32 as the tfjs path reports it. */
+  evaluate(): number {
+    this.ws.load(this, this.version, this.W, this.H);
+    this.lastLoss = Math.fround(this.ws.loss(this.beta));
+    return this.lastLoss;
+  }
+
+  /** Switch between nmf-mm and nmf-mu mid-run: W and H are kept (the updates have no state). */
+  switchTo(algorithmId: string, hyper: Record<string, unknown>, keepState = false): void {
+    if (!isFusedNMF(algorithmId)) throw new Error(`the fused NMF engine runs ${FUSED_NMF_ALGORITHMS.join(', ')}, not '${algorithmId}'`);
+    this.switches.push({ at: this.t, from: this.algorithm, to: algorithmId, hyper, keepState: keepState && algorithmId === this.algorithm });
+    this.algorithm = algorithmId;
+    if (this.status === 'done') this.status = 'running';
+  }
+
+  /** Marks the run diverged when `value` (f after step t) is not finite. */
+  checkFinite(value: number, atStep: number): boolean {
+    if (Number.isFinite(value) || !this.active) return false;
+    this.status = 'diverged';
+    this.divergedAt = atStep;
+    this.message = `diverged at step ${atStep}: the objective became ${value}`;
+    return true;
+  }
+}
+
+export class FusedNMFExperiment {
+  readonly workspace: NMFWorkspace;
+  readonly runs: FusedNMFRun[];
+  readonly beta: number;
+  /** Global step counter. */
+  t = 0;
+  /** Milliseconds each run spent stepping and evaluating. */
+  readonly wallMs: number[];
+
+  constructor(readonly config: ExperimentConfig) {
+    if (!canFuseNMF(config)) throw new Error(`the fused engine runs NMF problems whose runs use ${FUSED_NMF_ALGORITHMS.join(', ')} (with WebAssembly SIMD)`);
+    const p = config.problem as NMFProblemConfig;
+    const V = nmfData(p, config.seeds.data);
+    const m = V.length;
+    const n = V[0].length;
+    const K = p.rank;
+    const { W0, H0 } = p.init ?? randomNMFInit(V, K, config.seeds.init);
+    if (W0.length !== m || W0[0].length !== K || H0.length !== K || H0[0].length !== n)
+      throw new Error(`NMF init: W0 must be ${m}×${K} and H0 ${K}×${n}`);
+    this.beta = p.beta;
+    this.workspace = new NMFWorkspace(Float32Array.from(V.flat()), { m, n, K });
+    const W0f = Float32Array.from(W0.flat());
+    const H0f = Float32Array.from(H0.flat());
+    this.runs = config.runs.map((rc, i) => {
+      const run = new FusedNMFRun(runLabel(rc, i), rc.algorithm as FusedNMFAlgorithmId, this.workspace, p.beta, W0f.slice(), H0f.slice());
+      this.applySwitches(run, i);
+      return run;
+    });
+    this.wallMs = this.runs.map(() => 0);
+  }
+
+  applySwitches(run: FusedNMFRun, i: number): void {
+    for (const s of this.config.runs[i].switches) {
+      if (s.at === run.t && !run.switches.some((r) => r.at === s.at && r.to === s.algorithm)) run.switchTo(s.algorithm, s.hyper, s.keepState);
+    }
+  }
+
+  /** f of every run at its current (W, H); a non-finite f stops the run. */
+  evaluateAll(onRecord?: (i: number, run: FusedNMFRun) => void): void {
+    this.runs.forEach((run, i) => {
+      const t0 = performance.now();
+      const v = run.evaluate();
+      this.wallMs[i] += performance.now() - t0;
+      onRecord?.(i, run);
+      run.checkFinite(v, run.t);
+    });
+  }
+
+  /** One step of every active run, each followed by f after it, then the switches due. */
+  step(onRecord?: (i: number, run: FusedNMFRun) => void): void {
+    this.runs.forEach((run, i) => {
+      if (!run.active) return;
+      const t0 = performance.now();
+      run.step();
+      const v = run.evaluate();
+      this.wallMs[i] += performance.now() - t0;
+      onRecord?.(i, run);
+      run.checkFinite(v, run.t);
+    });
+    this.t += 1;
+    this.runs.forEach((run, i) => run.active && this.applySwitches(run, i));
+  }
+}
+
+/** runExperiment for NMF on the fused engine: the same ExperimentResult, with backend 'js-fused'. */
+export function runFusedNMFExperiment(config: ExperimentConfig, opts: RunOptions = {}): ExperimentResult {
+  const fx = new FusedNMFExperiment(config);
+  const results: RunResult[] = fx.runs.map((run) => ({
+    id: run.id,
+    algorithm: run.algorithm,
+    status: run.status,
+    losses: [],
+    switches: run.switches,
+    steps: 0,
+    wallMs: 0,
+    stepsPerSec: 0,
+  }));
+  const onRecord = (i: number, run: FusedNMFRun): void => void results[i].losses.push(run.lastLoss);
+  fx.evaluateAll(onRecord);
+  for (let t = 0; t < config.steps; t++) {
+    if (!fx.runs.some((r) => r.active)) break;
+    fx.step(onRecord);
+    opts.onStep?.(fx.t);
+  }
+  fx.runs.forEach((run, i) => {
+    const r = results[i];
+    if (run.status === 'running') run.status = 'done';
+    r.status = run.status;
+    if (run.message) r.message = run.message;
+    if (run.divergedAt !== null) r.divergedAt = run.divergedAt;
+    r.steps = run.t;
+    const ms = fx.wallMs[i];
+    r.stepsPerSec = ms > 0 ? Math.round(((1000 * run.t) / ms) * 10) / 10 : 0;
+    r.wallMs = Math.round(ms * 100) / 100;
+  });
+  return { backend: FUSED_BACKEND, steps: config.steps, runs: results };
+}

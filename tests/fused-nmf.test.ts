@@ -1,0 +1,143 @@
+/**
+ * β-NMF on the fused engine (src/core/fused/nmf-engine.ts): the SIMD per-entry kernels give the JS
+ * loops' bits; whole runs agree with the tfjs path (same iteration, float32) and with scikit-learn's
+ * `mu` solver (tests/fixtures/sklearn-nmf.json); the f-pass cache never changes a result.
+ */
+import { readFileSync } from 'node:fs';
+import * as tf from '@tensorflow/tfjs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { loadExperiment, type ExperimentInput } from '../src/core/config';
+import { runExperiment } from '../src/core/experiment';
+import { canFuseNMF, FusedNMFExperiment, runFusedNMFExperiment } from '../src/core/fused';
+import { createNMFKernels } from '../src/core/fused/nmf-wasm-kernels';
+import { weightsLoop } from '../src/core/problems/nmf-loops';
+import { Rng } from '../src/core/rng';
+
+beforeAll(async () => {
+  await tf.setBackend('cpu');
+});
+
+const maxRelErr = (a: number[], b: number[]): number => Math.max(...a.map((v, i) => Math.abs(v - b[i]) / Math.abs(b[i])));
+
+function nmfInput(beta: number, algorithm: string, rows = 37, cols = 53, rank = 5, steps = 30): ExperimentInput {
+  return { version: 1, steps, problem: { kind: 'nmf', beta, rank, data: { kind: 'synthetic', rows, cols, trueRank: 4 } }, runs: [{ algorithm }] };
+}
+
+describe('SIMD per-entry kernels = the JS loops, bit for bit', () => {
+  const memory = new WebAssembly.Memory({ initial: 4 });
+  const k = createNMFKernels(memory)!;
+  const rng = new Rng(7);
+  for (const len of [1, 2, 3, 4, 5, 17, 1000, 1023]) {
+    it(`len = ${len} (zeros and tiny/huge entries included)`, () => {
+      const heap = new Float32Array(memory.buffer);
+      heap.fill(0);
+      const P = heap.subarray(0, len);
+      const V = heap.subarray(2048, 2048 + len);
+      for (let i = 0; i < len; i++) {
+        P[i] = i % 7 === 3 ? 0 : Math.exp(rng.range(-30, 30));
+        V[i] = i % 5 === 1 ? 0 : Math.exp(rng.range(-30, 30));
+      }
+      const ref = new Float32Array(2 * len);
+      // β = 1: Q only
+      weightsLoop(ref, P, V, 1);
+      k.weightsKL(0, 2048 * 4, 8192 * 4, len);
+      expect(Array.from(heap.subarray(8192, 8192 + len))).toEqual(Array.from(ref.subarray(0, len)));
+      // β = 0: Q and D
+      weightsLoop(ref, P, V, 0);
+      const dOff = Math.ceil(len / 4) * 4;
+      k.weightsIS(0, 2048 * 4, 8192 * 4, (8192 + dOff) * 4, len);
+      expect(Array.from(heap.subarray(8192, 8192 + len))).toEqual(Array.from(ref.subarray(0, len)));
+      expect(Array.from(heap.subarray(8192 + dOff, 8192 + dOff + len))).toEqual(Array.from(ref.subarray(len)));
+      // ½Σ(V − P)² in float64: two partial sums plus an odd last entry
+      k.sqDiff(0, 2048 * 4, len, 16384 * 4);
+      const sums = new Float64Array(memory.buffer, 16384 * 4, 2);
+      let got = sums[0] + sums[1];
+      if (len % 2) got += (V[len - 1] - P[len - 1]) ** 2;
+      let want = 0;
+      for (let i = 0; i < len; i++) want += (V[i] - P[i]) ** 2;
+      expect(Math.abs(got - want)).toBeLessThanOrEqual(1e-15 * want);
+    });
+  }
+});
+
+describe('fused NMF runs = the tfjs runs (cpu backend), 30 iterations', () => {
+  for (const beta of [0, 0.5, 1, 1.5, 2, 3]) {
+    for (const algorithm of ['nmf-mm', 'nmf-mu']) {
+      it(`β = ${beta}, ${algorithm}, 37×53, K = 5`, () => {
+        const config = loadExperiment(nmfInput(beta, algorithm));
+        expect(canFuseNMF(config)).toBe(true);
+        const a = runExperiment(config).runs[0];
+        const b = runFusedNMFExperiment(config).runs[0];
+        expect(b.status).toBe('done');
+        expect(b.losses).toHaveLength(31);
+        expect(maxRelErr(b.losses, a.losses)).toBeLessThan(2e-5);
+      });
+    }
+  }
+  it('blocks that do not divide the matrix (m = 301, n = 77, K = 9) and K = 1', () => {
+    for (const [rows, cols, rank] of [[301, 77, 9], [20, 19, 1]]) {
+      for (const beta of [0, 1, 2]) {
+        const config = loadExperiment(nmfInput(beta, 'nmf-mm', rows, cols, rank, 10));
+        expect(maxRelErr(runFusedNMFExperiment(config).runs[0].losses, runExperiment(config).runs[0].losses)).toBeLessThan(2e-5);
+      }
+    }
+  });
+  it('a switch mm → mu mid-run, recorded as the tfjs path records it', () => {
+    const input = nmfInput(0.5, 'nmf-mm');
+    input.runs = [{ algorithm: 'nmf-mm', switches: [{ at: 10, algorithm: 'nmf-mu' }] }];
+    const config = loadExperiment(input);
+    const a = runExperiment(config).runs[0];
+    const b = runFusedNMFExperiment(config).runs[0];
+    expect(b.switches).toEqual(a.switches);
+    expect(maxRelErr(b.losses, a.losses)).toBeLessThan(2e-5);
+  });
+});
+
+describe('scikit-learn mu solver, 200 iterations, on the fused engine', () => {
+  const fixture: { cases: { name: string; config: unknown; losses: number[] }[] } = JSON.parse(
+    readFileSync(new URL('./fixtures/sklearn-nmf.json', import.meta.url), 'utf8'),
+  );
+  for (const c of fixture.cases) {
+    it(c.name, () => {
+      const run = runFusedNMFExperiment(loadExperiment(c.config)).runs[0];
+      expect(run.status).toBe('done');
+      expect(run.losses).toHaveLength(c.losses.length);
+      expect(maxRelErr(run.losses, c.losses)).toBeLessThan(1e-4);
+    });
+  }
+});
+
+describe('the f-pass cache', () => {
+  for (const beta of [0, 1, 1.5, 2]) {
+    it(`β = ${beta}: stepping with or without f after each step gives the same W and H, bit for bit; two runs interleave safely`, () => {
+      const input = nmfInput(beta, 'nmf-mm');
+      input.runs = [{ algorithm: 'nmf-mm' }, { algorithm: 'nmf-mu' }];
+      const config = loadExperiment(input);
+      const withF = new FusedNMFExperiment(config);
+      const withoutF = new FusedNMFExperiment(config);
+      withF.evaluateAll();
+      for (let t = 0; t < 12; t++) {
+        withF.step(); // each run: step, then f (which prepares its next W half)
+        withoutF.runs.forEach((r) => r.step());
+      }
+      for (let i = 0; i < 2; i++) {
+        expect(Array.from(withF.runs[i].W)).toEqual(Array.from(withoutF.runs[i].W));
+        expect(Array.from(withF.runs[i].H)).toEqual(Array.from(withoutF.runs[i].H));
+      }
+      // f from the cache-preparing pass = f from a fresh workspace at the same (W, H)
+      const again = new FusedNMFExperiment(config);
+      again.runs[0].W.set(withF.runs[0].W);
+      again.runs[0].H.set(withF.runs[0].H);
+      expect(again.runs[0].evaluate()).toBe(withF.runs[0].lastLoss);
+    });
+  }
+});
+
+describe('scope', () => {
+  it('NMF with multiplicative updates only; MLP configs are not NMF-fusable', () => {
+    expect(canFuseNMF(loadExperiment(nmfInput(1, 'nmf-mu')))).toBe(true);
+    const mlp = loadExperiment({ version: 1, problem: { kind: 'mlp', data: { kind: 'dataset', name: 'moons', n: 64 }, hidden: [4] }, runs: [{ algorithm: 'adam' }] });
+    expect(canFuseNMF(mlp)).toBe(false);
+    expect(() => new FusedNMFExperiment(mlp)).toThrow(/NMF problems/);
+  });
+});
