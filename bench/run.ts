@@ -3,7 +3,8 @@
  * the same run on the same data and initial parameters, printed as ratios. A benchmark, not a test:
  * a missing reference prints "skipped" and never fails the bench.
  *
- *   npm run bench [-- --quick] [-- --only mlp|nmf|mm|browser] [-- --browser]   (--browser: also bench/browser.ts)
+ *   npm run bench [-- --quick] [-- --only mlp|nmf|mm|browser] [-- --browser] [-- --threads N]
+ *   (--browser: also bench/browser.ts; --threads: XNNPACK threads for the tfjs wasm rows)
  */
 import os from 'node:os';
 import * as tf from '@tensorflow/tfjs';
@@ -12,7 +13,7 @@ import { Experiment } from '../src/core/experiment';
 import { ALGORITHMS } from '../src/core/algorithms/registry';
 import { setNodeBackend, NODE_BACKENDS } from '../src/cli/backend';
 import { setWasmThreads, wasmThreads } from '../src/cli/wasm-threads';
-import { FusedExperiment, FUSED_BACKEND, FUSED_MM, simdAvailable, type KernelKind } from '../src/core/fused';
+import { FusedExperiment, FusedNMFExperiment, FUSED_BACKEND, FUSED_MM, simdAvailable, type KernelKind } from '../src/core/fused';
 import type { MLPProblem } from '../src/core/problems/mlp';
 import type { NMFProblem } from '../src/core/problems/nmf';
 import { sklearnNmfItersPerSec, torchStepsPerSec, type Reference } from './references';
@@ -23,8 +24,8 @@ const args = process.argv.slice(2);
 const quick = args.includes('--quick');
 const only = args.includes('--only') ? args[args.indexOf('--only') + 1] : null;
 const SECONDS = quick ? 0.5 : 1.5;
-// tfjs-wasm threads (src/cli/wasm-threads.ts): one per core unless --threads says otherwise.
-setWasmThreads(args.includes('--threads') ? Number(args[args.indexOf('--threads') + 1]) : os.availableParallelism());
+// tfjs-wasm threads (src/cli/wasm-threads.ts): 1 unless --threads says otherwise.
+setWasmThreads(args.includes('--threads') ? Number(args[args.indexOf('--threads') + 1]) : 1);
 /** The tfjs backend as the tables name it: wasm with its thread count. */
 const backendLabel = (backend: string) => (backend === 'wasm' ? `wasm ×${wasmThreads()}` : backend);
 
@@ -141,6 +142,28 @@ async function benchMLP(): Promise<void> {
   printTable('MLP training throughput, full batch (steps/s; ratio = ours / PyTorch CPU Adam on the same net, data and init)', ['problem', 'algorithm', 'backend', 'steps/s', 'vs torch'], rows);
 }
 
+/** Iterations/s of the fused NMF engine: best of `windows`, the update alone or with f after each. */
+function measureFusedNMF(input: ExperimentInput, seconds: number, withLoss: boolean, windows: number): number {
+  const fx = new FusedNMFExperiment(loadExperiment(input));
+  const run = fx.runs[0];
+  const tick = () => {
+    run.step();
+    if (withLoss) run.evaluate();
+  };
+  for (let i = 0; i < 3; i++) tick();
+  let best = 0;
+  for (let w = 0; w < windows; w++) {
+    let steps = 0;
+    const t0 = performance.now();
+    while (performance.now() - t0 < (seconds * 1000) / windows) {
+      tick();
+      steps += 1;
+    }
+    best = Math.max(best, (1000 * steps) / (performance.now() - t0));
+  }
+  return best;
+}
+
 /** NMF timings keep the best of this many windows, on both sides (see `measure`). */
 const NMF_WINDOWS = 5;
 
@@ -167,6 +190,11 @@ async function benchNMF(): Promise<void> {
       const name = `${m}×${m}, K=${K}, β=${beta}`;
       const cell = (x: Reference) => (x.ok ? fmt(x.value) : x.reason);
       rows.push([name, 'scikit-learn mu', cell(sk), '1.00×', cell(skf), '1.00×']);
+      if (simdAvailable()) {
+        const r = measureFusedNMF(input, 2 * SECONDS, false, NMF_WINDOWS);
+        const rf = measureFusedNMF(input, 2 * SECONDS, true, NMF_WINDOWS);
+        rows.push([name, `nmf-mm (${FUSED_BACKEND})`, fmt(r), ratio(r, sk), fmt(rf), ratio(rf, skf)]);
+      }
       for (const backend of NODE_BACKENDS) {
         await setNodeBackend(backend);
         const [r] = measure(input, 2 * SECONDS, false, NMF_WINDOWS);
@@ -194,7 +222,11 @@ async function main(): Promise<void> {
   if (args.includes('--browser') || only === 'browser') await (await import('./browser')).benchBrowser({ quick });
 }
 
-main().catch((e) => {
-  console.error(e);
-  process.exit(1);
-});
+main().then(
+  // emscripten keeps the pthread workers of a threaded tfjs-wasm referenced: leave explicitly
+  () => process.exit(0),
+  (e) => {
+    console.error(e);
+    process.exit(1);
+  },
+);

@@ -10,16 +10,19 @@ import { readFileSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs';
 import { parseExperiment } from '../core/config';
 import { runExperiment } from '../core/experiment';
-import { canFuse, FUSED_SCOPE, runFusedExperiment } from '../core/fused';
+import { canFuse, canFuseNMF, FUSED_SCOPE, runFusedExperiment, runFusedNMFExperiment } from '../core/fused';
 import { setNodeBackend, ENGINES, type Engine } from './backend';
+import { setWasmThreads } from './wasm-threads';
 
-const USAGE = `usage: npm run lab -- run <config.json | ->  [--backend ${ENGINES.join('|')}] [--no-test] [--pretty]
+const USAGE = `usage: npm run lab -- run <config.json | ->  [--backend ${ENGINES.join('|')}] [--threads N] [--no-test] [--pretty]
 
   run      run an experiment and print its trajectories as JSON ('-' reads stdin; a lab export
            {config, results} re-runs its config)
-  --backend  js: the fused engine (MLP + gradient optimizers, mm-lipschitz, mm-layerwise; reported as "js-fused");
-             cpu, wasm: tfjs backends. Default: js when the experiment allows it, wasm for NMF
-             (XNNPACK matmuls + fused kernels: 10–50× the cpu backend), else cpu
+  --backend  js: the fused engine, reported as "js-fused": MLP + gradient optimizers, mm-lipschitz,
+             mm-layerwise; NMF + nmf-mm, nmf-mu (blocked WebAssembly SIMD passes).
+             cpu, wasm: tfjs backends. Default: js when the experiment allows it, else wasm for NMF,
+             else cpu
+  --threads  threads for the tfjs wasm backend (XNNPACK's pool; default 1)
   --no-test  do not record the test objective
   --pretty   indent the JSON output`;
 
@@ -61,23 +64,31 @@ async function main(argv: string[]): Promise<void> {
   const requested = backendIdx >= 0 ? (rest[backendIdx + 1] as Engine) : null;
   if (requested !== null && !ENGINES.includes(requested)) fail(`--backend must be one of ${ENGINES.join(', ')}`);
   if (requested !== null) files.splice(files.indexOf(requested), 1);
+  const threadsIdx = rest.indexOf('--threads');
+  const threads = threadsIdx >= 0 ? Number(rest[threadsIdx + 1]) : 1;
+  if (!Number.isInteger(threads) || threads < 1 || threads > 64) fail('--threads must be a whole number from 1 to 64');
+  if (threadsIdx >= 0) files.splice(files.indexOf(rest[threadsIdx + 1]), 1);
+  setWasmThreads(threads);
   if (files.length !== 1) fail(USAGE);
 
   const parsed = parseExperiment(experimentOf(readConfig(files[0])));
   if (!parsed.ok) fail(`invalid experiment config:\n  ${parsed.errors.join('\n  ')}`);
-  const fusable = canFuse(parsed.config);
+  const fusedNMF = canFuseNMF(parsed.config);
+  const fusable = canFuse(parsed.config) || fusedNMF;
   const backend: Engine = requested ?? (fusable ? 'js' : parsed.config.problem.kind === 'nmf' ? 'wasm' : 'cpu');
   if (backend === 'js' && !fusable)
-    fail(`--backend js runs ${FUSED_SCOPE} (switches included); use --backend cpu or wasm`);
+    fail(`--backend js runs ${FUSED_SCOPE}, or NMF problems whose runs use nmf-mm, nmf-mu (switches included); use --backend cpu or wasm`);
   const opts = { recordTest: !flags.has('--no-test') };
   let result;
-  if (backend === 'js') result = runFusedExperiment(parsed.config, opts);
+  if (backend === 'js') result = fusedNMF ? runFusedNMFExperiment(parsed.config, opts) : runFusedExperiment(parsed.config, opts);
   else {
     await setNodeBackend(backend);
     result = runExperiment(parsed.config, opts);
   }
   process.stdout.write(`${JSON.stringify(result, null, flags.has('--pretty') ? 2 : undefined)}\n`);
   tf.disposeVariables();
+  // emscripten keeps its pthread workers referenced while they have run work: leave explicitly
+  if (threads > 1) process.stdout.write('', () => process.exit(0));
 }
 
 main(process.argv.slice(2)).catch((e) => fail(`error: ${e instanceof Error ? e.message : String(e)}`, 1));
