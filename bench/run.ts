@@ -13,6 +13,7 @@ import { Experiment } from '../src/core/experiment';
 import { ALGORITHMS } from '../src/core/algorithms/registry';
 import { setNodeBackend, NODE_BACKENDS } from '../src/cli/backend';
 import { setWasmThreads, wasmThreads } from '../src/cli/wasm-threads';
+import { defaultKernelThreads, spawnNodeThread } from '../src/cli/kernel-threads';
 import { FusedExperiment, FusedNMFExperiment, FUSED_BACKEND, FUSED_MM, simdAvailable, type KernelKind } from '../src/core/fused';
 import type { MLPProblem } from '../src/core/problems/mlp';
 import type { NMFProblem } from '../src/core/problems/nmf';
@@ -24,8 +25,10 @@ const args = process.argv.slice(2);
 const quick = args.includes('--quick');
 const only = args.includes('--only') ? args[args.indexOf('--only') + 1] : null;
 const SECONDS = quick ? 0.5 : 1.5;
-// tfjs-wasm threads (src/cli/wasm-threads.ts): 1 unless --threads says otherwise.
-setWasmThreads(args.includes('--threads') ? Number(args[args.indexOf('--threads') + 1]) : 1);
+// Threads for the fused NMF kernels (default: one per core) and tfjs-wasm's XNNPACK (default 1).
+const THREADS = args.includes('--threads') ? Number(args[args.indexOf('--threads') + 1]) : null;
+setWasmThreads(THREADS ?? 1);
+const KERNEL_THREADS = THREADS ?? defaultKernelThreads();
 /** The tfjs backend as the tables name it: wasm with its thread count. */
 const backendLabel = (backend: string) => (backend === 'wasm' ? `wasm ×${wasmThreads()}` : backend);
 
@@ -144,7 +147,7 @@ async function benchMLP(): Promise<void> {
 
 /** Iterations/s of the fused NMF engine: best of `windows`, the update alone or with f after each. */
 function measureFusedNMF(input: ExperimentInput, seconds: number, withLoss: boolean, windows: number): number {
-  const fx = new FusedNMFExperiment(loadExperiment(input));
+  const fx = new FusedNMFExperiment(loadExperiment(input), { threads: KERNEL_THREADS, spawn: spawnNodeThread });
   const run = fx.runs[0];
   const tick = () => {
     run.step();
@@ -161,6 +164,7 @@ function measureFusedNMF(input: ExperimentInput, seconds: number, withLoss: bool
     }
     best = Math.max(best, (1000 * steps) / (performance.now() - t0));
   }
+  fx.close();
   return best;
 }
 
@@ -193,7 +197,7 @@ async function benchNMF(): Promise<void> {
       if (simdAvailable()) {
         const r = measureFusedNMF(input, 2 * SECONDS, false, NMF_WINDOWS);
         const rf = measureFusedNMF(input, 2 * SECONDS, true, NMF_WINDOWS);
-        rows.push([name, `nmf-mm (${FUSED_BACKEND})`, fmt(r), ratio(r, sk), fmt(rf), ratio(rf, skf)]);
+        rows.push([name, `nmf-mm (${FUSED_BACKEND} ×${KERNEL_THREADS})`, fmt(r), ratio(r, sk), fmt(rf), ratio(rf, skf)]);
       }
       for (const backend of NODE_BACKENDS) {
         await setNodeBackend(backend);

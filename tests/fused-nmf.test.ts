@@ -12,6 +12,7 @@ import { canFuseNMF, FusedNMFExperiment, runFusedNMFExperiment } from '../src/co
 import { createNMFKernels } from '../src/core/fused/nmf-wasm-kernels';
 import { weightsLoop } from '../src/core/problems/nmf-loops';
 import { Rng } from '../src/core/rng';
+import { spawnNodeThread } from '../src/cli/kernel-threads';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
@@ -48,11 +49,11 @@ describe('SIMD per-entry kernels = the JS loops, bit for bit', () => {
       k.weightsIS(0, 2048 * 4, 8192 * 4, (8192 + dOff) * 4, len);
       expect(Array.from(heap.subarray(8192, 8192 + len))).toEqual(Array.from(ref.subarray(0, len)));
       expect(Array.from(heap.subarray(8192 + dOff, 8192 + dOff + len))).toEqual(Array.from(ref.subarray(len)));
-      // ½Σ(V − P)² in float64: two partial sums plus an odd last entry
+      // Σ(V − P)² in float64: two partial sums over the pairs, plus an odd last entry's square
       k.sqDiff(0, 2048 * 4, len, 16384 * 4);
-      const sums = new Float64Array(memory.buffer, 16384 * 4, 2);
-      let got = sums[0] + sums[1];
-      if (len % 2) got += (V[len - 1] - P[len - 1]) ** 2;
+      const sums = new Float64Array(memory.buffer, 16384 * 4, 3);
+      const got = sums[0] + sums[1] + sums[2];
+      expect(sums[2]).toBe(len % 2 ? (V[len - 1] - P[len - 1]) ** 2 : 0);
       let want = 0;
       for (let i = 0; i < len; i++) want += (V[i] - P[i]) ** 2;
       expect(Math.abs(got - want)).toBeLessThanOrEqual(1e-15 * want);
@@ -139,5 +140,40 @@ describe('scope', () => {
     const mlp = loadExperiment({ version: 1, problem: { kind: 'mlp', data: { kind: 'dataset', name: 'moons', n: 64 }, hidden: [4] }, runs: [{ algorithm: 'adam' }] });
     expect(canFuseNMF(mlp)).toBe(false);
     expect(() => new FusedNMFExperiment(mlp)).toThrow(/NMF problems/);
+  });
+});
+
+describe('kernel threads (worker_threads helpers on a shared memory)', () => {
+  for (const threads of [2, 3]) {
+    it(`${threads} threads give the single-thread W, H and f bit for bit (β = 0, 1, 1.5, 2; blocks split unevenly)`, () => {
+      for (const beta of [0, 1, 1.5, 2]) {
+        const input = nmfInput(beta, 'nmf-mm', 301, 77, 9, 8);
+        input.runs = [{ algorithm: 'nmf-mm' }, { algorithm: 'nmf-mu' }];
+        const config = loadExperiment(input);
+        const one = runFusedNMFExperiment(config);
+        const many = new FusedNMFExperiment(config, { threads, spawn: spawnNodeThread });
+        const alone = new FusedNMFExperiment(config);
+        try {
+          expect(many.workspace.threads).toBe(threads);
+          many.evaluateAll();
+          for (let t = 0; t < 8; t++) {
+            many.step();
+            alone.runs.forEach((r) => r.step()); // without f: the other code path of the W half
+          }
+          many.runs.forEach((run, i) => {
+            expect(run.lastLoss).toBe(one.runs[i].losses[8]);
+            expect(Array.from(run.W)).toEqual(Array.from(alone.runs[i].W));
+            expect(Array.from(run.H)).toEqual(Array.from(alone.runs[i].H));
+          });
+        } finally {
+          many.close();
+        }
+      }
+    });
+  }
+  it('a closed pool refuses work with a message', () => {
+    const fx = new FusedNMFExperiment(loadExperiment(nmfInput(2, 'nmf-mm')), { threads: 2, spawn: spawnNodeThread });
+    fx.close();
+    expect(() => fx.runs[0].step()).toThrow(/kernel pool was closed/);
   });
 });

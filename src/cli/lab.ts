@@ -13,6 +13,7 @@ import { runExperiment } from '../core/experiment';
 import { canFuse, canFuseNMF, FUSED_SCOPE, runFusedExperiment, runFusedNMFExperiment } from '../core/fused';
 import { setNodeBackend, ENGINES, type Engine } from './backend';
 import { setWasmThreads } from './wasm-threads';
+import { defaultKernelThreads, spawnNodeThread } from './kernel-threads';
 
 const USAGE = `usage: npm run lab -- run <config.json | ->  [--backend ${ENGINES.join('|')}] [--threads N] [--no-test] [--pretty]
 
@@ -22,7 +23,8 @@ const USAGE = `usage: npm run lab -- run <config.json | ->  [--backend ${ENGINES
              mm-layerwise; NMF + nmf-mm, nmf-mu (blocked WebAssembly SIMD passes).
              cpu, wasm: tfjs backends. Default: js when the experiment allows it, else wasm for NMF,
              else cpu
-  --threads  threads for the tfjs wasm backend (XNNPACK's pool; default 1)
+  --threads  threads: for the fused NMF engine's kernels (default: one per core) and for the tfjs
+             wasm backend (XNNPACK's pool; default 1). Results do not depend on it (fused: bit for bit)
   --no-test  do not record the test objective
   --pretty   indent the JSON output`;
 
@@ -65,10 +67,10 @@ async function main(argv: string[]): Promise<void> {
   if (requested !== null && !ENGINES.includes(requested)) fail(`--backend must be one of ${ENGINES.join(', ')}`);
   if (requested !== null) files.splice(files.indexOf(requested), 1);
   const threadsIdx = rest.indexOf('--threads');
-  const threads = threadsIdx >= 0 ? Number(rest[threadsIdx + 1]) : 1;
-  if (!Number.isInteger(threads) || threads < 1 || threads > 64) fail('--threads must be a whole number from 1 to 64');
+  const threads = threadsIdx >= 0 ? Number(rest[threadsIdx + 1]) : null;
+  if (threads !== null && (!Number.isInteger(threads) || threads < 1 || threads > 64)) fail('--threads must be a whole number from 1 to 64');
   if (threadsIdx >= 0) files.splice(files.indexOf(rest[threadsIdx + 1]), 1);
-  setWasmThreads(threads);
+  setWasmThreads(threads ?? 1);
   if (files.length !== 1) fail(USAGE);
 
   const parsed = parseExperiment(experimentOf(readConfig(files[0])));
@@ -80,7 +82,10 @@ async function main(argv: string[]): Promise<void> {
     fail(`--backend js runs ${FUSED_SCOPE}, or NMF problems whose runs use nmf-mm, nmf-mu (switches included); use --backend cpu or wasm`);
   const opts = { recordTest: !flags.has('--no-test') };
   let result;
-  if (backend === 'js') result = fusedNMF ? runFusedNMFExperiment(parsed.config, opts) : runFusedExperiment(parsed.config, opts);
+  if (backend === 'js')
+    result = fusedNMF
+      ? runFusedNMFExperiment(parsed.config, { ...opts, threads: threads ?? defaultKernelThreads(), spawn: spawnNodeThread })
+      : runFusedExperiment(parsed.config, opts);
   else {
     await setNodeBackend(backend);
     result = runExperiment(parsed.config, opts);
@@ -88,7 +93,7 @@ async function main(argv: string[]): Promise<void> {
   process.stdout.write(`${JSON.stringify(result, null, flags.has('--pretty') ? 2 : undefined)}\n`);
   tf.disposeVariables();
   // emscripten keeps its pthread workers referenced while they have run work: leave explicitly
-  if (threads > 1) process.stdout.write('', () => process.exit(0));
+  if ((threads ?? 1) > 1) process.stdout.write('', () => process.exit(0));
 }
 
 main(process.argv.slice(2)).catch((e) => fail(`error: ${e instanceof Error ? e.message : String(e)}`, 1));

@@ -1,24 +1,29 @@
 /**
- * β-NMF multiplicative updates on the fused engine's WebAssembly SIMD gemm (wasm-kernels.ts): V, Vᵀ,
- * W, H and the scratch as float32 in the kernels' memory, the same iteration as
- * algorithms/nmf-updates.ts (scikit-learn's `mu` loop body, float32 products, per-entry weights in
- * float64 rounded once — the shared loops of problems/nmf-loops.ts).
+ * β-NMF multiplicative updates on the fused engine's WebAssembly SIMD kernels (wasm-kernels.ts,
+ * nmf-wasm-kernels.ts): V, Vᵀ, W, H and the scratch as float32 in the kernels' memory, the same
+ * iteration as algorithms/nmf-updates.ts (scikit-learn's `mu` loop body, float32 products, per-entry
+ * weights in float64 rounded once — the shared loops of problems/nmf-loops.ts or kernels with their bits).
  *
  * The speed comes from never materialising the m×n matrices WH, (WH)^{β−2}⊙V and (WH)^{β−1}: a half
  * step runs over blocks of R rows (W's) or R columns (H's) of V, and per block computes
  *     P_b = W_b·H,   [Q_b; D_b] = weights(P_b, V_b),   N_W[b] = Q_b·Hᵀ,   D_W[b] = D_b·Hᵀ
  * (for H the same on the transposes: P_bᵀ = H_bᵀ·Wᵀ against Vᵀ_b, then Q_bᵀ·W), so each block's
- * three R×n matrices stay in cache. β = 2 needs no weights: N_W = V·Hᵀ, D_W = W(HHᵀ); N_H = WᵀV,
- * D_H = (WᵀW)H, as sklearn.
+ * R×n matrices stay in cache. β = 2 needs no weights: N_W = V·Hᵀ, D_W = W(HHᵀ); N_Hᵀ = VᵀW,
+ * D_Hᵀ = Hᵀ(WᵀW) (sklearn's (WᵀW)H, transposed). H is updated as Hᵀ, where every operand is n×K.
+ *
+ * With a KernelPool the blocks (and the rows of the β = 2 products) are split between threads, each
+ * with its own scratch; the per-entry JS loops (general β, the β = 0 / 1 divergences) stay on this
+ * thread. Results are bit-identical for any number of threads.
  *
  * `loss()` computes P = W·H block by block for D_β(V | WH); for β ≠ 2 the same pass also yields the
  * next W-update's N_W and D_W (they need that very P), which `step` then uses instead of a second pass.
  */
 import { divergenceLoop, updateLoop, weightsLoop, EPSILON, type Strides } from '../problems/nmf-loops';
+import { KERNEL, KernelPool, type KernelCall, type SpawnThread } from './kernel-pool';
 import { createNMFKernels, type NMFWasmKernels } from './nmf-wasm-kernels';
 import { createWasmKernels, type GemmFn } from './wasm-kernels';
 
-/** Floats per block of P (R·width ≈ 16k: three such blocks stay in a 256 KiB L2). */
+/** Floats per block of P (R·width ≈ 16k: a block's P, Q and D stay in a 256 KiB L2). */
 const BLOCK_FLOATS = 16384;
 
 export interface NMFShape {
@@ -27,16 +32,38 @@ export interface NMFShape {
   K: number;
 }
 
+export interface NMFWorkspaceOptions {
+  /** Threads for the kernels (default 1); more than 1 needs `spawn`. */
+  threads?: number;
+  spawn?: SpawnThread;
+}
+
+type Region = 'V' | 'VT' | 'W' | 'H' | 'HT' | 'WT' | 'NW' | 'DW' | 'NH' | 'DH' | 'G' | 'zero' | 'S';
+
+/** [start, end) of part `i` of `count` items split into `parts` (whole blocks of `unit`). */
+function part(count: number, parts: number, i: number, unit = 1): [number, number] {
+  const units = Math.ceil(count / unit);
+  const lo = Math.floor((units * i) / parts) * unit;
+  const hi = Math.min(count, Math.floor((units * (i + 1)) / parts) * unit);
+  return [lo, hi];
+}
+
 export class NMFWorkspace {
   readonly m: number;
   readonly n: number;
   readonly K: number;
+  readonly threads: number;
   private readonly gemm: GemmFn;
   private readonly nk: NMFWasmKernels;
-  /** Byte offsets into the kernels' memory. */
-  private readonly p: Record<'V' | 'VT' | 'W' | 'H' | 'HT' | 'WT' | 'NW' | 'DW' | 'NH' | 'DH' | 'G' | 'zero' | 'P' | 'QD' | 'S', number>;
-  /** Float32 views of the same regions. */
-  private readonly f: Record<'V' | 'VT' | 'W' | 'H' | 'HT' | 'WT' | 'NW' | 'DW' | 'NH' | 'DH' | 'P' | 'QD', Float32Array>;
+  private readonly pool: KernelPool | null;
+  /** Byte offsets into the kernels' memory; P and QD: one scratch per thread (thread 0 = this one). */
+  private readonly p: Record<Region, number>;
+  private readonly pP: number[];
+  private readonly pQD: number[];
+  private readonly f: Record<'V' | 'VT' | 'W' | 'H' | 'HT' | 'WT' | 'NW' | 'DW' | 'NH' | 'DH', Float32Array>;
+  private readonly fP: Float32Array;
+  private readonly fQD: Float32Array;
+  /** Per-block float64 partial sums (sqDiff writes three per block, in a slot of four). */
   private readonly sums: Float64Array;
   /** 1 where V > EPSILON, row-major m×n (sklearn's mask for the V-dependent terms). */
   private readonly mask: Float32Array;
@@ -47,43 +74,58 @@ export class NMFWorkspace {
   /** Which (W, H) N_W and D_W were computed for (`loss` with β ≠ 2), or null. */
   private prepared: { owner: object; version: number; beta: number } | null = null;
 
-  /** V row-major m×n (entries ≥ 0). Throws when WebAssembly SIMD is unavailable. */
-  constructor(V: Float32Array, { m, n, K }: NMFShape) {
+  /** V row-major m×n (entries ≥ 0). Throws when WebAssembly SIMD (or, for threads, shared memory) is unavailable. */
+  constructor(V: Float32Array, { m, n, K }: NMFShape, opts: NMFWorkspaceOptions = {}) {
     if (V.length !== m * n) throw new Error(`V must have ${m}×${n} entries`);
+    const threads = opts.threads ?? 1;
+    if (threads > 1 && !opts.spawn) throw new Error('more than one kernel thread needs a way to start threads');
     this.m = m;
     this.n = n;
     this.K = K;
-    const wide = Math.max(m, n);
+    this.threads = threads;
     this.rowsPerBlock = Math.max(4, Math.floor(BLOCK_FLOATS / n / 4) * 4);
     this.colsPerBlock = Math.max(4, Math.floor(BLOCK_FLOATS / m / 4) * 4);
     const blockFloats = Math.ceil(Math.max(this.rowsPerBlock * n, this.colsPerBlock * m) / 4) * 4;
-    const sizes = {
+    const blocks = Math.ceil(Math.max(m, n) / 4);
+    const sizes: Record<Region, number> = {
       V: m * n, VT: m * n, W: m * K, H: K * n, HT: n * K, WT: K * m, NW: m * K, DW: m * K, NH: n * K, DH: n * K,
-      G: K * K, zero: Math.max(wide, K), P: blockFloats, QD: 2 * blockFloats, S: 4,
+      G: K * K, zero: Math.max(m, n, K), S: 8 * blocks,
     };
     let total = 0;
-    const p = {} as Record<keyof typeof sizes, number>;
-    for (const [name, len] of Object.entries(sizes) as [keyof typeof sizes, number][]) {
-      p[name] = total * 4;
+    const alloc = (len: number): number => {
+      const at = total * 4;
       total += Math.ceil(len / 4) * 4;
-    }
-    const k = createWasmKernels(total * 4);
+      return at;
+    };
+    const p = {} as Record<Region, number>;
+    for (const name of Object.keys(sizes) as Region[]) p[name] = alloc(sizes[name]);
+    this.pP = Array.from({ length: threads }, () => alloc(blockFloats));
+    this.pQD = Array.from({ length: threads }, () => alloc(2 * blockFloats));
+    const k = createWasmKernels(total * 4, threads > 1);
     const nk = k && createNMFKernels(k.memory);
-    if (!k || !nk) throw new Error('WebAssembly SIMD is not available');
-    this.nk = nk;
-    this.sums = new Float64Array(k.memory.buffer, p.S, 2);
+    if (!k || !nk) throw new Error(threads > 1 ? 'WebAssembly SIMD with shared memory is not available' : 'WebAssembly SIMD is not available');
     this.gemm = k.gemm;
+    this.nk = nk;
     this.p = p;
-    const view = (name: keyof typeof sizes) => new Float32Array(k.memory.buffer, p[name], sizes[name]);
+    this.pool = threads > 1 ? new KernelPool(k.memory, threads - 1, opts.spawn!) : null;
+    const view = (name: Exclude<Region, 'G' | 'zero' | 'S'>) => new Float32Array(k.memory.buffer, p[name], sizes[name]);
     this.f = {
       V: view('V'), VT: view('VT'), W: view('W'), H: view('H'), HT: view('HT'), WT: view('WT'),
-      NW: view('NW'), DW: view('DW'), NH: view('NH'), DH: view('DH'), P: view('P'), QD: view('QD'),
+      NW: view('NW'), DW: view('DW'), NH: view('NH'), DH: view('DH'),
     };
+    this.fP = new Float32Array(k.memory.buffer, this.pP[0], blockFloats);
+    this.fQD = new Float32Array(k.memory.buffer, this.pQD[0], 2 * blockFloats);
+    this.sums = new Float64Array(k.memory.buffer, p.S, 4 * blocks);
     this.f.V.set(V);
     const VT = this.f.VT;
     for (let i = 0; i < m; i++) for (let j = 0; j < n; j++) VT[j * m + i] = V[i * n + j];
     this.mask = new Float32Array(m * n);
     for (let i = 0; i < m * n; i++) this.mask[i] = V[i] > EPSILON ? 1 : 0;
+  }
+
+  /** Stops the kernel threads (the workspace cannot step afterwards). */
+  close(): void {
+    this.pool?.close();
   }
 
   /**
@@ -94,7 +136,7 @@ export class NMFWorkspace {
     if (this.loaded && this.loaded.owner === owner && this.loaded.version === version) return;
     this.f.W.set(W);
     this.f.H.set(H);
-    this.transposeH();
+    transpose(this.f.H, this.f.HT, this.K, this.n);
     this.loaded = { owner, version };
     this.prepared = null;
   }
@@ -118,7 +160,7 @@ export class NMFWorkspace {
 
   /** D_β(V | WH) at the loaded (W, H), summed in float64; for β ≠ 2 also prepares the next step's W half. */
   loss(beta: number): number {
-    if (beta === 2) return this.divergenceOnly(beta);
+    if (beta === 2) return this.divergenceEuclid();
     const sum = this.numeratorsW(beta, true);
     this.prepared = { owner: this.loaded!.owner, version: this.loaded!.version, beta };
     return sum;
@@ -126,66 +168,104 @@ export class NMFWorkspace {
 
   // ---------------------------------------------------------------------------------------------
 
-  private transposeH(): void {
-    const { K, n } = this;
-    const { H, HT } = this.f;
-    for (let k = 0; k < K; k++) for (let j = 0; j < n; j++) HT[j * K + k] = H[k * n + j];
+  /** Runs the calls `build(t)` makes for every thread t ≥ 1 on the helpers while `here` runs on this one. */
+  private parallel(build: (t: number) => KernelCall[], here: () => void): void {
+    if (!this.pool) return here();
+    this.pool.run(Array.from({ length: this.threads - 1 }, (_, h) => build(h + 1)), here);
   }
 
-  private transposeW(): void {
-    const { K, m } = this;
-    const { W, WT } = this.f;
-    for (let i = 0; i < m; i++) for (let k = 0; k < K; k++) WT[k * m + i] = W[i * K + k];
-  }
-
-  /**
-   * [Q; D] of a block (P at the P region, V at byte `vPtr`, `len` entries) into the QD region: β = 0, 1
-   * on the SIMD kernels, other β on the JS loop. Returns D's offset in QD, in floats.
-   */
-  private weights(vPtr: number, V: Float32Array, len: number, beta: number): number {
-    const { p, f, nk } = this;
-    const dOff = Math.ceil(len / 4) * 4;
-    if (beta === 1) nk.weightsKL(p.P, vPtr, p.QD, len);
-    else if (beta === 0) nk.weightsIS(p.P, vPtr, p.QD, p.QD + dOff * 4, len);
-    else {
-      weightsLoop(f.QD.subarray(0, 2 * len), f.P.subarray(0, len), V, beta);
-      return len;
-    }
-    return dOff;
-  }
-
-  /** P_b = W_b·H for rows [i0, i0 + r) into the P block. */
-  private productRows(i0: number, r: number): void {
-    const { K, n, p } = this;
-    this.gemm(p.W + i0 * K * 4, K * 4, 4, p.H, p.zero, p.P, r, K, n, 0);
+  /** The β = 0 / 1 weights run on kernels (any thread); other β on the JS loop (this thread only). */
+  private static kernelWeights(beta: number): boolean {
+    return beta === 0 || beta === 1;
   }
 
   /**
-   * N_W (and D_W) for the loaded (W, H) — β = 2: V·Hᵀ and W(HHᵀ); else block by block from P = W·H.
-   * With `withLoss`, also Σ d_β(V | P) over the blocks (the objective at the loaded point).
+   * The kernel calls of one block, in two halves: P = A_b·B (r×w, inner K) and (β = 0, 1) [Q; D] =
+   * weights(P, V_b); then N_b = Q·C and D_b = D·C (C: w×K), with thread t's scratch. For other β the
+   * JS weights loop runs between the halves (thread 0 only).
    */
-  private numeratorsW(beta: number, withLoss: boolean): number {
-    const { m, n, K, p, f, gemm } = this;
-    if (beta === 2) {
-      gemm(p.V, n * 4, 4, p.HT, p.zero, p.NW, m, n, K, 0);
-      gemm(p.H, n * 4, 4, p.HT, p.zero, p.G, K, n, K, 0); // HHᵀ
-      gemm(p.W, K * 4, 4, p.G, p.zero, p.DW, m, K, K, 0);
-      return withLoss ? this.divergenceOnly(beta) : NaN;
+  private blockCalls(t: number, a: number, rows: number, B: number, w: number, vPtr: number, C: number, outN: number, outD: number, beta: number): KernelCall[][] {
+    const { K, p } = this;
+    const P = this.pP[t];
+    const QD = this.pQD[t];
+    const len = rows * w;
+    const dOff = NMFWorkspace.kernelWeights(beta) ? Math.ceil(len / 4) * 4 : len;
+    const first: KernelCall[] = [[KERNEL.gemm, a, K * 4, 4, B, p.zero, P, rows, K, w, 0]];
+    if (beta === 1) first.push([KERNEL.weightsKL, P, vPtr, QD, len]);
+    else if (beta === 0) first.push([KERNEL.weightsIS, P, vPtr, QD, QD + dOff * 4, len]);
+    const second: KernelCall[] = [[KERNEL.gemm, QD, w * 4, 4, C, p.zero, outN, rows, w, K, 0]];
+    if (beta !== 1) second.push([KERNEL.gemm, QD + dOff * 4, w * 4, 4, C, p.zero, outD, rows, w, K, 0]);
+    return [first, second];
+  }
+
+  /** Runs kernel calls on this thread. */
+  private exec(calls: KernelCall[]): void {
+    const { gemm, nk } = this;
+    for (const [id, ...a] of calls) {
+      if (id === KERNEL.gemm) gemm(a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], a[8], a[9]);
+      else if (id === KERNEL.weightsKL) nk.weightsKL(a[0], a[1], a[2], a[3]);
+      else if (id === KERNEL.weightsIS) nk.weightsIS(a[0], a[1], a[2], a[3], a[4]);
+      else nk.sqDiff(a[0], a[1], a[2], a[3]);
     }
-    const R = this.rowsPerBlock;
+  }
+
+  /**
+   * The blocked pass over `count` rows of `src` (V for W's half: P = W_b·H against V; Vᵀ for H's:
+   * P = Hᵀ_b·Wᵀ against Vᵀ) writing N and D rows. With `withLoss` (W's half), also Σ d_β(V | P).
+   */
+  private blockedPass(forW: boolean, beta: number, withLoss: boolean): number {
+    const { m, n, K, p, f } = this;
+    const count = forW ? m : n;
+    const w = forW ? n : m;
+    const R = forW ? this.rowsPerBlock : this.colsPerBlock;
+    const [A, B, src, C, outN, outD] = forW ? [p.W, p.H, p.V, p.HT, p.NW, p.DW] : [p.HT, p.WT, p.VT, p.W, p.NH, p.DH];
+    const V = forW ? f.V : f.VT;
+    const threaded = this.pool !== null && NMFWorkspace.kernelWeights(beta) && !withLoss;
+    const parts = threaded ? this.threads : 1;
+    const callsFor = (t: number, lo: number, hi: number): KernelCall[] => {
+      const calls: KernelCall[] = [];
+      for (let i0 = lo; i0 < hi; i0 += R) {
+        const r = Math.min(R, hi - i0);
+        calls.push(...this.blockCalls(t, A + i0 * K * 4, r, B, w, src + i0 * w * 4, C, outN + i0 * K * 4, outD + i0 * K * 4, beta).flat());
+      }
+      return calls;
+    };
     let sum = 0;
-    for (let i0 = 0; i0 < m; i0 += R) {
-      const r = Math.min(R, m - i0);
-      const len = r * n;
-      this.productRows(i0, r);
-      const P = f.P.subarray(0, len);
-      const Vb = f.V.subarray(i0 * n, i0 * n + len);
-      if (withLoss) sum += divergenceLoop(P, Vb, this.mask.subarray(i0 * n, i0 * n + len), beta);
-      const dOff = this.weights(p.V + i0 * n * 4, Vb, len, beta);
-      gemm(p.QD, n * 4, 4, p.HT, p.zero, p.NW + i0 * K * 4, r, n, K, 0);
-      if (beta !== 1) gemm(p.QD + dOff * 4, n * 4, 4, p.HT, p.zero, p.DW + i0 * K * 4, r, n, K, 0);
-    }
+    const here = (): void => {
+      const [lo, hi] = part(count, parts, 0, R);
+      for (let i0 = lo; i0 < hi; i0 += R) {
+        const r = Math.min(R, hi - i0);
+        const len = r * w;
+        const [first, second] = this.blockCalls(0, A + i0 * K * 4, r, B, w, src + i0 * w * 4, C, outN + i0 * K * 4, outD + i0 * K * 4, beta);
+        this.exec(first);
+        const P = this.fP.subarray(0, len);
+        const Vb = V.subarray(i0 * w, i0 * w + len);
+        if (withLoss) sum += divergenceLoop(P, Vb, this.mask.subarray(i0 * w, i0 * w + len), beta);
+        if (!NMFWorkspace.kernelWeights(beta)) weightsLoop(this.fQD.subarray(0, 2 * len), P, Vb, beta);
+        this.exec(second);
+      }
+    };
+    if (parts === 1) here();
+    else this.parallel((t) => callsFor(t, ...part(count, parts, t, R)), here);
     return sum;
+  }
+
+  /** N_W (and D_W) for the loaded (W, H); with `withLoss` also Σ d_β(V | WH) (β ≠ 2). */
+  private numeratorsW(beta: number, withLoss: boolean): number {
+    const { m, n, K, p } = this;
+    if (beta !== 2) return this.blockedPass(true, beta, withLoss);
+    this.gemm(p.H, n * 4, 4, p.HT, p.zero, p.G, K, n, K, 0); // HHᵀ
+    const rows = (t: number): KernelCall[] => {
+      const [lo, hi] = part(m, this.threads, t, 4);
+      return lo < hi
+        ? [
+            [KERNEL.gemm, p.V + lo * n * 4, n * 4, 4, p.HT, p.zero, p.NW + lo * K * 4, hi - lo, n, K, 0],
+            [KERNEL.gemm, p.W + lo * K * 4, K * 4, 4, p.G, p.zero, p.DW + lo * K * 4, hi - lo, K, K, 0],
+          ]
+        : [];
+    };
+    this.parallel(rows, () => this.exec(rows(0)));
+    return NaN;
   }
 
   /** W ⊙ (N_W / D_W)^e in place (β = 1: D_W = the row sums of H), then (β < 1) tiny entries → 0. */
@@ -194,72 +274,82 @@ export class NMFWorkspace {
     let D = f.DW;
     let ds: Strides = [0, K, 1];
     if (beta === 1) {
-      D = f.DH.subarray(0, K); // scratch: DH is free until H's half-step
-      for (let k = 0; k < K; k++) {
-        let s = 0;
-        for (let j = 0; j < n; j++) s += f.H[k * n + j];
-        D[k] = s;
-      }
+      D = rowSums(f.H, K, n, f.DH); // scratch: DH is free until H's half-step
       ds = [0, 0, 1];
     }
     updateLoop(f.W, f.W, f.NW, [0, K, 1], D, ds, m, K, e, beta < 1, false);
   }
 
-  /** H's half-step with the new W: H ⊙ (N_H / D_H)^e, then (β ≤ 1) tiny entries → 0; Hᵀ refreshed. */
+  /** H's half-step with the new W, on Hᵀ: Hᵀ ⊙ (N_Hᵀ / D_Hᵀ)^e, then (β ≤ 1) tiny entries → 0; H refreshed. */
   private halfStepH(beta: number, e: number): void {
-    const { m, n, K, p, f, gemm } = this;
-    this.transposeW();
-    const N = f.NH;
-    const ns: Strides = [0, 1, K]; // N_Hᵀ (n×K): entry (k, j) at j·K + k
-    let D: Float32Array = f.DH;
-    let ds: Strides = [0, 1, K];
+    const { m, n, K, p, f } = this;
+    transpose(f.W, f.WT, m, K);
+    let D = f.DH;
+    let ds: Strides = [0, K, 1];
     if (beta === 2) {
-      gemm(p.WT, m * 4, 4, p.W, p.zero, p.G, K, m, K, 0); // WᵀW
-      gemm(p.G, K * 4, 4, p.H, p.zero, p.DH, K, K, n, 0); // (WᵀW)H, K×n
-      gemm(p.VT, m * 4, 4, p.W, p.zero, p.NH, n, m, K, 0); // (WᵀV)ᵀ = VᵀW, n×K (a transposed A is 2× slower)
-      ds = [0, n, 1];
+      this.gemm(p.WT, m * 4, 4, p.W, p.zero, p.G, K, m, K, 0); // WᵀW
+      const rows = (t: number): KernelCall[] => {
+        const [lo, hi] = part(n, this.threads, t, 4);
+        return lo < hi
+          ? [
+              [KERNEL.gemm, p.VT + lo * m * 4, m * 4, 4, p.W, p.zero, p.NH + lo * K * 4, hi - lo, m, K, 0], // (WᵀV)ᵀ = VᵀW
+              [KERNEL.gemm, p.HT + lo * K * 4, K * 4, 4, p.G, p.zero, p.DH + lo * K * 4, hi - lo, K, K, 0], // ((WᵀW)H)ᵀ = Hᵀ(WᵀW)
+            ]
+          : [];
+      };
+      this.parallel(rows, () => this.exec(rows(0)));
     } else {
-      const R = this.colsPerBlock;
-      for (let j0 = 0; j0 < n; j0 += R) {
-        const r = Math.min(R, n - j0);
-        const len = r * m;
-        gemm(p.HT + j0 * K * 4, K * 4, 4, p.WT, p.zero, p.P, r, K, m, 0); // P_bᵀ = H_bᵀ·Wᵀ
-        const dOff = this.weights(p.VT + j0 * m * 4, f.VT.subarray(j0 * m, j0 * m + len), len, beta);
-        gemm(p.QD, m * 4, 4, p.W, p.zero, p.NH + j0 * K * 4, r, m, K, 0);
-        if (beta !== 1) gemm(p.QD + dOff * 4, m * 4, 4, p.W, p.zero, p.DH + j0 * K * 4, r, m, K, 0);
-      }
+      this.blockedPass(false, beta, false);
       if (beta === 1) {
-        D = f.DH.subarray(0, K); // the column sums of W (zeros → 1 in the update)
-        for (let k = 0; k < K; k++) {
-          let s = 0;
-          for (let i = 0; i < m; i++) s += f.W[i * K + k];
-          D[k] = s;
-        }
-        ds = [0, 1, 0];
-        // N_Hᵀ was written into NH; DH's first K floats now hold the sums (N never reads them).
+        D = columnSums(f.W, m, K, f.DH); // the column sums of W (zeros → 1 in the update); N_Hᵀ is in NH
+        ds = [0, 0, 1];
       }
     }
-    updateLoop(f.H, f.H, N, ns, D, ds, K, n, e, beta <= 1, beta === 1);
-    this.transposeH();
+    updateLoop(f.HT, f.HT, f.NH, [0, K, 1], D, ds, n, K, e, beta <= 1, beta === 1);
+    transpose(f.HT, f.H, n, K);
   }
 
-  /** D_β(V | WH) alone, block by block. */
-  private divergenceOnly(beta: number): number {
-    const { m, n, f } = this;
+  /** ½Σ(V − WH)², block by block on the kernels (float64 lanes), each block's sums in its own slot. */
+  private divergenceEuclid(): number {
+    const { m, n, K, p } = this;
     const R = this.rowsPerBlock;
+    const callsFor = (t: number): KernelCall[] => {
+      const [lo, hi] = part(m, this.threads, t, R);
+      const calls: KernelCall[] = [];
+      for (let i0 = lo; i0 < hi; i0 += R) {
+        const r = Math.min(R, hi - i0);
+        calls.push([KERNEL.gemm, p.W + i0 * K * 4, K * 4, 4, p.H, p.zero, this.pP[t], r, K, n, 0]);
+        calls.push([KERNEL.sqDiff, this.pP[t], p.V + i0 * n * 4, r * n, p.S + (i0 / R) * 32]);
+      }
+      return calls;
+    };
+    this.parallel(callsFor, () => this.exec(callsFor(0)));
     let sum = 0;
-    for (let i0 = 0; i0 < m; i0 += R) {
-      const r = Math.min(R, m - i0);
-      const len = r * n;
-      this.productRows(i0, r);
-      if (beta === 2) {
-        // ½Σ(V − P)², pairs on the SIMD kernel (float64 lanes), an odd last entry here
-        this.nk.sqDiff(this.p.P, this.p.V + i0 * n * 4, len, this.p.S);
-        let s = this.sums[0] + this.sums[1];
-        if (len % 2) s += (f.V[i0 * n + len - 1] - f.P[len - 1]) ** 2;
-        sum += 0.5 * s;
-      } else sum += divergenceLoop(f.P.subarray(0, len), f.V.subarray(i0 * n, i0 * n + len), this.mask.subarray(i0 * n, i0 * n + len), beta);
-    }
+    for (let b = 0; b * R < m; b++) sum += 0.5 * (this.sums[4 * b] + this.sums[4 * b + 1] + this.sums[4 * b + 2]);
     return sum;
   }
+}
+
+function transpose(src: Float32Array, dst: Float32Array, rows: number, cols: number): void {
+  for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) dst[j * rows + i] = src[i * cols + j];
+}
+
+/** Σ_j X[k, j] for X rows×cols (float64 sums rounded once), into out[0, rows). */
+function rowSums(X: Float32Array, rows: number, cols: number, out: Float32Array): Float32Array {
+  for (let k = 0; k < rows; k++) {
+    let s = 0;
+    for (let j = 0; j < cols; j++) s += X[k * cols + j];
+    out[k] = s;
+  }
+  return out.subarray(0, rows);
+}
+
+/** Σ_i X[i, k] for X rows×cols, into out[0, cols). */
+function columnSums(X: Float32Array, rows: number, cols: number, out: Float32Array): Float32Array {
+  for (let k = 0; k < cols; k++) {
+    let s = 0;
+    for (let i = 0; i < rows; i++) s += X[i * cols + k];
+    out[k] = s;
+  }
+  return out.subarray(0, cols);
 }

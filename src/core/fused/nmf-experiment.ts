@@ -11,7 +11,7 @@ import { nmfMU } from '../algorithms/nmf-mu';
 import type { ExperimentResult, RunOptions, RunResult } from '../experiment';
 import { nmfData, randomNMFInit } from '../problems/nmf';
 import type { RunStatus, SwitchRecord } from '../run';
-import { NMFWorkspace } from './nmf-engine';
+import { NMFWorkspace, type NMFWorkspaceOptions } from './nmf-engine';
 import { simdAvailable } from './problem';
 import { FUSED_BACKEND } from './fused-experiment';
 
@@ -97,7 +97,11 @@ export class FusedNMFExperiment {
   /** Milliseconds each run spent stepping and evaluating. */
   readonly wallMs: number[];
 
-  constructor(readonly config: ExperimentConfig) {
+  /** `opts.threads` > 1 splits the kernels over helper threads started by `opts.spawn` (same results). */
+  constructor(
+    readonly config: ExperimentConfig,
+    opts: NMFWorkspaceOptions = {},
+  ) {
     if (!canFuseNMF(config)) throw new Error(`the fused engine runs NMF problems whose runs use ${FUSED_NMF_ALGORITHMS.join(', ')} (with WebAssembly SIMD)`);
     const p = config.problem as NMFProblemConfig;
     const V = nmfData(p, config.seeds.data);
@@ -108,7 +112,7 @@ export class FusedNMFExperiment {
     if (W0.length !== m || W0[0].length !== K || H0.length !== K || H0[0].length !== n)
       throw new Error(`NMF init: W0 must be ${m}×${K} and H0 ${K}×${n}`);
     this.beta = p.beta;
-    this.workspace = new NMFWorkspace(Float32Array.from(V.flat()), { m, n, K });
+    this.workspace = new NMFWorkspace(Float32Array.from(V.flat()), { m, n, K }, opts);
     const W0f = Float32Array.from(W0.flat());
     const H0f = Float32Array.from(H0.flat());
     this.runs = config.runs.map((rc, i) => {
@@ -123,6 +127,11 @@ export class FusedNMFExperiment {
     for (const s of this.config.runs[i].switches) {
       if (s.at === run.t && !run.switches.some((r) => r.at === s.at && r.to === s.algorithm)) run.switchTo(s.algorithm, s.hyper, s.keepState);
     }
+  }
+
+  /** Stops the kernel threads, if any. */
+  close(): void {
+    this.workspace.close();
   }
 
   /** f of every run at its current (W, H); a non-finite f stops the run. */
@@ -153,8 +162,16 @@ export class FusedNMFExperiment {
 }
 
 /** runExperiment for NMF on the fused engine: the same ExperimentResult, with backend 'js-fused'. */
-export function runFusedNMFExperiment(config: ExperimentConfig, opts: RunOptions = {}): ExperimentResult {
-  const fx = new FusedNMFExperiment(config);
+export function runFusedNMFExperiment(config: ExperimentConfig, opts: RunOptions & NMFWorkspaceOptions = {}): ExperimentResult {
+  const fx = new FusedNMFExperiment(config, opts);
+  try {
+    return foldRuns(fx, config, opts);
+  } finally {
+    fx.close();
+  }
+}
+
+function foldRuns(fx: FusedNMFExperiment, config: ExperimentConfig, opts: RunOptions): ExperimentResult {
   const results: RunResult[] = fx.runs.map((run) => ({
     id: run.id,
     algorithm: run.algorithm,

@@ -8,12 +8,13 @@
  *
  *   weightsKL(P, V, Q, len):      Q = V / P' (P' = P with zeros → EPSILON), ⌈len/4⌉·4 entries
  *   weightsIS(P, V, Q, D, len):   D = 1/P', Q = V·D·D (float64), ⌈len/2⌉·2 entries
- *   sqDiff(P, V, len, out):       out[0..1] (float64) = two partial sums of (V − P)², ⌊len/2⌋·2 entries
+ *   sqDiff(P, V, len, out):       out[0..2] (float64) = Σ(V − P)² as two partial sums over the pairs of
+ *                                 entries and the odd last entry's square (0 for an even len)
  *
  * Pointers in bytes. The weights kernels may write up to 3 entries past `len` (callers leave room).
  */
 import {
-  I32, V128, add, and, block, brIf, f32x4Const, f32x4DemoteF64x2Zero, f32x4Div, f32x4Eq, f64x2Add, f64x2Const, f64x2Div,
+  F64, I32, V128, add, f32Load, f64Const, f64Mul, f64PromoteF32, f64StoreAt, f64Sub, ifElse, and, block, brIf, f32x4Const, f32x4DemoteF64x2Zero, f32x4Div, f32x4Eq, f64x2Add, f64x2Const, f64x2Div,
   f64x2Eq, f64x2Mul, f64x2PromoteLowF32x4, f64x2Sub, geU, get, i32, loop, ltU, moduleBytes, set, shl, tee, v128Bitselect,
   v128Load, v128Load64Zero, v128Store, v128Store64Lane0, v128StoreF64, type Code,
 } from './wasm-asm';
@@ -44,15 +45,21 @@ const IS_BODY = ((P, V, Q, D, len, end, w, r) =>
     get(D), get(r), f32x4DemoteF64x2Zero, v128Store64Lane0,
   ]))(0, 1, 2, 3, 4, 5, 6, 7);
 
-// sqDiff(P, V, len, out); locals: end, acc, d
-const SQ_BODY = ((P, V, len, out, end, acc, d) => [
+// sqDiff(P, V, len, out); locals: end, acc, d, ds
+const SQ_BODY = ((P, V, len, out, end, acc, d, ds) => [
   f64x2Const(0), set(acc),
   ...overEntries(P, len, end, -2, 0, [P, V], 8, [
     get(V), v128Load64Zero, f64x2PromoteLowF32x4, get(P), v128Load64Zero, f64x2PromoteLowF32x4, f64x2Sub, tee(d),
     get(d), f64x2Mul, get(acc), f64x2Add, set(acc),
   ]),
   get(out), get(acc), v128StoreF64,
-])(0, 1, 2, 3, 4, 5, 6);
+  // P and V now point at the odd last entry, if any
+  get(len), i32(1), and,
+  ifElse(
+    [get(out), get(V), f32Load, f64PromoteF32, get(P), f32Load, f64PromoteF32, f64Sub, tee(ds), get(ds), f64Mul, f64StoreAt(16)],
+    [get(out), f64Const(0), f64StoreAt(16)],
+  ),
+])(0, 1, 2, 3, 4, 5, 6, 7);
 
 export interface NMFWasmKernels {
   weightsKL(P: number, V: number, Q: number, len: number): void;
@@ -60,25 +67,28 @@ export interface NMFWasmKernels {
   sqDiff(P: number, V: number, len: number, out: number): void;
 }
 
-let compiled: WebAssembly.Module | null | undefined;
+const compiled = new Map<boolean, WebAssembly.Module | null>();
 
-function nmfKernelModule(): WebAssembly.Module | null {
-  if (compiled !== undefined) return compiled;
+/** The compiled module (`shared`: over a shared memory), or null without WebAssembly SIMD (or threads). */
+export function nmfKernelModule(shared = false): WebAssembly.Module | null {
+  if (compiled.has(shared)) return compiled.get(shared)!;
+  let mod: WebAssembly.Module | null = null;
   try {
     const bytes = moduleBytes([
       { name: 'weightsKL', params: [I32, I32, I32, I32], locals: [[1, I32], [1, V128]], body: KL_BODY },
       { name: 'weightsIS', params: [I32, I32, I32, I32, I32], locals: [[1, I32], [2, V128]], body: IS_BODY },
-      { name: 'sqDiff', params: [I32, I32, I32, I32], locals: [[1, I32], [2, V128]], body: SQ_BODY },
-    ]);
-    compiled = typeof WebAssembly === 'object' && WebAssembly.validate(bytes) ? new WebAssembly.Module(bytes) : null;
+      { name: 'sqDiff', params: [I32, I32, I32, I32], locals: [[1, I32], [2, V128], [1, F64]], body: SQ_BODY },
+    ], shared);
+    mod = typeof WebAssembly === 'object' && WebAssembly.validate(bytes) ? new WebAssembly.Module(bytes) : null;
   } catch {
-    compiled = null;
+    mod = null;
   }
-  return compiled;
+  compiled.set(shared, mod);
+  return mod;
 }
 
 /** The kernels over `memory` (the gemm kernels' memory), or null without WebAssembly SIMD. */
 export function createNMFKernels(memory: WebAssembly.Memory): NMFWasmKernels | null {
-  const mod = nmfKernelModule();
+  const mod = nmfKernelModule(memory.buffer instanceof ArrayBuffer ? false : true);
   return mod ? (new WebAssembly.Instance(mod, { env: { mem: memory } }).exports as unknown as NMFWasmKernels) : null;
 }

@@ -9,6 +9,7 @@ export type Code = number | Code[];
 
 export const I32 = 0x7f;
 export const F32 = 0x7d;
+export const F64 = 0x7c;
 export const V128 = 0x7b;
 
 export function flat(code: Code[]): number[] {
@@ -62,6 +63,15 @@ export const f32Load: Code = [0x2a, 2, 0];
 export const f32Store: Code = [0x38, 2, 0];
 export const f32Add = 0x92;
 export const f32Mul = 0x94;
+// Scalar f64.
+export const f64Sub = 0xa1;
+export const f64Mul = 0xa2;
+export const f64PromoteF32 = 0xbb;
+/** f64.store at a constant byte offset. */
+export const f64StoreAt = (offset: number): Code => [0x39, 3, uleb(offset)];
+export function f64Const(v: number): Code {
+  return [0x44, Array.from(new Uint8Array(new Float64Array([v]).buffer))];
+}
 // SIMD.
 const simd = (op: number): Code => [0xfd, uleb(op)];
 export const v128Load: Code = [simd(0), 4, 0];
@@ -124,8 +134,14 @@ export interface FuncDef {
   body: Code[];
 }
 
-/** A module importing its memory as env.mem and exporting the given functions (no results). */
-export function moduleBytes(funcs: FuncDef[]): Uint8Array<ArrayBuffer> {
+/** Pages (64 KiB) a shared kernel memory may grow to: 1 GiB. */
+export const SHARED_MAX_PAGES = 16384;
+
+/**
+ * A module importing its memory as env.mem and exporting the given functions (no results). `shared`:
+ * the import is a shared memory of at most SHARED_MAX_PAGES (for kernels run by several threads).
+ */
+export function moduleBytes(funcs: FuncDef[], shared = false): Uint8Array<ArrayBuffer> {
   const types = funcs.map((f) => [0x60, vec(f.params), vec([])]);
   const bodies = funcs.map((f) => {
     const b = [...vec(f.locals.map(([n, t]) => [uleb(n), t])), ...flat(f.body), 0x0b];
@@ -134,7 +150,7 @@ export function moduleBytes(funcs: FuncDef[]): Uint8Array<ArrayBuffer> {
   return new Uint8Array([
     0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
     ...section(1, vec(types)),
-    ...section(2, vec([[name('env'), name('mem'), 0x02, 0x00, 0x00]])),
+    ...section(2, vec([[name('env'), name('mem'), 0x02, ...(shared ? [0x03, 0x00, ...uleb(SHARED_MAX_PAGES)] : [0x00, 0x00])]])),
     ...section(3, vec(funcs.map((_, i) => uleb(i)))),
     ...section(7, vec(funcs.map((f, i) => [name(f.name), 0x00, uleb(i)]))),
     ...section(10, vec(bodies)),

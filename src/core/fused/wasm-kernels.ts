@@ -15,7 +15,7 @@
 import {
   F32, I32, V128, add, and, block, br, brIf, f32Add, f32Load, f32Mul, f32Store, f32x4Add, f32x4Const, f32x4Div, f32x4Gt,
   f32x4Mul, f32x4PMax, f32x4PMin, f32x4Sub, geU, get, i32, ifElse, loop, ltU, moduleBytes, mul, set, shl, tee, v128And,
-  v128Load, v128Load32Splat, v128LoadAt, v128Store, v128StoreAt, type Code,
+  v128Load, v128Load32Splat, v128LoadAt, v128Store, v128StoreAt, SHARED_MAX_PAGES, type Code,
 } from './wasm-asm';
 
 // Parameters, then locals (i32 ×13, v128 ×11, f32 ×1).
@@ -141,11 +141,15 @@ export interface WasmKernels {
   dsigmoid(D: number, A: number, len: number): void;
 }
 
-let compiled: WebAssembly.Module | null | undefined;
+const compiled = new Map<boolean, WebAssembly.Module | null>();
 
-/** The compiled module, or null where WebAssembly or its SIMD extension is unavailable. */
-export function wasmKernelModule(): WebAssembly.Module | null {
-  if (compiled !== undefined) return compiled;
+/**
+ * The compiled module, or null where WebAssembly or its SIMD extension is unavailable. `shared`: the
+ * variant importing a shared memory (./kernel-pool.ts), null where threads are unavailable too.
+ */
+export function wasmKernelModule(shared = false): WebAssembly.Module | null {
+  if (compiled.has(shared)) return compiled.get(shared)!;
+  let mod: WebAssembly.Module | null = null;
   try {
     const un = { params: [I32, I32], locals: [[1, I32], [2, V128]] as [number, number][] };
     const bin = { params: [I32, I32, I32], locals: [[1, I32], [1, V128]] as [number, number][] };
@@ -156,19 +160,21 @@ export function wasmKernelModule(): WebAssembly.Module | null {
       { name: 'dtanh', ...bin, body: DTANH_BODY },
       { name: 'drelu', ...bin, body: DRELU_BODY },
       { name: 'dsigmoid', ...bin, body: DSIGMOID_BODY },
-    ]);
-    compiled = typeof WebAssembly === 'object' && WebAssembly.validate(bytes) ? new WebAssembly.Module(bytes) : null;
+    ], shared);
+    mod = typeof WebAssembly === 'object' && WebAssembly.validate(bytes) ? new WebAssembly.Module(bytes) : null;
   } catch {
-    compiled = null;
+    mod = null;
   }
-  return compiled;
+  compiled.set(shared, mod);
+  return mod;
 }
 
 /** Kernel instances over their own memory of at least `bytes` bytes, or null without WebAssembly SIMD. */
-export function createWasmKernels(bytes: number): WasmKernels | null {
-  const mod = wasmKernelModule();
+export function createWasmKernels(bytes: number, shared = false): WasmKernels | null {
+  const mod = wasmKernelModule(shared);
   if (!mod) return null;
-  const memory = new WebAssembly.Memory({ initial: Math.max(1, Math.ceil(bytes / 65536)) });
+  const initial = Math.max(1, Math.ceil(bytes / 65536));
+  const memory = new WebAssembly.Memory(shared ? { initial, maximum: SHARED_MAX_PAGES, shared: true } : { initial });
   const e = new WebAssembly.Instance(mod, { env: { mem: memory } }).exports as unknown as Omit<WasmKernels, 'memory'>;
   return { memory, gemm: e.gemm, tanh: e.tanh, relu: e.relu, dtanh: e.dtanh, drelu: e.drelu, dsigmoid: e.dsigmoid };
 }
