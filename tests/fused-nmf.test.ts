@@ -147,7 +147,7 @@ describe('kernel threads (worker_threads helpers on a shared memory)', () => {
   for (const threads of [2, 3]) {
     it(`${threads} threads give the single-thread W, H and f bit for bit (β = 0, 1, 1.5, 2; blocks split unevenly)`, () => {
       for (const beta of [0, 1, 1.5, 2]) {
-        const input = nmfInput(beta, 'nmf-mm', 301, 77, 9, 8);
+        const input = nmfInput(beta, 'nmf-mm', 401, 299, 60, 8); // 7.2M multiply-adds per product: 3 threads' worth
         input.runs = [{ algorithm: 'nmf-mm' }, { algorithm: 'nmf-mu' }];
         const config = loadExperiment(input);
         const one = runFusedNMFExperiment(config);
@@ -171,8 +171,12 @@ describe('kernel threads (worker_threads helpers on a shared memory)', () => {
       }
     });
   }
-  it('a closed pool refuses work with a message', () => {
-    const fx = new FusedNMFExperiment(loadExperiment(nmfInput(2, 'nmf-mm')), { threads: 2, spawn: spawnNodeThread });
+  it('small problems keep to one thread (256×256, K = 16); a closed pool refuses work with a message', () => {
+    const small = new FusedNMFExperiment(loadExperiment(nmfInput(2, 'nmf-mm', 256, 256, 16)), { threads: 2, spawn: spawnNodeThread });
+    expect(small.workspace.threads).toBe(1);
+    small.close();
+    const fx = new FusedNMFExperiment(loadExperiment(nmfInput(2, 'nmf-mm', 256, 256, 64)), { threads: 2, spawn: spawnNodeThread });
+    expect(fx.workspace.threads).toBe(2);
     fx.close();
     expect(() => fx.runs[0].step()).toThrow(/kernel pool was closed/);
   });

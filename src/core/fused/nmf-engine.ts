@@ -22,7 +22,10 @@ import { divergenceLoop, updateLoop, weightsLoop, EPSILON, type Strides } from '
 import { KERNEL, KernelPool, type KernelCall, type SpawnThread } from './kernel-pool';
 import { createNMFKernels, type NMFWasmKernels } from './nmf-wasm-kernels';
 import { createWasmKernels, type GemmFn } from './wasm-kernels';
+import { columnSums, part, rowSums, transpose } from './matrix-util';
 
+/** Multiply-adds per m×n×K product below which another thread costs more (sync, cache) than it saves. */
+const MIN_MACS_PER_THREAD = 1 << 21;
 /** Floats per block of P (R·width ≈ 16k: a block's P, Q and D stay in a 256 KiB L2). */
 const BLOCK_FLOATS = 16384;
 
@@ -33,20 +36,15 @@ export interface NMFShape {
 }
 
 export interface NMFWorkspaceOptions {
-  /** Threads for the kernels (default 1); more than 1 needs `spawn`. */
+  /**
+   * Threads for the kernels at most (default 1; more needs `spawn`). Small problems use fewer: one
+   * per 2²¹ multiply-adds of an m×n×K product (256×256, K = 16: one thread; 1024², K = 32: sixteen).
+   */
   threads?: number;
   spawn?: SpawnThread;
 }
 
 type Region = 'V' | 'VT' | 'W' | 'H' | 'HT' | 'WT' | 'NW' | 'DW' | 'NH' | 'DH' | 'G' | 'zero' | 'S';
-
-/** [start, end) of part `i` of `count` items split into `parts` (whole blocks of `unit`). */
-function part(count: number, parts: number, i: number, unit = 1): [number, number] {
-  const units = Math.ceil(count / unit);
-  const lo = Math.floor((units * i) / parts) * unit;
-  const hi = Math.min(count, Math.floor((units * (i + 1)) / parts) * unit);
-  return [lo, hi];
-}
 
 export class NMFWorkspace {
   readonly m: number;
@@ -77,7 +75,7 @@ export class NMFWorkspace {
   /** V row-major m×n (entries ≥ 0). Throws when WebAssembly SIMD (or, for threads, shared memory) is unavailable. */
   constructor(V: Float32Array, { m, n, K }: NMFShape, opts: NMFWorkspaceOptions = {}) {
     if (V.length !== m * n) throw new Error(`V must have ${m}×${n} entries`);
-    const threads = opts.threads ?? 1;
+    const threads = Math.max(1, Math.min(opts.threads ?? 1, Math.floor((m * n * K) / MIN_MACS_PER_THREAD)));
     if (threads > 1 && !opts.spawn) throw new Error('more than one kernel thread needs a way to start threads');
     this.m = m;
     this.n = n;
@@ -328,28 +326,4 @@ export class NMFWorkspace {
     for (let b = 0; b * R < m; b++) sum += 0.5 * (this.sums[4 * b] + this.sums[4 * b + 1] + this.sums[4 * b + 2]);
     return sum;
   }
-}
-
-function transpose(src: Float32Array, dst: Float32Array, rows: number, cols: number): void {
-  for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) dst[j * rows + i] = src[i * cols + j];
-}
-
-/** Σ_j X[k, j] for X rows×cols (float64 sums rounded once), into out[0, rows). */
-function rowSums(X: Float32Array, rows: number, cols: number, out: Float32Array): Float32Array {
-  for (let k = 0; k < rows; k++) {
-    let s = 0;
-    for (let j = 0; j < cols; j++) s += X[k * cols + j];
-    out[k] = s;
-  }
-  return out.subarray(0, rows);
-}
-
-/** Σ_i X[i, k] for X rows×cols, into out[0, cols). */
-function columnSums(X: Float32Array, rows: number, cols: number, out: Float32Array): Float32Array {
-  for (let k = 0; k < cols; k++) {
-    let s = 0;
-    for (let i = 0; i < rows; i++) s += X[i * cols + k];
-    out[k] = s;
-  }
-  return out.subarray(0, cols);
 }
