@@ -1,12 +1,12 @@
 /**
  * MM versus gradient on identical initialisations: iterations and wall time for each algorithm to
  * reach a fixed objective value (the issue's table). Adam's lr is tuned on a small grid first. Where the
- * fused engine runs the algorithm (gradient optimizers, mm-lipschitz, mm-layerwise on MLPs) the same
+ * fused engine runs the algorithm (gradient optimizers, mm-lipschitz, mm-layerwise on MLPs; nmf-mm, nmf-mu) the same
  * run is timed there too.
  */
 import { loadExperiment, type ExperimentInput } from '../src/core/config';
 import { runExperiment, type RunResult } from '../src/core/experiment';
-import { canFuse, runFusedExperiment } from '../src/core/fused';
+import { canFuse, canFuseNMF, runFusedExperiment, runFusedNMFExperiment } from '../src/core/fused';
 import { ALGORITHMS } from '../src/core/algorithms/registry';
 import { printTable } from './table';
 
@@ -45,6 +45,7 @@ export async function mmVersusGradient(quick: boolean): Promise<void> {
     };
     const fused = (algorithm: string, hyper: Record<string, unknown>): RunResult | null => {
       const cfg = configOf(algorithm, hyper);
+      if (canFuseNMF(cfg)) return runFusedNMFExperiment(cfg).runs[0]; // one thread: small problems stay on one
       return canFuse(cfg) ? runFusedExperiment(cfg, { recordTest: false }).runs[0] : null;
     };
     // Tune Adam's lr: the grid value with the lowest final objective.
