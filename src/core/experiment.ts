@@ -131,6 +131,24 @@ export interface ExperimentResult {
   runs: RunResult[];
 }
 
+/**
+ * Completes a run's result at the end of a fold (every engine's): a running run is done; status,
+ * message, divergence step, steps, and steps/s over `wallMs` (its steps and the evaluations after them).
+ */
+export function finishRunResult(
+  r: RunResult,
+  run: { status: RunStatus; message: string; divergedAt: number | null; t: number },
+  wallMs: number,
+): void {
+  if (run.status === 'running') run.status = 'done';
+  r.status = run.status;
+  if (run.message) r.message = run.message;
+  if (run.divergedAt !== null) r.divergedAt = run.divergedAt;
+  r.steps = run.t;
+  r.stepsPerSec = wallMs > 0 ? Math.round(((1000 * run.t) / wallMs) * 10) / 10 : 0;
+  r.wallMs = Math.round(wallMs * 100) / 100;
+}
+
 export interface RunOptions {
   /** Record the test objective too (default true when the problem has test data). */
   recordTest?: boolean;
@@ -182,17 +200,7 @@ export function runExperiment(config: ExperimentConfig, opts: RunOptions = {}): 
       exp.runs.forEach((run, i) => run.active && exp.applySwitches(run, i, exp.problem.full));
       opts.onStep?.(exp.t);
     }
-    exp.runs.forEach((run, i) => {
-      const r = results[i];
-      if (run.status === 'running') run.status = 'done';
-      r.status = run.status;
-      if (run.message) r.message = run.message;
-      if (run.divergedAt !== null) r.divergedAt = run.divergedAt;
-      r.steps = run.t;
-      r.stepsPerSec = r.wallMs > 0 ? (1000 * run.t) / r.wallMs : 0;
-      r.wallMs = Math.round(r.wallMs * 100) / 100;
-      r.stepsPerSec = Math.round(r.stepsPerSec * 10) / 10;
-    });
+    exp.runs.forEach((run, i) => finishRunResult(results[i], run, results[i].wallMs));
   } finally {
     exp.dispose();
   }

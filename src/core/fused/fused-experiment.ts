@@ -8,7 +8,7 @@
  */
 import type { ExperimentConfig } from '../config';
 import { runLabel } from '../config';
-import { BatchSchedule, type ExperimentResult, type RunOptions, type RunResult } from '../experiment';
+import { BatchSchedule, finishRunResult, type ExperimentResult, type RunOptions, type RunResult } from '../experiment';
 import { FusedRun } from './fused-run';
 import { FUSED_SCOPE, isFusedAlgorithm } from './algorithms';
 import { buildFusedProblem, type FusedOptions, type FusedProblem } from './problem';
@@ -143,17 +143,7 @@ export function runFusedExperiment(config: ExperimentConfig, opts: RunOptions & 
     fx.step({ withTest: recordTest, prefetch: t + 1 < config.steps, onRecord });
     opts.onStep?.(fx.t);
   }
-  fx.runs.forEach((run, i) => {
-    const r = results[i];
-    if (run.status === 'running') run.status = 'done';
-    r.status = run.status;
-    if (run.message) r.message = run.message;
-    if (run.divergedAt !== null) r.divergedAt = run.divergedAt;
-    r.steps = run.t;
-    // The steps and the evaluations after them, plus the initial evaluation (it computes step 1's gradient).
-    const ms = fx.wallMs[i];
-    r.stepsPerSec = ms > 0 ? Math.round(((1000 * run.t) / ms) * 10) / 10 : 0;
-    r.wallMs = Math.round(ms * 100) / 100;
-  });
+  // wallMs: the steps and the evaluations after them, plus the initial evaluation (it computes step 1's gradient)
+  fx.runs.forEach((run, i) => finishRunResult(results[i], run, fx.wallMs[i]));
   return { backend: FUSED_BACKEND, steps: config.steps, runs: results };
 }

@@ -8,7 +8,7 @@ import type { ExperimentConfig, NMFProblemConfig } from '../config';
 import { runLabel } from '../config';
 import { nmfMM } from '../algorithms/nmf-mm';
 import { nmfMU } from '../algorithms/nmf-mu';
-import type { ExperimentResult, RunOptions, RunResult } from '../experiment';
+import { finishRunResult, type ExperimentResult, type RunOptions, type RunResult } from '../experiment';
 import { nmfData, randomNMFInit } from '../problems/nmf';
 import type { RunStatus, SwitchRecord } from '../run';
 import { NMFWorkspace, type NMFWorkspaceOptions } from './nmf-engine';
@@ -189,16 +189,6 @@ function foldRuns(fx: FusedNMFExperiment, config: ExperimentConfig, opts: RunOpt
     fx.step(onRecord);
     opts.onStep?.(fx.t);
   }
-  fx.runs.forEach((run, i) => {
-    const r = results[i];
-    if (run.status === 'running') run.status = 'done';
-    r.status = run.status;
-    if (run.message) r.message = run.message;
-    if (run.divergedAt !== null) r.divergedAt = run.divergedAt;
-    r.steps = run.t;
-    const ms = fx.wallMs[i];
-    r.stepsPerSec = ms > 0 ? Math.round(((1000 * run.t) / ms) * 10) / 10 : 0;
-    r.wallMs = Math.round(ms * 100) / 100;
-  });
+  fx.runs.forEach((run, i) => finishRunResult(results[i], run, fx.wallMs[i]));
   return { backend: FUSED_BACKEND, steps: config.steps, runs: results };
 }

@@ -15,7 +15,7 @@
  */
 import {
   F64, I32, V128, add, f32Load, f64Const, f64Mul, f64PromoteF32, f64StoreAt, f64Sub, ifElse, and, block, brIf, f32x4Const, f32x4DemoteF64x2Zero, f32x4Div, f32x4Eq, f64x2Add, f64x2Const, f64x2Div,
-  f64x2Eq, f64x2Mul, f64x2PromoteLowF32x4, f64x2Sub, geU, get, i32, loop, ltU, moduleBytes, set, shl, tee, v128Bitselect,
+  f64x2Eq, f64x2Mul, f64x2PromoteLowF32x4, f64x2Sub, compileKernels, geU, get, i32, loop, ltU, set, shl, tee, v128Bitselect,
   v128Load, v128Load64Zero, v128Store, v128Store64Lane0, v128StoreF64, type Code,
 } from './wasm-asm';
 import { EPSILON } from '../problems/nmf-loops';
@@ -71,20 +71,15 @@ const compiled = new Map<boolean, WebAssembly.Module | null>();
 
 /** The compiled module (`shared`: over a shared memory), or null without WebAssembly SIMD (or threads). */
 export function nmfKernelModule(shared = false): WebAssembly.Module | null {
-  if (compiled.has(shared)) return compiled.get(shared)!;
-  let mod: WebAssembly.Module | null = null;
-  try {
-    const bytes = moduleBytes([
-      { name: 'weightsKL', params: [I32, I32, I32, I32], locals: [[1, I32], [1, V128]], body: KL_BODY },
-      { name: 'weightsIS', params: [I32, I32, I32, I32, I32], locals: [[1, I32], [2, V128]], body: IS_BODY },
-      { name: 'sqDiff', params: [I32, I32, I32, I32], locals: [[1, I32], [2, V128], [1, F64]], body: SQ_BODY },
-    ], shared);
-    mod = typeof WebAssembly === 'object' && WebAssembly.validate(bytes) ? new WebAssembly.Module(bytes) : null;
-  } catch {
-    mod = null;
+  if (!compiled.has(shared)) {
+    const funcs = [
+      { name: 'weightsKL', params: [I32, I32, I32, I32], locals: [[1, I32], [1, V128]] as [number, number][], body: KL_BODY },
+      { name: 'weightsIS', params: [I32, I32, I32, I32, I32], locals: [[1, I32], [2, V128]] as [number, number][], body: IS_BODY },
+      { name: 'sqDiff', params: [I32, I32, I32, I32], locals: [[1, I32], [2, V128], [1, F64]] as [number, number][], body: SQ_BODY },
+    ];
+    compiled.set(shared, compileKernels(funcs, shared));
   }
-  compiled.set(shared, mod);
-  return mod;
+  return compiled.get(shared)!;
 }
 
 /** The kernels over `memory` (the gemm kernels' memory), or null without WebAssembly SIMD. */

@@ -156,3 +156,13 @@ export function moduleBytes(funcs: FuncDef[], shared = false): Uint8Array<ArrayB
     ...section(10, vec(bodies)),
   ]);
 }
+
+/** Compiles kernels (moduleBytes), or null where WebAssembly, its SIMD or (shared) its threads are unavailable. */
+export function compileKernels(funcs: FuncDef[], shared: boolean): WebAssembly.Module | null {
+  try {
+    const bytes = moduleBytes(funcs, shared);
+    return typeof WebAssembly === 'object' && WebAssembly.validate(bytes) ? new WebAssembly.Module(bytes) : null;
+  } catch {
+    return null;
+  }
+}

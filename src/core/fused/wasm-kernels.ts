@@ -14,8 +14,8 @@
  */
 import {
   F32, I32, V128, add, and, block, br, brIf, f32Add, f32Load, f32Mul, f32Store, f32x4Add, f32x4Const, f32x4Div, f32x4Gt,
-  f32x4Mul, f32x4PMax, f32x4PMin, f32x4Sub, geU, get, i32, ifElse, loop, ltU, moduleBytes, mul, set, shl, tee, v128And,
-  v128Load, v128Load32Splat, v128LoadAt, v128Store, v128StoreAt, SHARED_MAX_PAGES, type Code,
+  f32x4Mul, f32x4PMax, f32x4PMin, f32x4Sub, geU, get, i32, ifElse, loop, ltU, mul, set, shl, tee, v128And,
+  v128Load, v128Load32Splat, v128LoadAt, v128Store, v128StoreAt, SHARED_MAX_PAGES, compileKernels, type Code,
 } from './wasm-asm';
 
 // Parameters, then locals (i32 ×13, v128 ×11, f32 ×1).
@@ -148,25 +148,20 @@ const compiled = new Map<boolean, WebAssembly.Module | null>();
  * variant importing a shared memory (./kernel-pool.ts), null where threads are unavailable too.
  */
 export function wasmKernelModule(shared = false): WebAssembly.Module | null {
-  if (compiled.has(shared)) return compiled.get(shared)!;
-  let mod: WebAssembly.Module | null = null;
-  try {
+  if (!compiled.has(shared)) {
     const un = { params: [I32, I32], locals: [[1, I32], [2, V128]] as [number, number][] };
     const bin = { params: [I32, I32, I32], locals: [[1, I32], [1, V128]] as [number, number][] };
-    const bytes = moduleBytes([
+    const funcs = [
       { name: 'gemm', params: Array(10).fill(I32), locals: GEMM_LOCALS, body: GEMM_BODY },
       { name: 'tanh', ...un, body: TANH_BODY },
       { name: 'relu', ...un, body: RELU_BODY },
       { name: 'dtanh', ...bin, body: DTANH_BODY },
       { name: 'drelu', ...bin, body: DRELU_BODY },
       { name: 'dsigmoid', ...bin, body: DSIGMOID_BODY },
-    ], shared);
-    mod = typeof WebAssembly === 'object' && WebAssembly.validate(bytes) ? new WebAssembly.Module(bytes) : null;
-  } catch {
-    mod = null;
+    ];
+    compiled.set(shared, compileKernels(funcs, shared));
   }
-  compiled.set(shared, mod);
-  return mod;
+  return compiled.get(shared)!;
 }
 
 /** Kernel instances over their own memory of at least `bytes` bytes, or null without WebAssembly SIMD. */
