@@ -10,7 +10,7 @@ import { loadExperiment, type ExperimentInput } from '../src/core/config';
 import { runExperiment } from '../src/core/experiment';
 import { canFuseNMF, FusedNMFExperiment, runFusedNMFExperiment } from '../src/core/fused';
 import { createNMFKernels } from '../src/core/fused/nmf-wasm-kernels';
-import { weightsLoop } from '../src/core/problems/nmf-loops';
+import { updateLoop, weightsLoop } from '../src/core/problems/nmf-loops';
 import { Rng } from '../src/core/rng';
 import { spawnNodeThread } from '../src/cli/kernel-threads';
 
@@ -57,6 +57,17 @@ describe('SIMD per-entry kernels = the JS loops, bit for bit', () => {
       let want = 0;
       for (let i = 0; i < len; i++) want += (V[i] - P[i]) ** 2;
       expect(Math.abs(got - want)).toBeLessThanOrEqual(1e-15 * want);
+      // X ⊙ N / D (exponent 1), with and without zeroing entries below float64 eps
+      const X = heap.subarray(20000, 20000 + len);
+      for (let i = 0; i < len; i++) X[i] = i % 11 === 2 ? 2 ** -60 : Math.exp(rng.range(-20, 20));
+      for (const tiny of [false, true]) {
+        const want = new Float32Array(len);
+        updateLoop(want, X.slice(), V, [0, 0, 1], P, [0, 0, 1], 1, len, 1, tiny, false);
+        const Xc = X.slice();
+        (tiny ? k.updateTiny : k.update)(20000 * 4, 2048 * 4, 0, len);
+        expect(Array.from(heap.subarray(20000, 20000 + len))).toEqual(Array.from(want));
+        X.set(Xc);
+      }
     });
   }
 });
@@ -132,6 +143,19 @@ describe('the f-pass cache', () => {
       expect(again.runs[0].evaluate()).toBe(withF.runs[0].lastLoss);
     });
   }
+});
+
+describe('divergence', () => {
+  it('a non-finite f stops the run at that step, with a message, as on tfjs (β = 3, entries near float32 max)', () => {
+    const V = [[1e30, 1], [1, 1e30]];
+    const config = loadExperiment({ version: 1, steps: 5, problem: { kind: 'nmf', beta: 3, rank: 1, data: { kind: 'explicit', V } }, runs: [{ algorithm: 'nmf-mu' }] });
+    const a = runExperiment(config).runs[0];
+    const b = runFusedNMFExperiment(config).runs[0];
+    expect(b.status).toBe('diverged');
+    expect(b.divergedAt).toBe(a.divergedAt);
+    expect(b.steps).toBe(0);
+    expect(b.message).toMatch(/diverged at step 0: the objective became Infinity/);
+  });
 });
 
 describe('scope', () => {

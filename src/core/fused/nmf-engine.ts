@@ -266,7 +266,10 @@ export class NMFWorkspace {
     return NaN;
   }
 
-  /** W ⊙ (N_W / D_W)^e in place (β = 1: D_W = the row sums of H), then (β < 1) tiny entries → 0. */
+  /**
+   * W ⊙ (N_W / D_W)^e in place (β = 1: D_W = the row sums of H), then (β < 1) tiny entries → 0 — on the
+   * SIMD kernel for e = 1 with a full D (the JS loop's bits), else the JS loop.
+   */
   private applyW(beta: number, e: number): void {
     const { m, n, K, f } = this;
     let D = f.DW;
@@ -275,7 +278,8 @@ export class NMFWorkspace {
       D = rowSums(f.H, K, n, f.DH); // scratch: DH is free until H's half-step
       ds = [0, 0, 1];
     }
-    updateLoop(f.W, f.W, f.NW, [0, K, 1], D, ds, m, K, e, beta < 1, false);
+    if (e === 1 && beta !== 1) (beta < 1 ? this.nk.updateTiny : this.nk.update)(this.p.W, this.p.NW, this.p.DW, m * K);
+    else updateLoop(f.W, f.W, f.NW, [0, K, 1], D, ds, m, K, e, beta < 1, false);
   }
 
   /** H's half-step with the new W, on Hᵀ: Hᵀ ⊙ (N_Hᵀ / D_Hᵀ)^e, then (β ≤ 1) tiny entries → 0; H refreshed. */
@@ -303,7 +307,8 @@ export class NMFWorkspace {
         ds = [0, 0, 1];
       }
     }
-    updateLoop(f.HT, f.HT, f.NH, [0, K, 1], D, ds, n, K, e, beta <= 1, beta === 1);
+    if (e === 1 && beta !== 1) (beta <= 1 ? this.nk.updateTiny : this.nk.update)(p.HT, p.NH, p.DH, n * K);
+    else updateLoop(f.HT, f.HT, f.NH, [0, K, 1], D, ds, n, K, e, beta <= 1, beta === 1);
     transpose(f.HT, f.H, n, K);
   }
 

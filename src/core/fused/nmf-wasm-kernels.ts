@@ -8,6 +8,9 @@
  *
  *   weightsKL(P, V, Q, len):      Q = V / P' (P' = P with zeros → EPSILON), ⌈len/4⌉·4 entries
  *   weightsIS(P, V, Q, D, len):   D = 1/P', Q = V·D·D (float64), ⌈len/2⌉·2 entries
+ *   update(X, N, D, len):         X ← X ⊙ N / D' (D' = D with zeros → EPSILON), float64 lanes, ⌈len/2⌉·2
+ *   updateTiny(X, N, D, len):     the same, then entries < float64 eps → 0 (sklearn, β ≤ 1)
+ *                                 (the multiplicative update with exponent 1, nmf-loops.ts updateLoop)
  *   sqDiff(P, V, len, out):       out[0..2] (float64) = Σ(V − P)² as two partial sums over the pairs of
  *                                 entries and the odd last entry's square (0 for an even len)
  *
@@ -15,10 +18,10 @@
  */
 import {
   F64, I32, V128, add, f32Load, f64Const, f64Mul, f64PromoteF32, f64StoreAt, f64Sub, ifElse, and, block, brIf, f32x4Const, f32x4DemoteF64x2Zero, f32x4Div, f32x4Eq, f64x2Add, f64x2Const, f64x2Div,
-  f64x2Eq, f64x2Mul, f64x2PromoteLowF32x4, f64x2Sub, compileKernels, geU, get, i32, loop, ltU, set, shl, tee, v128Bitselect,
+  f64x2Eq, f64x2Lt, f64x2Mul, f64x2PromoteLowF32x4, f64x2Sub, compileKernels, geU, get, i32, loop, ltU, set, shl, tee, v128Bitselect,
   v128Load, v128Load64Zero, v128Store, v128Store64Lane0, v128StoreF64, type Code,
 } from './wasm-asm';
-import { EPSILON } from '../problems/nmf-loops';
+import { EPS64, EPSILON } from '../problems/nmf-loops';
 
 /** ptr += step for each listed pointer local. */
 const advance = (ptrs: number[], step: number): Code[] => ptrs.map((p) => [get(p), i32(step), add, set(p)]);
@@ -45,6 +48,19 @@ const IS_BODY = ((P, V, Q, D, len, end, w, r) =>
     get(D), get(r), f32x4DemoteF64x2Zero, v128Store64Lane0,
   ]))(0, 1, 2, 3, 4, 5, 6, 7);
 
+// update(X, N, D, len) / updateTiny; locals: end, x
+const updateBody = (tiny: boolean): Code[] =>
+  ((X, N, D, len, end, x) =>
+    overEntries(X, len, end, -2, 1, [X, N, D], 8, [
+      get(X),
+      get(X), v128Load64Zero, f64x2PromoteLowF32x4,
+      get(N), v128Load64Zero, f64x2PromoteLowF32x4,
+      f64x2Const(EPSILON), get(D), v128Load64Zero, f64x2PromoteLowF32x4, tee(x), get(x), f64x2Const(0), f64x2Eq, v128Bitselect,
+      f64x2Div, f64x2Mul,
+      tiny ? [set(x), f64x2Const(0), get(x), get(x), f64x2Const(EPS64), f64x2Lt, v128Bitselect] : [],
+      f32x4DemoteF64x2Zero, v128Store64Lane0,
+    ]))(0, 1, 2, 3, 4, 5);
+
 // sqDiff(P, V, len, out); locals: end, acc, d, ds
 const SQ_BODY = ((P, V, len, out, end, acc, d, ds) => [
   f64x2Const(0), set(acc),
@@ -65,6 +81,8 @@ export interface NMFWasmKernels {
   weightsKL(P: number, V: number, Q: number, len: number): void;
   weightsIS(P: number, V: number, Q: number, D: number, len: number): void;
   sqDiff(P: number, V: number, len: number, out: number): void;
+  update(X: number, N: number, D: number, len: number): void;
+  updateTiny(X: number, N: number, D: number, len: number): void;
 }
 
 const compiled = new Map<boolean, WebAssembly.Module | null>();
@@ -76,6 +94,8 @@ export function nmfKernelModule(shared = false): WebAssembly.Module | null {
       { name: 'weightsKL', params: [I32, I32, I32, I32], locals: [[1, I32], [1, V128]] as [number, number][], body: KL_BODY },
       { name: 'weightsIS', params: [I32, I32, I32, I32, I32], locals: [[1, I32], [2, V128]] as [number, number][], body: IS_BODY },
       { name: 'sqDiff', params: [I32, I32, I32, I32], locals: [[1, I32], [2, V128], [1, F64]] as [number, number][], body: SQ_BODY },
+      { name: 'update', params: [I32, I32, I32, I32], locals: [[1, I32], [1, V128]] as [number, number][], body: updateBody(false) },
+      { name: 'updateTiny', params: [I32, I32, I32, I32], locals: [[1, I32], [1, V128]] as [number, number][], body: updateBody(true) },
     ];
     compiled.set(shared, compileKernels(funcs, shared));
   }

@@ -84,6 +84,7 @@ export const v128Store: Code = [simd(11), 4, 0];
 export const f32x4Eq = simd(65);
 export const f32x4Gt = simd(68);
 export const f64x2Eq = simd(71);
+export const f64x2Lt = simd(73);
 /** v128.bitselect(a, b, mask): a where mask bits are set, else b. */
 export const v128Bitselect = simd(82);
 /** v128.load64_zero: two f32 into the low half (the high half zero); v128.store64_lane 0: the low half. */
