@@ -33,6 +33,27 @@ const KERNEL_THREADS = THREADS ?? defaultKernelThreads();
 const backendLabel = (backend: string) => (backend === 'wasm' ? `wasm ×${wasmThreads()}` : backend);
 
 /**
+ * Ticks per second: 3 warm-up ticks (kernel compilation, first allocations), then `seconds` split into
+ * `windows` windows, keeping the fastest (on a shared machine, the window least disturbed by other
+ * jobs). Stops early when `alive` turns false.
+ */
+function bestOfWindows(tick: () => void, seconds: number, windows: number, alive: () => boolean = () => true): { stepsPerSec: number; steps: number } {
+  for (let i = 0; i < 3; i++) tick();
+  let best = { stepsPerSec: 0, steps: 0 };
+  for (let w = 0; w < windows; w++) {
+    let steps = 0;
+    const t0 = performance.now();
+    while (performance.now() - t0 < (seconds * 1000) / windows && alive()) {
+      tick();
+      steps += 1;
+    }
+    const stepsPerSec = (1000 * steps) / (performance.now() - t0);
+    if (stepsPerSec > best.stepsPerSec) best = { stepsPerSec, steps };
+  }
+  return best;
+}
+
+/**
  * Steps per second of every run of `input` stepped alone (step + loss read back, as the lab does;
  * `withLoss = false`: the step alone, θ's last entry read back to wait for the backend). `windows` > 1
  * splits the time into that many windows and keeps the fastest (on a shared machine, the window
@@ -50,19 +71,7 @@ function measure(input: ExperimentInput, seconds = SECONDS, withLoss = true, win
         f.dataSync();
         f.dispose();
       };
-      for (let i = 0; i < 3; i++) tick(); // warm-up (kernel compilation, first allocations)
-      let best = { stepsPerSec: 0, steps: 0 };
-      for (let w = 0; w < windows; w++) {
-        let steps = 0;
-        const t0 = performance.now();
-        while (performance.now() - t0 < (seconds * 1000) / windows && run.active) {
-          tick();
-          steps += 1;
-        }
-        const stepsPerSec = (1000 * steps) / (performance.now() - t0);
-        if (stepsPerSec > best.stepsPerSec) best = { stepsPerSec, steps };
-      }
-      return best;
+      return bestOfWindows(tick, seconds, windows, () => run.active);
     });
   } finally {
     exp.dispose();
@@ -153,19 +162,11 @@ function measureFusedNMF(input: ExperimentInput, seconds: number, withLoss: bool
     run.step();
     if (withLoss) run.evaluate();
   };
-  for (let i = 0; i < 3; i++) tick();
-  let best = 0;
-  for (let w = 0; w < windows; w++) {
-    let steps = 0;
-    const t0 = performance.now();
-    while (performance.now() - t0 < (seconds * 1000) / windows) {
-      tick();
-      steps += 1;
-    }
-    best = Math.max(best, (1000 * steps) / (performance.now() - t0));
+  try {
+    return { itPerSec: bestOfWindows(tick, seconds, windows).stepsPerSec, threads: fx.workspace.threads };
+  } finally {
+    fx.close();
   }
-  fx.close();
-  return { itPerSec: best, threads: fx.workspace.threads };
 }
 
 /** NMF timings keep the best of this many windows, on both sides (see `measure`). */

@@ -9,6 +9,26 @@ import { getAlgorithm } from './algorithms/registry';
 
 export type RunStatus = 'running' | 'done' | 'diverged' | 'error';
 
+/** What a run of any engine carries about its own end. */
+export interface RunEnd {
+  status: RunStatus;
+  divergedAt: number | null;
+  message: string;
+  readonly active: boolean;
+}
+
+/**
+ * The divergence rule of every engine: a non-finite f after step `atStep` stops an active run there,
+ * with `diverged at step k: the objective became v` (+ `hint`). Returns true if it stopped the run.
+ */
+export function stopIfNotFinite(run: RunEnd, value: number, atStep: number, hint = ''): boolean {
+  if (Number.isFinite(value) || !run.active) return false;
+  run.status = 'diverged';
+  run.divergedAt = atStep;
+  run.message = `diverged at step ${atStep}: the objective became ${value}${hint}`;
+  return true;
+}
+
 export interface SwitchRecord {
   /** Number of steps taken before the switch. */
   at: number;
@@ -97,11 +117,7 @@ export class Run {
 
   /** Marks the run diverged when `value` (f after step t) is not finite. Returns true if it stopped. */
   checkFinite(value: number, atStep: number): boolean {
-    if (Number.isFinite(value) || !this.active) return false;
-    this.status = 'diverged';
-    this.divergedAt = atStep;
-    this.message = `diverged at step ${atStep}: the objective became ${value} (try a smaller step size)`;
-    return true;
+    return stopIfNotFinite(this, value, atStep, ' (try a smaller step size)');
   }
 
   fail(e: unknown): void {

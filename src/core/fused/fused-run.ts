@@ -8,7 +8,7 @@
  * Full-batch runs evaluate f and ∇f in one pass: recording f(θₖ) after step k also computes ∇f(θₖ),
  * which step k+1 then uses (the gradient is marked fresh until θ changes).
  */
-import type { RunStatus, SwitchRecord } from '../run';
+import { stopIfNotFinite, type RunStatus, type SwitchRecord } from '../run';
 import type { FusedProblem } from './problem';
 import type { MMLayerwiseHyper } from '../algorithms/mm-layerwise';
 import type { MMLipschitzHyper } from '../algorithms/mm-lipschitz';
@@ -122,11 +122,7 @@ export class FusedRun {
 
   /** Marks the run diverged when `value` (f after step t) is not finite. Returns true if it stopped. */
   checkFinite(value: number, atStep: number): boolean {
-    if (Number.isFinite(value) || !this.active) return false;
-    this.status = 'diverged';
-    this.divergedAt = atStep;
-    this.message = `diverged at step ${atStep}: the objective became ${value} (try a smaller step size)`;
-    return true;
+    return stopIfNotFinite(this, value, atStep, ' (try a smaller step size)');
   }
 
   fail(e: unknown): void {

@@ -81,11 +81,6 @@ export class KernelPool {
     }
   }
 
-  /** Threads in all (helpers + this one). */
-  get size(): number {
-    return this.helpers + 1;
-  }
-
   /** Runs `calls[h]` on helper h while `here` runs on this thread; returns when all are done. */
   run(calls: KernelCall[][], here: () => void): void {
     if (this.closed) throw new Error('the kernel pool was closed');

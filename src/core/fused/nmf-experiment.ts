@@ -10,7 +10,7 @@ import { nmfMM } from '../algorithms/nmf-mm';
 import { nmfMU } from '../algorithms/nmf-mu';
 import { finishRunResult, type ExperimentResult, type RunOptions, type RunResult } from '../experiment';
 import { nmfData, randomNMFInit } from '../problems/nmf';
-import type { RunStatus, SwitchRecord } from '../run';
+import { stopIfNotFinite, type RunStatus, type SwitchRecord } from '../run';
 import { NMFWorkspace, type NMFWorkspaceOptions } from './nmf-engine';
 import { simdAvailable } from './problem';
 import { FUSED_BACKEND } from './fused-experiment';
@@ -80,11 +80,7 @@ export class FusedNMFRun {
 
   /** Marks the run diverged when `value` (f after step t) is not finite. */
   checkFinite(value: number, atStep: number): boolean {
-    if (Number.isFinite(value) || !this.active) return false;
-    this.status = 'diverged';
-    this.divergedAt = atStep;
-    this.message = `diverged at step ${atStep}: the objective became ${value}`;
-    return true;
+    return stopIfNotFinite(this, value, atStep); // no step size to suggest: the updates have none
   }
 }
 
