@@ -25,6 +25,10 @@ export const LIMITS = {
   nmfRank: 64,
 } as const;
 
+/** scikit-learn's EPSILON (float32 eps): entries of V at or below it count as zeros in the β-divergence. */
+export const NMF_EPSILON = 2 ** -23;
+const NMF_EPSILON_TEXT = '1.19e-7';
+
 const finite = (name: string) => z.number({ error: `${name} must be a number` }).refine(Number.isFinite, `${name} must be finite`);
 const int = (name: string, lo: number, hi: number) =>
   z
@@ -218,9 +222,15 @@ function checkNMF(p: NMFProblemConfig): string[] {
     p.data.kind === 'explicit' ? [p.data.V.length, p.data.V[0].length] : p.data.kind === 'synthetic' ? [p.data.rows, p.data.cols] : [p.data.bins, p.data.frames];
   if (shape[0] * shape[1] > LIMITS.nmfEntries) errors.push(`problem.data: at most ${LIMITS.nmfEntries} entries in V`);
   if (p.data.kind === 'explicit' && p.data.V.some((r) => r.some((v) => v < 0))) errors.push('problem.data.V: entries must be ≥ 0');
-  // As scikit-learn: with β ≤ 0 the divergence is infinite where V has zeros.
-  else if (p.data.kind === 'explicit' && p.beta <= 0 && p.data.V.some((r) => r.some((v) => v === 0)))
-    errors.push('problem.beta: β ≤ 0 needs V > 0 everywhere, and V has zeros (use β > 0 or add a small floor)');
+  // Entries at or below scikit-learn's EPSILON (after rounding to float32) count as zeros in the
+  // divergence, and with β ≤ 0 the divergence is infinite at a zero of V: refused, threshold stated.
+  else if (p.data.kind === 'explicit' && p.beta <= 0) {
+    const small = p.data.V.reduce((c, r) => c + r.filter((v) => !(Math.fround(v) > NMF_EPSILON)).length, 0);
+    if (small > 0)
+      errors.push(
+        `problem.data.V: β ≤ 0 needs every entry of V above ${NMF_EPSILON_TEXT} (scikit-learn's EPSILON, 2⁻²³; smaller entries count as zeros, where a β ≤ 0 divergence is infinite), and ${small} ${small === 1 ? 'entry is' : 'entries are'} not (use β > 0, or a floor above ${NMF_EPSILON_TEXT})`,
+      );
+  }
   if (p.init) {
     const { W0, H0 } = p.init;
     if (W0.length !== shape[0] || W0[0].length !== p.rank) errors.push(`problem.init.W0: must be ${shape[0]}×${p.rank}`);

@@ -63,10 +63,11 @@ export class FusedNMFRun {
     this.t += 1;
   }
 
-  /** f(W, H) = D_β(V | WH), rounded to float32 as the tfjs path reports it. */
+  /** f(W, H) = D_β(V | WH) (≥ 0), rounded to float32 as the tfjs path reports it. */
   evaluate(): number {
     this.ws.load(this, this.version, this.W, this.H);
-    this.lastLoss = Math.fround(this.ws.loss(this.beta));
+    // ≥ 0 as on the tfjs path (nmfData refuses what would make it negative; this drops rounding)
+    this.lastLoss = Math.fround(Math.max(0, this.ws.loss(this.beta)));
     return this.lastLoss;
   }
 

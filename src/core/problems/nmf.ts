@@ -132,7 +132,8 @@ export function syntheticNMFData(rows: number, cols: number, trueRank: number, n
     }
     V.push(row);
   }
-  const floor = 1e-6 * (sum / (rows * cols));
+  // (never below 2·EPSILON: every entry stays one that the β ≤ 0 divergences count)
+  const floor = Math.max(1e-6 * (sum / (rows * cols)), 2 * EPSILON);
   return V.map((r) => r.map((v) => v + floor));
 }
 
@@ -188,8 +189,7 @@ export function spectrogramNMFData(bins: number, frames: number): number[][] {
   return V.map((row) => Array.from(row, (v) => v / max + 1e-6));
 }
 
-/** V for an NMF problem config (seeded with `dataSeed` where random). */
-export function nmfData(p: NMFProblemConfig, dataSeed: number): number[][] {
+function rawNMFData(p: NMFProblemConfig, dataSeed: number): number[][] {
   switch (p.data.kind) {
     case 'explicit':
       return p.data.V;
@@ -198,6 +198,21 @@ export function nmfData(p: NMFProblemConfig, dataSeed: number): number[][] {
     case 'spectrogram':
       return spectrogramNMFData(p.data.bins, p.data.frames);
   }
+}
+
+/**
+ * V for an NMF problem config (seeded with `dataSeed` where random), as every engine uses it.
+ * Entries at or below EPSILON (in float32) are what the objective counts as zeros (sklearn's
+ * `X > EPSILON` mask), so for β > 0, β ≠ 2 they are zeros here too, and the updates minimise the very
+ * objective that is reported (sklearn's updates would see the tiny value). With β ≤ 0 a zero of V
+ * makes d_β infinite (sklearn's sum counts −1 or wh^β/β < 0 instead): config validation refuses
+ * such explicit V (synthetic and spectrogram data stay above 2·EPSILON), so the lab never runs it.
+ */
+export function nmfData(p: NMFProblemConfig, dataSeed: number): number[][] {
+  const V = rawNMFData(p, dataSeed);
+  if (p.beta === 2 || p.beta <= 0) return V;
+  const small = (v: number): boolean => !(Math.fround(v) > EPSILON);
+  return V.some((r) => r.some(small)) ? V.map((r) => r.map((v) => (small(v) ? 0 : v))) : V;
 }
 
 /**
@@ -228,8 +243,14 @@ function makeObjective(V: tf.Tensor2D, VT: tf.Tensor2D, mask: tf.Tensor2D, beta:
     beta,
     rank,
     products,
-    // W·H from the step that produced (W, H) when there is one (never under a gradient tape).
-    loss: (p: Params) => betaDivergence(V, mask, p[0], p[1], beta, recording() ? null : products.get(p[0], p[1])),
+    // W·H from the step that produced (W, H) when there is one (never under a gradient tape). V's
+    // entries are all counted for β ≤ 0 (nmfData), so D_β ≥ 0; rounding below 0 is dropped (NaN kept).
+    loss: (p: Params) =>
+      tf.tidy(() => {
+        if (recording()) return betaDivergence(V, mask, p[0], p[1], beta); // (tf.less has no gradient)
+        const d = betaDivergence(V, mask, p[0], p[1], beta, products.get(p[0], p[1]));
+        return tf.where(tf.less(d, 0), tf.zerosLike(d), d) as tf.Scalar;
+      }),
   };
 }
 
