@@ -128,7 +128,7 @@ export function snapshotFused(fx: FusedExperiment): Snapshot {
       const state: Record<string, unknown> = { t: r.state.t, ...mmStateToTfjs(r.algorithm, r.state.mm) };
       for (const slot of TFJS_STATE_SLOTS[r.algorithm]) {
         const a = r.state.slots[slot];
-        state[slot] = a ? cut(a) : [];
+        state[slot] = a ? cut(a) : null;
       }
       return {
         algorithm: r.algorithm,

@@ -3,7 +3,10 @@
  * g(θ) = f(θₖ) + ∇f(θₖ)·Δ + ½ Σ c ⊙ Δ² (Δ = θ − θₖ) with scalar or diagonal curvature c.
  */
 import * as tf from '@tensorflow/tfjs';
+import { tfjsContext, tfjsSurrogate } from '../engines/tfjs/adapter';
+import { tfjsVec } from '../engines/tfjs/vector-ops';
 import type { Objective, Params, Surrogate, SurrogateScope } from '../types';
+import { quadraticModel as genericQuadratic } from './quadratic';
 
 export function valueAndGrads(obj: Objective, params: Params): { value: tf.Scalar; grads: tf.Tensor[] } {
   const { value, grads } = tf.valueAndGrads((...p: tf.Tensor[]) => obj.loss(p))(params);
@@ -36,33 +39,17 @@ export interface QuadraticModelSpec {
   formula: string;
 }
 
-/** g(θ) = f(θₖ) + gₖ·Δ + ½ Σ c⊙Δ²; its minimiser is θₖ − gₖ/c. */
+/** quadratic.ts's g(θ) = f(θₖ) + gₖ·Δ + ½ Σ c⊙Δ² on tfjs tensors (for the algorithms still written on tfjs). */
 export function quadraticModel(spec: QuadraticModelSpec): Surrogate {
-  // tf.keep: the surrogate owns these copies even when it is built inside a tf.tidy (they live in
-  // closures, which tidy cannot see, so it would otherwise dispose them on exit).
-  const theta = spec.params.map((p) => tf.keep(p.clone()));
-  const g = spec.grads.map((x) => tf.keep(x.clone()));
-  const c = typeof spec.curvature === 'number' ? null : spec.curvature.map((x) => tf.keep(x.clone()));
-  const cScalar = typeof spec.curvature === 'number' ? spec.curvature : 1;
-  const minimiser = tf.tidy(() =>
-    theta.map((t, i) => tf.keep(tf.sub(t, c ? tf.div(g[i], c[i]) : tf.div(g[i], cScalar)))),
+  const { curvature: c } = spec;
+  return tfjsSurrogate(
+    genericQuadratic(tfjsContext(spec.obj, spec.params), {
+      ...spec,
+      theta: tfjsVec(spec.params),
+      grad: tfjsVec(spec.grads),
+      curvature: typeof c === 'number' ? c : tfjsVec(c),
+    }),
   );
-  return {
-    certified: spec.certified,
-    scope: spec.scope,
-    formula: spec.formula,
-    minimiser,
-    value: (p) =>
-      tf.tidy(() => {
-        const terms = p.map((pi, i) => {
-          const d = tf.sub(pi, theta[i]);
-          const quad = c ? tf.mul(c[i], tf.square(d)) : tf.mul(tf.square(d), cScalar);
-          return tf.sum(tf.add(tf.mul(g[i], d), tf.mul(quad, 0.5)));
-        });
-        return spec.f0 + num(tf.addN(terms));
-      }),
-    dispose: () => tf.dispose([...theta, ...g, ...(c ?? []), ...minimiser]),
-  };
 }
 
 /** True when every entry of every tensor is finite. */

@@ -10,10 +10,11 @@
  * with `path` along that block step: a sweep is a chain of MM steps, each with its own surrogate
  * around a different point, not one function of θ.
  */
-import * as tf from '@tensorflow/tfjs';
 import { z } from 'zod';
-import type { Algorithm, Params, StepInfo } from '../types';
-import { backtrackingHyper, blockQuadraticModel, disposeSearch, layerBlock, lipschitzSearch } from './mm-shared';
+import type { EngineAlgorithm, StepInfo } from '../engine/algorithm';
+import { backtrackingHyper } from './backtracking-hyper';
+import { lipschitzSearch } from './lipschitz';
+import { blockQuadraticModel } from './quadratic';
 
 export const mmLayerwiseHyper = z
   .object({
@@ -46,7 +47,7 @@ function startL(state: MMLayerwiseState, l: number, h: MMLayerwiseHyper): number
   return Math.max(L_MIN, state.shrink[l] ? state.L[l] / h.decrease : state.L[l]);
 }
 
-export const mmLayerwise: Algorithm<MMLayerwiseHyper, MMLayerwiseState> = {
+export const mmLayerwise: EngineAlgorithm<MMLayerwiseHyper, MMLayerwiseState> = {
   id: 'mm-layerwise',
   label: 'MM (layer-wise blocks)',
   family: 'mm',
@@ -57,70 +58,47 @@ export const mmLayerwise: Algorithm<MMLayerwiseHyper, MMLayerwiseState> = {
     'constant L_l and minimise it, the other layers fixed. Every block step is an MM step, so the sweep ' +
     'never increases f; the composition of the network enters through the per-layer curvatures.',
   formula: String.raw`g_l(\theta|\theta^{(l)}) = f(\theta^{(l)}) + \nabla_{\theta_l} f^\top\Delta_l + \tfrac{L_l}{2}\|\Delta_l\|^2,\quad \theta_l \leftarrow \theta_l - \nabla_{\theta_l} f/L_l`,
-  init(params, h) {
-    const n = params.length / 2;
+  init(c, _theta, h) {
+    const n = c.f.blocks;
     return { t: 0, L: new Array(n).fill(h.L0), shrink: new Array(n).fill(false) };
   },
-  step(obj, params, state, h) {
-    const nLayers = params.length / 2;
-    let cur: Params = params;
-    const owned = new Set<tf.Tensor>();
+  step(c, theta, state, h) {
+    let cur = theta;
     const L = state.L.slice();
     const shrink = state.shrink.slice();
     const info: StepInfo = {};
     let backtracks = 0;
     let accepted = true;
-    for (const l of layerOrder(nLayers, h.order)) {
-      const idx = layerBlock(l);
-      const s = lipschitzSearch(obj, cur, idx, startL(state, l, h), h.maxBacktracks);
+    for (const l of layerOrder(c.f.blocks, h.order)) {
+      const s = lipschitzSearch(c, cur, l, startL(state, l, h), h.maxBacktracks);
       if (info.lossBefore === undefined) info.lossBefore = s.f0;
       backtracks += s.backtracks;
       accepted &&= s.accepted;
       L[l] = s.L;
       shrink[l] = s.strict;
       info[`L${l + 1}`] = s.L;
-      if (s.next) {
-        const next = s.next;
-        s.next = null;
-        idx.forEach((i, j) => {
-          if (owned.has(cur[i])) {
-            owned.delete(cur[i]);
-            cur[i].dispose();
-          }
-          owned.add(next[j]);
-        });
-        cur = cur.map((p, i) => (idx.includes(i) ? next[idx.indexOf(i)] : p));
-        info.lossAfter = s.fNext;
-      } else {
-        info.lossAfter = s.f0;
-      }
-      disposeSearch(s);
+      if (s.next) cur = s.next;
+      info.lossAfter = s.next ? s.fNext : s.f0;
     }
-    // Fresh tensors for the layers that did not move, so the result never aliases the input.
-    const out = cur.map((p) => (owned.has(p) ? p : p.clone()));
-    return {
-      params: out,
-      state: { t: state.t + 1, L, shrink },
-      info: { ...info, backtracks, accepted },
-    };
+    // A fresh Vec even when no layer moved, so the result never aliases the input.
+    return { theta: c.ops.clone(cur), state: { t: state.t + 1, L, shrink }, info: { ...info, backtracks, accepted } };
   },
-  model(obj, params, state, h) {
-    const l = layerOrder(params.length / 2, h.order)[0];
-    const idx = layerBlock(l);
-    const s = lipschitzSearch(obj, params, idx, startL(state, l, h), h.maxBacktracks);
-    const model = blockQuadraticModel({
-      params,
-      idx,
-      grads: s.grads,
-      f0: s.f0,
-      L: s.L,
-      certified: s.accepted,
-      scope: 'step',
-      formula:
-        `g_${l + 1}(θ|θₖ) = f(θₖ) + ∇_${l + 1}f·Δ_${l + 1} + (L_${l + 1}/2)‖Δ_${l + 1}‖² (layer ${l + 1} only, +∞ if another layer moves), ` +
-        `L_${l + 1} = ${s.L.toPrecision(4)}; the first block of the sweep, certified at its accepted point`,
+  model(c, theta, state, h) {
+    const l = layerOrder(c.f.blocks, h.order)[0];
+    return c.ops.tidy(() => {
+      const s = lipschitzSearch(c, theta, l, startL(state, l, h), h.maxBacktracks);
+      return blockQuadraticModel(c, {
+        theta,
+        block: l,
+        grad: s.grad,
+        f0: s.f0,
+        L: s.L,
+        certified: s.accepted,
+        scope: 'step',
+        formula:
+          `g_${l + 1}(θ|θₖ) = f(θₖ) + ∇_${l + 1}f·Δ_${l + 1} + (L_${l + 1}/2)‖Δ_${l + 1}‖² (layer ${l + 1} only, +∞ if another layer moves), ` +
+          `L_${l + 1} = ${s.L.toPrecision(4)}; the first block of the sweep, certified at its accepted point`,
+      });
     });
-    disposeSearch(s);
-    return model;
   },
 };

@@ -10,11 +10,11 @@
  * direction. A non-finite f counts as a failed test; after maxBacktracks doublings the step is refused
  * (θ unchanged, accepted: false).
  */
-import * as tf from '@tensorflow/tfjs';
 import { z } from 'zod';
-import type { Algorithm } from '../types';
-import { quadraticModel } from './common';
-import { backtrackingHyper, disposeSearch, lipschitzSearch, powerIteration } from './mm-shared';
+import type { EngineAlgorithm } from '../engine/algorithm';
+import { backtrackingHyper } from './backtracking-hyper';
+import { lipschitzSearch, powerIteration } from './lipschitz';
+import { quadraticModel } from './quadratic';
 
 export const mmLipschitzHyper = z
   .object({
@@ -50,7 +50,7 @@ function startL(state: MMLipschitzState, h: MMLipschitzHyper): number {
 
 const FORMULA = 'g(θ|θₖ) = f(θₖ) + ∇f(θₖ)·Δ + (L/2)‖Δ‖², L backtracked until f(θₖ − ∇f/L) ≤ g(θₖ − ∇f/L|θₖ)';
 
-export const mmLipschitz: Algorithm<MMLipschitzHyper, MMLipschitzState> = {
+export const mmLipschitz: EngineAlgorithm<MMLipschitzHyper, MMLipschitzState> = {
   id: 'mm-lipschitz',
   label: 'MM (Lipschitz quadratic)',
   family: 'mm',
@@ -61,19 +61,15 @@ export const mmLipschitz: Algorithm<MMLipschitzHyper, MMLipschitzState> = {
     '(from L_{k−1}/2, doubling) until the bound holds at the new point, so f never increases. The bound is ' +
     'certified at the accepted point (a global bound only if L ≥ the largest Hessian eigenvalue everywhere).',
   formula: String.raw`g(\theta|\theta_k) = f(\theta_k) + \nabla f(\theta_k)^\top\Delta + \tfrac{L}{2}\|\Delta\|^2,\quad \theta_{k+1} = \theta_k - \nabla f(\theta_k)/L`,
-  init(params, h, obj) {
+  init(c, theta, h) {
     if (h.powerIterations > 0) {
-      const { lambda, vector } = powerIteration(obj, params, h.powerIterations);
-      tf.dispose(vector);
+      const { lambda } = c.ops.tidy(() => powerIteration(c, theta, h.powerIterations));
       if (Number.isFinite(lambda) && lambda > 0) return { t: 0, L: Math.max(L_MIN, lambda), shrink: false };
     }
     return { t: 0, L: h.L0, shrink: false };
   },
-  step(obj, params, state, h) {
-    const idx = params.map((_, i) => i);
-    const s = lipschitzSearch(obj, params, idx, startL(state, h), h.maxBacktracks);
-    const next = s.next ?? params.map((p) => p.clone());
-    s.next = null;
+  step(c, theta, state, h) {
+    const s = lipschitzSearch(c, theta, null, startL(state, h), h.maxBacktracks);
     const info = {
       lossBefore: s.f0,
       lossAfter: s.fNext,
@@ -82,23 +78,20 @@ export const mmLipschitz: Algorithm<MMLipschitzHyper, MMLipschitzState> = {
       accepted: s.accepted,
       gradNorm: Math.sqrt(s.gradNorm2),
     };
-    disposeSearch(s);
-    return { params: next, state: { t: state.t + 1, L: s.L, shrink: s.strict }, info };
+    return { theta: s.next ?? c.ops.clone(theta), state: { t: state.t + 1, L: s.L, shrink: s.strict }, info };
   },
-  model(obj, params, state, h) {
-    const idx = params.map((_, i) => i);
-    const s = lipschitzSearch(obj, params, idx, startL(state, h), h.maxBacktracks);
-    const model = quadraticModel({
-      obj,
-      params,
-      grads: s.grads,
-      f0: s.f0,
-      curvature: s.L,
-      certified: s.accepted,
-      scope: 'step',
-      formula: `${FORMULA}; L = ${s.L.toPrecision(4)} (certified at the accepted point θₖ − ∇f/L)`,
+  model(c, theta, state, h) {
+    return c.ops.tidy(() => {
+      const s = lipschitzSearch(c, theta, null, startL(state, h), h.maxBacktracks);
+      return quadraticModel(c, {
+        theta,
+        grad: s.grad,
+        f0: s.f0,
+        curvature: s.L,
+        certified: s.accepted,
+        scope: 'step',
+        formula: `${FORMULA}; L = ${s.L.toPrecision(4)} (certified at the accepted point θₖ − ∇f/L)`,
+      });
     });
-    disposeSearch(s);
-    return model;
   },
 };

@@ -2,6 +2,7 @@
  * Every algorithm MM Lab knows, by id. The config schema, the CLI, the worker and the UI all look
  * algorithms up here. One algorithm per file; add new ones to this table.
  */
+import { onTfjs } from '../engines/tfjs/adapter';
 import type { AnyAlgorithm } from '../types';
 import { adagrad } from './adagrad';
 import { adam } from './adam';
@@ -20,15 +21,15 @@ import { sgd } from './sgd';
 // A null-prototype table: ids come from links and files, and '__proto__' or 'constructor' must not
 // resolve to Object.prototype's members.
 export const ALGORITHMS: Record<string, AnyAlgorithm> = Object.assign(Object.create(null) as Record<string, AnyAlgorithm>, {
-  sgd,
-  adam,
-  adamw,
-  rmsprop,
-  adagrad,
+  sgd: onTfjs(sgd),
+  adam: onTfjs(adam),
+  adamw: onTfjs(adamw),
+  rmsprop: onTfjs(rmsprop),
+  adagrad: onTfjs(adagrad),
   inna,
-  'mm-lipschitz': mmLipschitz,
+  'mm-lipschitz': onTfjs(mmLipschitz),
   'mm-bohning': mmBohning,
-  'mm-layerwise': mmLayerwise,
+  'mm-layerwise': onTfjs(mmLayerwise),
   'mm-gauss-newton': mmGaussNewton,
   'nmf-mm': nmfMM,
   'nmf-mu': nmfMU,

@@ -3,10 +3,10 @@
  *   g ← ∇f + wd·θ;  v ← αv + (1 − α)g²;  centered: ḡ ← αḡ + (1 − α)g, avg = √(v − ḡ²) + eps, else avg = √v + eps;
  *   μ > 0: b ← μ·b + g/avg, θ ← θ − lr·b;  else θ ← θ − lr·g/avg.  No bias correction (v starts at 0).
  */
-import * as tf from '@tensorflow/tfjs';
 import { z } from 'zod';
-import type { Algorithm, Params } from '../types';
-import { num, quadraticModel, valueAndGrads } from './common';
+import type { EngineAlgorithm } from '../engine/algorithm';
+import type { StepContext, Vec } from '../engine/types';
+import { quadraticModel } from './quadratic';
 
 export const rmspropHyper = z
   .object({
@@ -20,31 +20,31 @@ export const rmspropHyper = z
   .strict();
 export type RMSpropHyper = z.infer<typeof rmspropHyper>;
 
-// A type alias, not an interface: tf.TensorContainer needs the implicit index signature.
 export type RMSpropState = {
   /** Steps taken. */
   t: number;
   /** Running mean of g² (square_avg). */
-  v: tf.Tensor[];
-  /** Running mean of g (grad_avg); empty unless centered. */
-  gavg: tf.Tensor[];
-  /** Momentum buffers (momentum_buffer); empty unless momentum > 0. */
-  buf: tf.Tensor[];
+  v: Vec | null;
+  /** Running mean of g (grad_avg); null unless centered. */
+  gavg: Vec | null;
+  /** Momentum buffer (momentum_buffer); null unless momentum > 0. */
+  buf: Vec | null;
 };
 
-/** v′, ḡ′ and avg = √(v′ − ḡ′²) + eps (or √v′ + eps) for one parameter after incorporating g. */
-function moments(state: RMSpropState, i: number, p: tf.Tensor, g: tf.Tensor, h: RMSpropHyper) {
-  const v = tf.add(tf.mul(state.v[i] ?? tf.zerosLike(p), h.alpha), tf.mul(tf.mul(g, g), 1 - h.alpha));
-  let gavg: tf.Tensor | null = null;
-  let avg: tf.Tensor;
+/** v′, ḡ′ and avg = √(v′ − ḡ′²) + eps (or √v′ + eps) after incorporating g. */
+function moments({ ops }: StepContext, theta: Vec, state: RMSpropState, g: Vec, h: RMSpropHyper) {
+  const zeros = () => ops.fill(theta, 0);
+  const v = ops.add(ops.scale(state.v ?? zeros(), h.alpha), ops.scale(ops.mul(g, g), 1 - h.alpha));
+  let gavg: Vec | null = null;
+  let avg: Vec;
   if (h.centered) {
-    gavg = tf.add(tf.mul(state.gavg[i] ?? tf.zerosLike(p), h.alpha), tf.mul(g, 1 - h.alpha));
-    avg = tf.sqrt(tf.sub(v, tf.mul(gavg, gavg)));
-  } else avg = tf.sqrt(v);
-  return { v, gavg, avg: tf.add(avg, h.eps) };
+    gavg = ops.add(ops.scale(state.gavg ?? zeros(), h.alpha), ops.scale(g, 1 - h.alpha));
+    avg = ops.sqrt(ops.sub(v, ops.mul(gavg, gavg)));
+  } else avg = ops.sqrt(v);
+  return { v, gavg, avg: ops.addScalar(avg, h.eps) };
 }
 
-export const rmsprop: Algorithm<RMSpropHyper, RMSpropState> = {
+export const rmsprop: EngineAlgorithm<RMSpropHyper, RMSpropState> = {
   id: 'rmsprop',
   label: 'RMSprop',
   family: 'gradient',
@@ -53,60 +53,39 @@ export const rmsprop: Algorithm<RMSpropHyper, RMSpropState> = {
   summary:
     'RMSprop: divides the gradient by the root of a running mean of its square (optionally centred by the running mean of the gradient), with optional momentum, exactly as torch.optim.RMSprop.',
   formula: String.raw`v_k = \alpha v_{k-1} + (1-\alpha) g_k^2,\quad b_k = \mu b_{k-1} + \frac{g_k}{\sqrt{v_k - \bar g_k^2} + \epsilon},\quad \theta_{k+1} = \theta_k - \eta\, b_k,\quad g_k = \nabla f(\theta_k) + \lambda\theta_k`,
-  init: (params, h) =>
-    tf.tidy(() => ({
-      t: 0,
-      v: params.map((p) => tf.zerosLike(p)),
-      gavg: h.centered ? params.map((p) => tf.zerosLike(p)) : [],
-      buf: h.momentum > 0 ? params.map((p) => tf.zerosLike(p)) : [],
-    })),
-  step(obj, params, state, h) {
-    return tf.tidy(() => {
-      const { grads } = valueAndGrads(obj, params);
-      const next: Params = [];
-      const v: tf.Tensor[] = [];
-      const gavg: tf.Tensor[] = [];
-      const buf: tf.Tensor[] = [];
-      params.forEach((p, i) => {
-        let g = grads[i];
-        if (h.weight_decay !== 0) g = tf.add(g, tf.mul(p, h.weight_decay));
-        const mo = moments(state, i, p, g, h);
-        v.push(mo.v);
-        if (mo.gavg) gavg.push(mo.gavg);
-        if (h.momentum > 0) {
-          const b = tf.add(tf.mul(state.buf[i] ?? tf.zerosLike(p), h.momentum), tf.div(g, mo.avg));
-          buf.push(b);
-          next.push(tf.add(p, tf.mul(b, -h.lr)));
-        } else next.push(tf.add(p, tf.mul(tf.div(g, mo.avg), -h.lr)));
-      });
-      return { params: next, state: { t: state.t + 1, v, gavg, buf }, info: {} };
-    });
+  init: ({ ops }, theta, h) => ({
+    t: 0,
+    v: ops.fill(theta, 0),
+    gavg: h.centered ? ops.fill(theta, 0) : null,
+    buf: h.momentum > 0 ? ops.fill(theta, 0) : null,
+  }),
+  step(c, theta, state, h) {
+    const { ops } = c;
+    let g = c.f.valueAndGrad(theta).grad;
+    if (h.weight_decay !== 0) g = ops.add(g, ops.scale(theta, h.weight_decay));
+    const mo = moments(c, theta, state, g, h);
+    let buf: Vec | null = null;
+    let next: Vec;
+    if (h.momentum > 0) {
+      buf = ops.add(ops.scale(state.buf ?? ops.fill(theta, 0), h.momentum), ops.div(g, mo.avg));
+      next = ops.add(theta, ops.scale(buf, -h.lr));
+    } else next = ops.add(theta, ops.scale(ops.div(g, mo.avg), -h.lr));
+    return { theta: next, state: { t: state.t + 1, v: mo.v, gavg: mo.gavg, buf }, info: {} };
   },
   /** Implied model: diagonal quadratic with c = avg′/lr, whose minimiser is the momentum-free next step. */
-  model(obj, params, state, h) {
-    const parts = tf.tidy(() => {
-      const { value, grads } = valueAndGrads(obj, params);
-      const g: tf.Tensor[] = [];
-      const c: tf.Tensor[] = [];
-      params.forEach((p, i) => {
-        const gi = h.weight_decay !== 0 ? tf.add(grads[i], tf.mul(p, h.weight_decay)) : grads[i];
-        g.push(gi);
-        c.push(tf.div(moments(state, i, p, gi, h).avg, h.lr));
-      });
-      return { value, g, c };
-    });
-    try {
-      return quadraticModel({
-        obj,
-        params,
-        grads: parts.g,
-        f0: num(parts.value),
-        curvature: parts.c,
+  model(c, theta, state, h) {
+    const { ops } = c;
+    return ops.tidy(() => {
+      const { value, grad } = c.f.valueAndGrad(theta);
+      const g = h.weight_decay !== 0 ? ops.add(grad, ops.scale(theta, h.weight_decay)) : grad;
+      return quadraticModel(c, {
+        theta,
+        grad: g,
+        f0: value,
+        curvature: ops.divScalar(moments(c, theta, state, g, h).avg, h.lr),
         certified: false,
         formula: 'f(θₖ) + g·Δ + ½ Σ c⊙Δ², g = ∇f + wd·θₖ, c = (√(v′ − ḡ′²) + eps)/lr, v′ = αv + (1−α)g² (momentum-free RMSprop step)',
       });
-    } finally {
-      tf.dispose([parts.value, ...parts.g, ...parts.c]);
-    }
+    });
   },
 };

@@ -3,10 +3,10 @@
  *   g ← ∇f + wd·θ;  if μ ≠ 0: b ← g (first step) else b ← μ·b + (1 − τ)·g;  g ← g + μ·b (Nesterov) or b;
  *   θ ← θ − lr·g.
  */
-import * as tf from '@tensorflow/tfjs';
 import { z } from 'zod';
-import type { Algorithm, Params } from '../types';
-import { num, quadraticModel, valueAndGrads } from './common';
+import type { EngineAlgorithm } from '../engine/algorithm';
+import type { Vec } from '../engine/types';
+import { quadraticModel } from './quadratic';
 
 export const sgdHyper = z
   .object({
@@ -23,14 +23,13 @@ export const sgdHyper = z
   });
 export type SGDHyper = z.infer<typeof sgdHyper>;
 
-// A type alias, not an interface: tf.TensorContainer needs the implicit index signature.
 export type SGDState = {
   t: number;
-  /** Momentum buffers (empty until the first step when momentum ≠ 0). */
-  buf: tf.Tensor[];
+  /** Momentum buffer (null until the first step when momentum ≠ 0: torch's buf ← g). */
+  buf: Vec | null;
 };
 
-export const sgd: Algorithm<SGDHyper, SGDState> = {
+export const sgd: EngineAlgorithm<SGDHyper, SGDState> = {
   id: 'sgd',
   label: 'SGD',
   family: 'gradient',
@@ -38,44 +37,23 @@ export const sgd: Algorithm<SGDHyper, SGDState> = {
   hyper: sgdHyper,
   summary: 'Stochastic gradient descent with optional (Nesterov) momentum, exactly as torch.optim.SGD.',
   formula: String.raw`b_k = \mu b_{k-1} + (1-\tau)\,g_k,\quad \theta_{k+1} = \theta_k - \eta\,(g_k + \mu b_k \text{ or } b_k)`,
-  init: () => ({ t: 0, buf: [] }),
-  step(obj, params, state, h) {
-    return tf.tidy(() => {
-      const { grads } = valueAndGrads(obj, params);
-      const next: Params = [];
-      const buf: tf.Tensor[] = [];
-      params.forEach((p, i) => {
-        let g = grads[i];
-        if (h.weight_decay !== 0) g = tf.add(g, tf.mul(p, h.weight_decay));
-        if (h.momentum !== 0) {
-          const b =
-            state.buf.length === 0 ? g.clone() : tf.add(tf.mul(state.buf[i], h.momentum), tf.mul(g, 1 - h.dampening));
-          buf.push(b);
-          g = h.nesterov ? tf.add(g, tf.mul(b, h.momentum)) : b;
-        }
-        next.push(tf.sub(p, tf.mul(g, h.lr)));
-      });
-      return { params: next, state: { t: state.t + 1, buf }, info: {} };
-    });
-  },
-  model(obj, params, _state, h) {
-    const { value, g } = tf.tidy(() => {
-      const { value, grads } = valueAndGrads(obj, params);
-      const g = h.weight_decay === 0 ? grads : grads.map((gi, i) => tf.add(gi, tf.mul(params[i], h.weight_decay)));
-      return { value, g };
-    });
-    try {
-      return quadraticModel({
-        obj,
-        params,
-        grads: g,
-        f0: num(value),
-        curvature: 1 / h.lr,
-        certified: false,
-        formula: 'f(θₖ) + ∇f(θₖ)·Δ + ‖Δ‖²/(2·lr)',
-      });
-    } finally {
-      tf.dispose([value, ...g]);
+  init: () => ({ t: 0, buf: null }),
+  step({ ops, f }, theta, state, h) {
+    let g = f.valueAndGrad(theta).grad;
+    if (h.weight_decay !== 0) g = ops.add(g, ops.scale(theta, h.weight_decay));
+    let buf: Vec | null = null;
+    if (h.momentum !== 0) {
+      buf = state.buf === null ? ops.clone(g) : ops.add(ops.scale(state.buf, h.momentum), ops.scale(g, 1 - h.dampening));
+      g = h.nesterov ? ops.add(g, ops.scale(buf, h.momentum)) : buf;
     }
+    return { theta: ops.sub(theta, ops.scale(g, h.lr)), state: { t: state.t + 1, buf }, info: {} };
+  },
+  model(c, theta, _state, h) {
+    const { ops } = c;
+    return ops.tidy(() => {
+      const { value, grad } = c.f.valueAndGrad(theta);
+      const g = h.weight_decay === 0 ? grad : ops.add(grad, ops.scale(theta, h.weight_decay));
+      return quadraticModel(c, { theta, grad: g, f0: value, curvature: 1 / h.lr, certified: false, formula: 'f(θₖ) + ∇f(θₖ)·Δ + ‖Δ‖²/(2·lr)' });
+    });
   },
 };

@@ -57,14 +57,14 @@ export function tensorsToFlat(problem: FusedProblem, ts: tf.Tensor[], into: Floa
 
 /**
  * The run's θ and optimizer state as tfjs values: `params` for core/run.ts's Run and `state` in the
- * algorithm's own layout ({t, m, v, vmax} for Adam, …; absent slots are empty lists). The caller owns
+ * algorithm's own layout ({t, m, v, vmax} for Adam, …; absent slots are null). The caller owns
  * (and disposes) the tensors.
  */
 export function toTfjs(run: FusedRun): { params: Params; state: tf.TensorContainer; t: number } {
   const state: Record<string, tf.TensorContainer> = { t: run.state.t, ...mmStateToTfjs(run.algorithm, run.state.mm) };
   for (const slot of TFJS_STATE_SLOTS[run.algorithm]) {
     const a = run.state.slots[slot];
-    state[slot] = a ? flatToTensors(run.problem, a) : [];
+    state[slot] = a ? flatToTensors(run.problem, a) : null;
   }
   return { params: flatToTensors(run.problem, run.theta), state, t: run.t };
 }
