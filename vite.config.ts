@@ -1,10 +1,13 @@
 /// <reference types="vitest/config" />
 import { defineConfig } from 'vite';
 import react from '@vitejs/plugin-react';
+import { buildKernels } from './scripts/build-kernels.mjs';
 
 export default defineConfig({
   base: './',
-  plugins: [react()],
+  // The WebAssembly kernels are compiled from AssemblyScript (scripts/build-kernels.mjs; a no-op when
+  // up to date), so that vite, vite build, vitest and Playwright's web server work on a clean clone.
+  plugins: [react(), { name: 'mm-lab-kernels', configResolved: async () => void (await buildKernels()) }],
   // tfjs must be pre-bundled up front: otherwise the dev server re-optimises on the worker's first
   // import and reloads the page, killing the worker (DESIGN.md, "Stack facts").
   optimizeDeps: {

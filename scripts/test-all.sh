@@ -7,6 +7,9 @@ mkdir -p reports
 rm -f reports/vitest.json reports/playwright.json
 
 status=0
+echo "== WebAssembly kernels (AssemblyScript → src/core/fused/kernels/generated)"
+node scripts/build-kernels.mjs || status=1
+
 echo "== type check"
 npx tsc --noEmit -p . || status=1
 

@@ -36,7 +36,7 @@ const TIMEOUT_MS = 30_000;
 export const HELPER_SOURCE = `'use strict';
 function start(init) {
   const c = new Int32Array(init.control);
-  const env = { env: { mem: init.memory } };
+  const env = { env: { memory: init.memory } };
   const g = new WebAssembly.Instance(init.modules[0], env).exports;
   const k = new WebAssembly.Instance(init.modules[1], env).exports;
   const fns = [g.gemm, k.weightsKL, k.weightsIS, k.sqDiff];
