@@ -40,6 +40,8 @@ function readConfig(path: string): unknown {
   } catch (e) {
     fail(`cannot read config '${path}': ${(e as Error).message}`);
   }
+  // A UTF-8 byte-order mark (Windows editors write one) is not part of the JSON: drop it.
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
   try {
     return JSON.parse(text);
   } catch (e) {

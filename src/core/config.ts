@@ -107,7 +107,13 @@ export const nmfProblemSchema = z.strictObject({
   init: z.strictObject({ W0: matrix('W0'), H0: matrix('H0') }).optional(),
 });
 
-const hyperRecord = z.record(z.string(), z.unknown()).default({});
+// JSON.parse makes `"__proto__"` an own key, which a record would drop silently (assigning it sets the
+// prototype): refuse it as the algorithms' strict schemas refuse every other unknown key.
+const hyperRecord = z
+  .unknown()
+  .refine((v) => !(v !== null && typeof v === 'object' && Object.prototype.hasOwnProperty.call(v, '__proto__')), 'Unrecognized key: "__proto__"')
+  .pipe(z.record(z.string(), z.unknown()))
+  .default({});
 
 const switchSchema = z.strictObject({
   /** Switch before taking step `at + 1` (i.e. after `at` steps). */
@@ -193,6 +199,7 @@ function checkMLP(p: MLPProblemConfig): string[] {
     const { X, y, Xtest, ytest } = p.data;
     if (y.length !== X.length) errors.push(`problem.data.y: has ${y.length} entries but X has ${X.length} rows`);
     if (Xtest && (!ytest || ytest.length !== Xtest.length)) errors.push('problem.data.ytest: must have one entry per row of Xtest');
+    if (ytest && !Xtest) errors.push('problem.data.ytest: given without Xtest (test labels need test inputs; add Xtest or drop ytest)');
     if (Xtest && Xtest[0].length !== X[0].length) errors.push('problem.data.Xtest: must have as many columns as X');
     if (X.length > LIMITS.points) errors.push(`problem.data.X: at most ${LIMITS.points} rows`);
     if (p.loss === 'bce' && y.some((v) => v !== 0 && v !== 1)) errors.push('problem.data.y: binary cross-entropy needs labels 0 or 1');

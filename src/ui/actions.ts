@@ -1,9 +1,10 @@
 /**
  * What the buttons do. Play starts a new session when the form changed since the last one (or none
- * exists), otherwise resumes; Step advances exactly one step and stays paused; Reset goes back to
+ * exists), otherwise resumes; Step advances exactly one step and stays paused (after the last step it
+ * raises the step budget by one); Reset goes back to
  * step 0 of the same experiment (keeping the switch schedule).
  */
-import type { ExperimentConfig } from '../core/config';
+import { LIMITS, type ExperimentConfig } from '../core/config';
 import { applySpeed, send, startSession } from './engine';
 import { DEFAULT_VIEW, encodeShare, type BackendChoice, type ViewState } from './share';
 import { getLab, loadExperiment, setLab, setView, validDraft } from './store';
@@ -37,6 +38,9 @@ export function stepOnce(): void {
     return;
   }
   setLab({ playing: false });
+  // After the last step, Step raises the budget by one (the position stays "t / target", never past it).
+  if (s.t >= s.target && s.t + 1 <= LIMITS.steps) setTargetSteps(s.t + 1);
+  if (s.t + 1 > LIMITS.steps) return;
   send({ type: 'step', n: 1 });
 }
 

@@ -86,6 +86,17 @@ export function decodeShare(hash: string): DecodeResult {
   const parsed = parseExperiment(obj.c);
   if (!parsed.ok) return { kind: 'error', errors: parsed.errors.map((e) => short(e, 300)) };
   const warnings: string[] = [];
+  // What the link carries beyond what this lab writes is read past, and said so.
+  if (m[1] !== String(SHARE_VERSION)) warnings.push(`the link's prefix 'v${short(m[1], 8)}.' was read as '${PREFIX}'`);
+  const canonical = LZString.compressToEncodedURIComponent(json);
+  if (canonical !== m[2])
+    warnings.push(
+      m[2].startsWith(canonical)
+        ? `${m[2].length - canonical.length} character(s) after the end of the link's data were ignored ('${short(m[2].slice(canonical.length), 24)}')`
+        : "the link's data is not as this lab writes it (characters the decoder skips were ignored)",
+    );
+  const extra = Object.keys(obj).filter((k) => k !== 'c' && k !== 'v');
+  if (extra.length) warnings.push(`unknown keys in the link were ignored: ${extra.slice(0, 5).map((k) => `'${short(k, 24)}'`).join(', ')}${extra.length > 5 ? ` and ${extra.length - 5} more` : ''}`);
   let view = DEFAULT_VIEW;
   if (obj.v !== undefined) {
     const vr = viewSchema.safeParse(obj.v);
