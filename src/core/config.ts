@@ -23,6 +23,8 @@ export const LIMITS = {
   steps: 1_000_000,
   nmfEntries: 1024 * 1024,
   nmfRank: 64,
+  /** Switches per run (scheduled and mid-run): the page refuses the change that would pass it. */
+  switches: 100,
 } as const;
 
 /** scikit-learn's EPSILON (float32 eps): entries of V at or below it count as zeros in the β-divergence. */
@@ -133,7 +135,7 @@ const runSchema = z.strictObject({
     .optional(),
   algorithm: z.string({ error: 'algorithm must be a string' }),
   hyper: hyperRecord,
-  switches: z.array(switchSchema).max(100).default([]),
+  switches: z.array(switchSchema).max(LIMITS.switches, `at most ${LIMITS.switches} switches per run`).default([]),
 });
 
 export const experimentSchema = z.strictObject({

@@ -6,6 +6,7 @@
  */
 import { LIMITS, type ExperimentConfig } from '../core/config';
 import { applySpeed, send, startSession } from './engine';
+import { midRunRefusal } from './limits';
 import { DEFAULT_VIEW, encodeShare, type BackendChoice, type ViewState } from './share';
 import { getLab, loadExperiment, setLab, setView, validDraft } from './store';
 
@@ -66,9 +67,17 @@ export function prepare(): void {
  * (`switchAlgorithm`). `hyper` is validated by the form (and again by the worker). Both are recorded
  * in the session's config, hence in the share link.
  */
-export function changeMidRun(run: number, algorithm: string, hyper: Record<string, unknown>, current: string): void {
+export function changeMidRun(run: number, algorithm: string, hyper: Record<string, unknown>, current: string): string | null {
+  const s = getLab();
+  const config = shareConfig();
+  // Refused (with the reason, shown by the form) when the recorded experiment would no longer fit its
+  // own share link: the switch limit of the schema, or the link's length cap.
+  const at = s.summaries[run]?.t ?? s.t;
+  const refusal = s.session && config ? midRunRefusal(config, s.view, run, at, algorithm, hyper, algorithm === current) : null;
+  if (refusal) return refusal;
   if (algorithm === current) send({ type: 'setHyper', run, hyper });
   else send({ type: 'switchAlgorithm', run, algorithm, hyper });
+  return null;
 }
 
 export function setSpeed(speed: number): void {

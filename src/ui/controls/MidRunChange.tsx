@@ -12,6 +12,7 @@ import { changeLabel, inEffect, sameHyper } from '../hyperDiff';
 import { checkHyper, hyperDraft, hyperFields, type HyperDraft } from '../hyperFields';
 import { useLab } from '../store';
 import { HyperFields } from './HyperFields';
+import { switchLimitMessage, switchLimitReached } from '../limits';
 
 export function MidRunChange({ index }: { index: number }) {
   const session = useLab((s) => s.session);
@@ -55,6 +56,9 @@ function MidRunForm({ index, t, current }: FormProps) {
   const switching = algorithm !== current.algorithm;
   const changed = switching || (check.ok && !sameHyper(current.hyper, check.hyper));
   const stopped = status === 'diverged' || status === 'error';
+  const rc = useLab((s) => s.session?.config.runs[index]);
+  const full = rc ? switchLimitReached(rc, t) : false;
+  const [refused, setRefused] = useState<string | null>(null);
   const what = !check.ok
     ? 'Fix the highlighted fields.'
     : switching
@@ -96,14 +100,19 @@ function MidRunForm({ index, t, current }: FormProps) {
         idPrefix={`midrun${index}`}
       />
       <p className="muted small midrun-what" aria-live="polite">
-        {stopped ? `This run has stopped (${status}): Reset to try again.` : what}
+        {stopped ? `This run has stopped (${status}): Reset to try again.` : full ? switchLimitMessage(index) : what}
       </p>
+      {refused && !full && (
+        <p className="midrun-refused small" role="alert" data-testid={`midrun-refused-${index}`}>
+          {refused}
+        </p>
+      )}
       <button
         type="button"
         className="secondary"
-        disabled={!check.ok || !changed || stopped}
+        disabled={!check.ok || !changed || stopped || full}
         aria-label={switching ? `Switch run ${n} now` : `Apply run ${n} hyper-parameters now`}
-        onClick={() => check.ok && changeMidRun(index, algorithm, check.hyper, current.algorithm)}
+        onClick={() => check.ok && setRefused(changeMidRun(index, algorithm, check.hyper, current.algorithm))}
       >
         {switching ? `Switch at step ${t}` : `Apply at step ${t}`}
       </button>

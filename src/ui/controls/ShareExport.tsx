@@ -5,7 +5,7 @@
 import { useEffect, useMemo, useState } from 'react';
 import { shareConfig } from '../actions';
 import { download, runsCsv, runsJson } from '../export';
-import { encodeShare } from '../share';
+import { checkedShare } from '../limits';
 import { useLab } from '../store';
 import { Section } from './fields';
 
@@ -17,11 +17,13 @@ export function ShareExport() {
   const backend = useLab((s) => s.backend?.name ?? null);
   const hasData = useLab((s) => s.summaries.length > 0);
   const [copied, setCopied] = useState<'' | 'ok' | 'manual'>('');
-  const hash = useMemo(() => {
+  // Only a link that this lab opens again is written (limits.ts): otherwise the reason is shown.
+  const checked = useMemo(() => {
     const c = shareConfig();
-    return c ? encodeShare(c, view) : null;
+    return c ? checkedShare(c, view) : null;
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [draft, session, dirty, view]);
+  const hash = checked?.ok ? checked.hash : null;
   const url = hash ? `${location.href.replace(/#.*$/, '')}${hash}` : '';
 
   // Keep the address bar in step (replaceState: no history entry, no hashchange event).
@@ -52,7 +54,15 @@ export function ShareExport() {
         </button>
       </div>
       <p className="muted small" role="status" aria-live="polite">
-        {copied === 'ok' ? 'Link copied.' : copied === 'manual' ? 'Clipboard unavailable: select the link and copy it.' : hash ? `${url.length} characters · config and view, no results` : 'Fix the form to get a link.'}
+        {copied === 'ok'
+          ? 'Link copied.'
+          : copied === 'manual'
+            ? 'Clipboard unavailable: select the link and copy it.'
+            : hash
+              ? `${url.length} characters · config and view, no results`
+              : checked && !checked.ok
+                ? `No link: this experiment would not open from one (${checked.reason}). Export JSON keeps it.`
+                : 'Fix the form to get a link.'}
       </p>
       <div className="buttons">
         <button type="button" className="ghost" disabled={!hasData} onClick={() => download(`mmlab-runs-${stamp()}.csv`, new Blob([runsCsv()], { type: 'text/csv' }))}>
