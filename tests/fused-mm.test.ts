@@ -64,7 +64,7 @@ describe('fused mm-lipschitz against the tfjs version', () => {
     const fx = new FusedExperiment(cfg);
     try {
       const La = (exp.runs[0].state as { L: number }).L;
-      const Lb = fx.runs[0].state.mm!.L[0];
+      const Lb = fx.runs[0].state.L as number;
       expect(La).toBeGreaterThan(0);
       expect(rel(Lb, La)).toBeLessThan(1e-2);
     } finally {
@@ -161,8 +161,8 @@ describe('hand-over of the MM state between the fused engine and tfjs', () => {
       try {
         const alg = findAlgorithm(algorithm)!;
         const s = state as Record<string, unknown>;
-        if (algorithm === 'mm-lipschitz') expect(s).toEqual({ t: 20, L: run.state.mm!.L[0], shrink: run.state.mm!.shrink[0] });
-        else expect(s).toEqual({ t: 20, L: run.state.mm!.L, shrink: run.state.mm!.shrink });
+        // One state layout on both engines: the algorithm is written once.
+        expect(s).toEqual({ t: 20, L: run.state.L, shrink: run.state.shrink });
         expect(t).toBe(20);
         // One more step on each side from the same θ and state.
         const out = alg.step(exp.problem.full, params, state as never, run.hyper as never);
@@ -170,12 +170,12 @@ describe('hand-over of the MM state between the fused engine and tfjs', () => {
         const fusedTheta = Array.from(run.theta);
         const tfjsTheta = out.params.flatMap((p) => Array.from(p.dataSync()));
         expect(Math.max(...tfjsTheta.map((x, i) => Math.abs(x - fusedTheta[i])))).toBeLessThan(1e-5);
-        expect((out.state as { L: unknown }).L).toEqual(algorithm === 'mm-lipschitz' ? run.state.mm!.L[0] : run.state.mm!.L);
+        expect((out.state as { L: unknown }).L).toEqual(run.state.L);
         // Back: a fresh fused run loaded from the tfjs values has the same θ and MM state.
         const other = new FusedExperiment(cfg).runs[0];
         fromTfjs(other, out.params, out.state);
         expect(Array.from(other.theta)).toEqual(tfjsTheta);
-        expect(other.state.mm).toEqual(mmOf(out.state, algorithm));
+        expect(other.state).toEqual(out.state);
         tf.dispose([params, out.params, state, out.state]);
       } finally {
         exp.dispose();
@@ -202,11 +202,6 @@ describe('hand-over of the MM state between the fused engine and tfjs', () => {
   });
 });
 
-function mmOf(state: tf.TensorContainer, algorithm: string) {
-  const s = state as { L: number | number[]; shrink: boolean | boolean[] };
-  return algorithm === 'mm-lipschitz' ? { L: [s.L], shrink: [s.shrink] } : { L: s.L, shrink: s.shrink };
-}
-
 describe('worker session: MM runs on the fused engine', () => {
   it('setBackend carries L and the shrink flags to tfjs and back; a crash restore replays the same curve', async () => {
     const cfg = loadExperiment({
@@ -219,17 +214,17 @@ describe('worker session: MM runs on the fused engine', () => {
     await h.send({ type: 'start', config: cfg, backend: 'fused', play: false });
     await h.send({ type: 'step', n: 12 });
     const fx = h.s.fusedExperiment!;
-    const mm = fx.runs.map((r) => structuredClone(r.state.mm));
+    const mm = fx.runs.map((r) => structuredClone(r.state) as { L: number | number[]; shrink: boolean | boolean[] });
     await h.send({ type: 'setBackend', backend: 'cpu' });
     const exp = h.s.experiment!;
-    expect((exp.runs[0].state as { L: number }).L).toBe(mm[0]!.L[0]);
-    expect((exp.runs[0].state as { shrink: boolean }).shrink).toBe(mm[0]!.shrink[0]);
-    expect((exp.runs[1].state as { L: number[] }).L).toEqual(mm[1]!.L);
+    expect((exp.runs[0].state as { L: number }).L).toBe(mm[0].L);
+    expect((exp.runs[0].state as { shrink: boolean }).shrink).toBe(mm[0].shrink);
+    expect((exp.runs[1].state as { L: number[] }).L).toEqual(mm[1].L);
     await h.send({ type: 'step', n: 6 });
     const L18 = exp.runs.map((r) => structuredClone((r.state as { L: unknown }).L));
     await h.send({ type: 'setBackend', backend: 'fused' });
-    expect(h.s.fusedExperiment!.runs[0].state.mm!.L).toEqual([L18[0]]);
-    expect(h.s.fusedExperiment!.runs[1].state.mm!.L).toEqual(L18[1]);
+    expect(h.s.fusedExperiment!.runs[0].state.L).toEqual(L18[0]);
+    expect(h.s.fusedExperiment!.runs[1].state.L).toEqual(L18[1]);
     await h.send({ type: 'step', n: 6 });
     for (const i of [0, 1]) {
       const c = h.curve(i).loss;
@@ -255,13 +250,13 @@ describe('worker session: MM runs on the fused engine', () => {
     await h.send({ type: 'start', config: cfg, backend: 'fused', play: false });
     await h.send({ type: 'step', n: 8 });
     const run = h.s.fusedExperiment!.runs[0];
-    const L = run.state.mm!.L[0];
+    const L = run.state.L;
     await h.send({ type: 'setHyper', run: 0, hyper: { decrease: 4 } });
-    expect(run.state.mm!.L[0]).toBe(L);
+    expect(run.state.L).toBe(L);
     expect(run.hyper.decrease).toBe(4);
     await h.send({ type: 'switchAlgorithm', run: 0, algorithm: 'mm-layerwise', hyper: { L0: 0.5 } });
     expect(h.s.fusedExperiment).not.toBeNull();
-    expect(h.s.fusedExperiment!.runs[0].state.mm).toEqual({ L: [0.5, 0.5], shrink: [false, false] });
+    expect(h.s.fusedExperiment!.runs[0].state).toEqual({ t: 0, L: [0.5, 0.5], shrink: [false, false] });
   });
 
   it("'auto' picks the fused engine for mm-lipschitz / mm-layerwise vs Adam; curves equal the headless fused fold; L is streamed", async () => {

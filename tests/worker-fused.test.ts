@@ -80,7 +80,7 @@ describe('Session on the fused engine', () => {
     await h.send({ type: 'step', n: 10 });
     const theta = h.s.fusedExperiment!.runs.map((r) => Array.from(r.theta));
     const adamState = h.s.fusedExperiment!.runs[1].state;
-    const vmax = Array.from(adamState.slots.vmax!);
+    const vmax = Array.from(adamState.vmax as unknown as Float32Array);
 
     await h.send({ type: 'switchAlgorithm', run: 0, algorithm: 'mm-gauss-newton' });
     expect(h.of('backendChanged').at(-1)).toMatchObject({ from: 'fused', to: 'cpu', cause: 'requested', restoredBy: 'transfer', t: 10 });

@@ -245,7 +245,8 @@ export function transferablesOf(msg: FromWorker): Transferable[] {
   const out: ArrayBuffer[] = [];
   const seen = new Set<ArrayBufferLike>();
   const add = (a: ArrayBufferView | undefined): void => {
-    if (!a || seen.has(a.buffer) || !(a.buffer instanceof ArrayBuffer)) return;
+    // Only buffers the view covers whole: a view into a shared slab (engines/cpu) is posted by copy.
+    if (!a || seen.has(a.buffer) || !(a.buffer instanceof ArrayBuffer) || a.byteLength !== a.buffer.byteLength) return;
     seen.add(a.buffer);
     out.push(a.buffer);
   };

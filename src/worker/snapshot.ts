@@ -5,12 +5,13 @@
  * to tfjs (the hand-over when a run switches to an algorithm the fused engine does not run).
  *
  * Algorithm states are kept in the tfjs layout (e.g. Adam: {t, m: [one array per parameter], v, vmax});
- * the fused engine's flat slots are cut into and glued back from that layout (TFJS_STATE_SLOTS).
+ * the fused engine's Vecs (flat Float32Arrays) are cut into and glued back from that layout.
  */
 import * as tf from '@tensorflow/tfjs';
 import type { ExperimentConfig } from '../core/config';
 import { Experiment } from '../core/experiment';
-import { FusedExperiment, FUSED_SCOPE, isFusedAlgorithm, mmStateFromTfjs, mmStateToTfjs, TFJS_STATE_SLOTS, type FusedOptState, type FusedRun } from '../core/fused';
+import type { AlgorithmState } from '../core/engine/algorithm';
+import { FusedExperiment, FUSED_SCOPE, isFusedAlgorithm, mapStateVecs, type FusedRun } from '../core/fused';
 import { getAlgorithm } from '../core/algorithms/registry';
 import type { RunStatus, SwitchRecord } from '../core/run';
 import { fusedConfig, handOverAt } from './fused-engine';
@@ -117,31 +118,24 @@ function restoreProgress(r: Pick<FusedRun, 't' | 'status' | 'message' | 'diverge
 
 // ───────────────────────────────────────── fused ────────────────────────────────────────────────
 
-/** The fused runs' θ and optimizer slots, cut per parameter tensor into the tfjs layout (copies). */
+/** The fused runs' θ and state, each Vec cut per parameter tensor into the tfjs layout (copies). */
 export function snapshotFused(fx: FusedExperiment): Snapshot {
   const tensors = fx.problem.tensors;
   const cut = (flat: Float32Array): SnapTensor[] =>
     tensors.map((t) => ({ __snapTensor: true, data: flat.slice(t.offset, t.offset + t.size), shape: [...t.shape], dtype: 'float32' }));
   return {
     t: fx.t,
-    runs: fx.runs.map((r: FusedRun) => {
-      const state: Record<string, unknown> = { t: r.state.t, ...mmStateToTfjs(r.algorithm, r.state.mm) };
-      for (const slot of TFJS_STATE_SLOTS[r.algorithm]) {
-        const a = r.state.slots[slot];
-        state[slot] = a ? cut(a) : null;
-      }
-      return {
-        algorithm: r.algorithm,
-        hyper: clone(r.hyper),
-        params: cut(r.theta),
-        state,
-        t: r.t,
-        status: r.status,
-        message: r.message,
-        divergedAt: r.divergedAt,
-        switches: clone(r.switches),
-      };
-    }),
+    runs: fx.runs.map((r: FusedRun) => ({
+      algorithm: r.algorithm,
+      hyper: clone(r.hyper),
+      params: cut(r.theta),
+      state: mapStateVecs(r.state, (v) => cut(v as Float32Array)),
+      t: r.t,
+      status: r.status,
+      message: r.message,
+      divergedAt: r.divergedAt,
+      switches: clone(r.switches),
+    })),
   };
 }
 
@@ -160,28 +154,21 @@ export function restoreFused(config: ExperimentConfig, snap: Snapshot): { fx: Fu
   const until = handOverAt(config, snap.t);
   const fx = new FusedExperiment(clone(fusedConfig(config, snap.t, until, snap.runs)));
   fx.t = snap.t;
-  const glue = (parts: SnapTensor[], into: Float32Array): Float32Array => {
+  const glue = (parts: SnapTensor[]): Float32Array => {
+    const into = new Float32Array(fx.problem.theta0.length);
     fx.problem.tensors.forEach((t, i) => {
       if (parts[i].data.length !== t.size) throw new Error(`${t.name}: expected ${t.size} values, got ${parts[i].data.length}`);
       into.set(parts[i].data, t.offset);
     });
     return into;
   };
+  const isSnapVec = (x: unknown): x is SnapTensor[] => Array.isArray(x) && x.length > 0 && (x[0] as SnapTensor)?.__snapTensor === true;
   fx.runs.forEach((r, i) => {
     const s = snap.runs[i];
     if (!isFusedAlgorithm(s.algorithm)) throw new Error(`the fused engine does not run '${s.algorithm}'`);
-    r.algorithm = s.algorithm;
-    r.hyper = s.hyper;
-    glue(s.params, r.theta);
-    r.paramsChanged();
-    const st = s.state as Record<string, unknown>;
-    const mm = mmStateFromTfjs(s.algorithm, st);
-    const state: FusedOptState = { t: typeof st.t === 'number' ? st.t : 0, slots: {}, ...(mm ? { mm } : {}) };
-    for (const slot of TFJS_STATE_SLOTS[s.algorithm]) {
-      const parts = st[slot];
-      if (Array.isArray(parts) && parts.length) state.slots[slot] = glue(parts as SnapTensor[], new Float32Array(r.theta.length));
-    }
-    r.state = state;
+    const state: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(s.state as Record<string, unknown>)) state[k] = isSnapVec(v) ? glue(v) : Array.isArray(v) && v.length === 0 ? null : clone(v);
+    r.load(s.algorithm, s.hyper, glue(s.params), state as AlgorithmState);
     restoreProgress(r, s);
   });
   return { fx, until };

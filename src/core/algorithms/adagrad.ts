@@ -44,9 +44,9 @@ export const adagrad: EngineAlgorithm<AdagradHyper, AdagradState> = {
     let g = f.valueAndGrad(theta).grad;
     const t = state.t + 1;
     const clr = h.lr / (1 + (t - 1) * h.lr_decay);
-    if (h.weight_decay !== 0) g = ops.add(g, ops.scale(theta, h.weight_decay));
+    if (h.weight_decay !== 0) g = ops.addScaled(g, theta, h.weight_decay);
     const sum = ops.add(state.sum ?? ops.fill(theta, h.initial_accumulator_value), ops.mul(g, g));
-    const next = ops.add(theta, ops.scale(ops.div(g, ops.addScalar(ops.sqrt(sum), h.eps)), -clr));
+    const next = ops.addScaled(theta, ops.div(g, ops.addScalar(ops.sqrt(sum), h.eps)), -clr);
     return { theta: next, state: { t, sum }, info: {} };
   },
   /** Implied model: diagonal quadratic with c = (√s′ + eps)/clr, whose minimiser is exactly the next step. */
@@ -55,7 +55,7 @@ export const adagrad: EngineAlgorithm<AdagradHyper, AdagradState> = {
     return ops.tidy(() => {
       const { value, grad } = c.f.valueAndGrad(theta);
       const clr = h.lr / (1 + state.t * h.lr_decay);
-      const g = h.weight_decay !== 0 ? ops.add(grad, ops.scale(theta, h.weight_decay)) : grad;
+      const g = h.weight_decay !== 0 ? ops.addScaled(grad, theta, h.weight_decay) : grad;
       const sum = ops.add(state.sum ?? ops.fill(theta, h.initial_accumulator_value), ops.mul(g, g));
       return quadraticModel(c, {
         theta,

@@ -56,14 +56,14 @@ export function adamUpdate(c: StepContext, theta: Vec, state: AdamState, h: Adam
   let g = grad;
   if (decoupled) {
     if (h.weight_decay !== 0) p = ops.scale(p, 1 - h.lr * h.weight_decay);
-  } else if (h.weight_decay !== 0) g = ops.add(g, ops.scale(p, h.weight_decay));
+  } else if (h.weight_decay !== 0) g = ops.addScaled(g, p, h.weight_decay);
   // Slots may be missing after a hyper-parameter change that kept the state (e.g. amsgrad on).
   const zeros = () => ops.fill(theta, 0);
-  const m = ops.add(ops.scale(state.m ?? zeros(), b1), ops.scale(g, 1 - b1));
-  const v = ops.add(ops.scale(state.v ?? zeros(), b2), ops.scale(ops.mul(g, g), 1 - b2));
+  const m = ops.axpby(state.m ?? zeros(), b1, g, 1 - b1);
+  const v = ops.axpby(state.v ?? zeros(), b2, ops.mul(g, g), 1 - b2);
   const vmax = h.amsgrad ? ops.maximum(state.vmax ?? zeros(), v) : null;
   const denom = ops.addScalar(ops.divScalar(ops.sqrt(vmax ?? v), bc2Sqrt), h.eps);
-  const next = ops.add(p, ops.scale(ops.div(m, denom), -stepSize));
+  const next = ops.addScaled(p, ops.div(m, denom), -stepSize);
   return { theta: next, state: { t, m, v, vmax }, info: {} };
 }
 
@@ -81,11 +81,11 @@ export function adamModel(c: StepContext, theta: Vec, state: AdamState, h: AdamH
     const [, b2] = h.betas;
     const bc2Sqrt = Math.sqrt(1 - b2 ** t);
     let g = grad;
-    if (!decoupled && h.weight_decay !== 0) g = ops.add(g, ops.scale(theta, h.weight_decay));
-    let v = ops.add(ops.scale(state.v ?? ops.fill(theta, 0), b2), ops.scale(ops.mul(g, g), 1 - b2));
+    if (!decoupled && h.weight_decay !== 0) g = ops.addScaled(g, theta, h.weight_decay);
+    let v = ops.axpby(state.v ?? ops.fill(theta, 0), b2, ops.mul(g, g), 1 - b2);
     if (h.amsgrad) v = ops.maximum(state.vmax ?? ops.fill(theta, 0), v);
     const denom = ops.addScalar(ops.divScalar(ops.sqrt(v), bc2Sqrt), h.eps);
-    if (decoupled && h.weight_decay !== 0) g = ops.add(g, ops.scale(ops.mul(denom, theta), h.weight_decay));
+    if (decoupled && h.weight_decay !== 0) g = ops.addScaled(g, ops.mul(denom, theta), h.weight_decay);
     return quadraticModel(c, {
       theta,
       grad: g,

@@ -55,7 +55,7 @@ export function lipschitzSearch(c: StepContext, theta: Vec, b: number | null, Ls
   const start = b === null ? theta : f.block(theta, b);
   let L = Lstart;
   for (let k = 0; k <= maxBacktracks; k++) {
-    const part = ops.sub(start, ops.scale(grad, 1 / L));
+    const part = ops.addScaled(start, grad, -1 / L);
     const cand = b === null ? part : f.withBlock(theta, b, part);
     const fc = f.value(cand);
     const bound = f0 - gradNorm2 / (2 * L);

@@ -3,6 +3,7 @@
  * algorithms up here. One algorithm per file; add new ones to this table.
  */
 import { onTfjs } from '../engines/tfjs/adapter';
+import type { AnyEngineAlgorithm } from '../engine/algorithm';
 import type { AnyAlgorithm } from '../types';
 import { adagrad } from './adagrad';
 import { adam } from './adam';
@@ -34,6 +35,17 @@ export const ALGORITHMS: Record<string, AnyAlgorithm> = Object.assign(Object.cre
   'nmf-mm': nmfMM,
   'nmf-mu': nmfMU,
   proxprop,
+});
+
+/** The algorithms written against the engine interface (they run on every engine), by id. */
+export const ENGINE_ALGORITHMS: Record<string, AnyEngineAlgorithm> = Object.assign(Object.create(null) as Record<string, AnyEngineAlgorithm>, {
+  sgd,
+  adam,
+  adamw,
+  rmsprop,
+  adagrad,
+  'mm-lipschitz': mmLipschitz,
+  'mm-layerwise': mmLayerwise,
 });
 
 export function algorithmIds(): string[] {

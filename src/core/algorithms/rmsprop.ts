@@ -34,11 +34,11 @@ export type RMSpropState = {
 /** v′, ḡ′ and avg = √(v′ − ḡ′²) + eps (or √v′ + eps) after incorporating g. */
 function moments({ ops }: StepContext, theta: Vec, state: RMSpropState, g: Vec, h: RMSpropHyper) {
   const zeros = () => ops.fill(theta, 0);
-  const v = ops.add(ops.scale(state.v ?? zeros(), h.alpha), ops.scale(ops.mul(g, g), 1 - h.alpha));
+  const v = ops.axpby(state.v ?? zeros(), h.alpha, ops.mul(g, g), 1 - h.alpha);
   let gavg: Vec | null = null;
   let avg: Vec;
   if (h.centered) {
-    gavg = ops.add(ops.scale(state.gavg ?? zeros(), h.alpha), ops.scale(g, 1 - h.alpha));
+    gavg = ops.axpby(state.gavg ?? zeros(), h.alpha, g, 1 - h.alpha);
     avg = ops.sqrt(ops.sub(v, ops.mul(gavg, gavg)));
   } else avg = ops.sqrt(v);
   return { v, gavg, avg: ops.addScalar(avg, h.eps) };
@@ -62,14 +62,14 @@ export const rmsprop: EngineAlgorithm<RMSpropHyper, RMSpropState> = {
   step(c, theta, state, h) {
     const { ops } = c;
     let g = c.f.valueAndGrad(theta).grad;
-    if (h.weight_decay !== 0) g = ops.add(g, ops.scale(theta, h.weight_decay));
+    if (h.weight_decay !== 0) g = ops.addScaled(g, theta, h.weight_decay);
     const mo = moments(c, theta, state, g, h);
     let buf: Vec | null = null;
     let next: Vec;
     if (h.momentum > 0) {
-      buf = ops.add(ops.scale(state.buf ?? ops.fill(theta, 0), h.momentum), ops.div(g, mo.avg));
-      next = ops.add(theta, ops.scale(buf, -h.lr));
-    } else next = ops.add(theta, ops.scale(ops.div(g, mo.avg), -h.lr));
+      buf = ops.addScaled(ops.div(g, mo.avg), state.buf ?? ops.fill(theta, 0), h.momentum);
+      next = ops.addScaled(theta, buf, -h.lr);
+    } else next = ops.addScaled(theta, ops.div(g, mo.avg), -h.lr);
     return { theta: next, state: { t: state.t + 1, v: mo.v, gavg: mo.gavg, buf }, info: {} };
   },
   /** Implied model: diagonal quadratic with c = avg′/lr, whose minimiser is the momentum-free next step. */
@@ -77,7 +77,7 @@ export const rmsprop: EngineAlgorithm<RMSpropHyper, RMSpropState> = {
     const { ops } = c;
     return ops.tidy(() => {
       const { value, grad } = c.f.valueAndGrad(theta);
-      const g = h.weight_decay !== 0 ? ops.add(grad, ops.scale(theta, h.weight_decay)) : grad;
+      const g = h.weight_decay !== 0 ? ops.addScaled(grad, theta, h.weight_decay) : grad;
       return quadraticModel(c, {
         theta,
         grad: g,

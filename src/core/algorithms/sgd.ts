@@ -40,19 +40,20 @@ export const sgd: EngineAlgorithm<SGDHyper, SGDState> = {
   init: () => ({ t: 0, buf: null }),
   step({ ops, f }, theta, state, h) {
     let g = f.valueAndGrad(theta).grad;
-    if (h.weight_decay !== 0) g = ops.add(g, ops.scale(theta, h.weight_decay));
+    if (h.weight_decay !== 0) g = ops.addScaled(g, theta, h.weight_decay);
     let buf: Vec | null = null;
     if (h.momentum !== 0) {
-      buf = state.buf === null ? ops.clone(g) : ops.add(ops.scale(state.buf, h.momentum), ops.scale(g, 1 - h.dampening));
-      g = h.nesterov ? ops.add(g, ops.scale(buf, h.momentum)) : buf;
+      buf = state.buf === null ? ops.clone(g) : ops.axpby(state.buf, h.momentum, g, 1 - h.dampening);
+      g = h.nesterov ? ops.addScaled(g, buf, h.momentum) : buf;
     }
-    return { theta: ops.sub(theta, ops.scale(g, h.lr)), state: { t: state.t + 1, buf }, info: {} };
+    // θ − lr·g, as θ + g·(−lr): the same float32 result (negation is exact).
+    return { theta: ops.addScaled(theta, g, -h.lr), state: { t: state.t + 1, buf }, info: {} };
   },
   model(c, theta, _state, h) {
     const { ops } = c;
     return ops.tidy(() => {
       const { value, grad } = c.f.valueAndGrad(theta);
-      const g = h.weight_decay === 0 ? grad : ops.add(grad, ops.scale(theta, h.weight_decay));
+      const g = h.weight_decay === 0 ? grad : ops.addScaled(grad, theta, h.weight_decay);
       return quadraticModel(c, { theta, grad: g, f0: value, curvature: 1 / h.lr, certified: false, formula: 'f(θₖ) + ∇f(θₖ)·Δ + ‖Δ‖²/(2·lr)' });
     });
   },

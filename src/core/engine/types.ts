@@ -31,6 +31,10 @@ export interface VectorOps {
   maximum(a: Vec, b: Vec): Vec;
   /** a · fround(s). */
   scale(a: Vec, s: number): Vec;
+  /** x·fround(a) + y·fround(b), each product rounded: exactly add(scale(x, a), scale(y, b)) in one pass. */
+  axpby(x: Vec, a: number, y: Vec, b: number): Vec;
+  /** x + y·fround(s), the product rounded: exactly add(x, scale(y, s)) in one pass. */
+  addScaled(x: Vec, y: Vec, s: number): Vec;
   /** a / fround(s). */
   divScalar(a: Vec, s: number): Vec;
   /** a + fround(s). */

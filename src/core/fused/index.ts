@@ -1,5 +1,5 @@
 /**
- * The fused engine: MLP + gradient-optimizer experiments on flat Float32Arrays, without tfjs in the
+ * The fused (cpu) engine: MLP experiments on flat Float32Arrays, without tfjs in the
  * loop (pure TS, no DOM: runs in Node and in a Web Worker). See fused-experiment.ts.
  */
 export { canFuse, FusedExperiment, runFusedExperiment, FUSED_BACKEND, type FusedStepOptions } from './fused-experiment';
@@ -7,9 +7,7 @@ export { FusedRun } from './fused-run';
 export { buildFusedProblem, buildNet, simdAvailable, flattenLayers, unflattenLayers, type FusedOptions, type FusedProblem } from './problem';
 export { FusedMLP, paramLayout, type FusedData, type FusedNet, type KernelKind, type NetSpec } from './mlp-net';
 export { FusedMLPWasm } from './mlp-net-wasm';
-export { FUSED_OPTIMIZERS, isFusedOptimizer, initOptState, optStep, type FusedOptimizerId, type FusedOptState } from './optimizers';
-export { toTfjs, fromTfjs, flatToTensors, tensorsToFlat, mmStateFromTfjs, mmStateToTfjs, TFJS_STATE_SLOTS } from './tfjs-bridge';
-export { FUSED_ALGORITHMS, FUSED_MM, FUSED_SCOPE, initFusedState, isFusedAlgorithm, isFusedMM, type FusedAlgorithmId, type FusedMMId } from './algorithms';
-export type { FusedMMState } from './mm-steps';
+export { toTfjs, fromTfjs, flatToTensors, tensorsToFlat, mapStateVecs, stateToTfjs, stateFromTfjs } from './tfjs-bridge';
+export { FUSED_ALGORITHMS, FUSED_MM, FUSED_SCOPE, fusedAlgorithm, isFusedAlgorithm, isFusedMM, type FusedAlgorithmId } from './algorithms';
 export { NMFWorkspace } from './nmf-engine';
 export { canFuseNMF, FusedNMFExperiment, FusedNMFRun, runFusedNMFExperiment, FUSED_NMF_ALGORITHMS } from './nmf-experiment';

@@ -1,44 +1,15 @@
 /**
- * Hand-over between the fused engine and the tfjs one, exact to the bit: parameters and optimizer
- * state as tfjs tensors in the layout of src/core/algorithms/*.ts (and back). For a live session that
- * moves a run to tfjs (a switch to an MM algorithm, a surrogate or decision-boundary view that needs
- * tensors) or back. Imports tfjs, so keep it out of the fused hot loop (it is: only these functions
- * touch tensors).
+ * Hand-over between the cpu engine and the tfjs one, exact to the bit: parameters and algorithm state
+ * as tfjs tensors and back. The state has the same layout on both engines (the algorithm is written
+ * once), so only its Vecs change form: a Float32Array (cpu) ↔ one tensor per parameter (tfjs). For a
+ * live session that moves a run to tfjs (a switch to an algorithm the cpu engine does not run, a
+ * surrogate or decision-boundary view that needs tensors) or back.
  */
 import * as tf from '@tensorflow/tfjs';
+import type { AlgorithmState } from '../engine/algorithm';
 import type { Params } from '../types';
 import type { FusedRun } from './fused-run';
-import { isFusedMM, type FusedAlgorithmId } from './algorithms';
-import type { FusedMMState } from './mm-steps';
-import type { SlotName } from './optimizers';
 import type { FusedProblem } from './problem';
-
-/** The per-parameter tensor lists of each optimizer's tfjs state (besides its step counter `t`). */
-export const TFJS_STATE_SLOTS: Record<FusedAlgorithmId, SlotName[]> = {
-  sgd: ['buf'],
-  adam: ['m', 'v', 'vmax'],
-  adamw: ['m', 'v', 'vmax'],
-  rmsprop: ['v', 'gavg', 'buf'],
-  adagrad: ['sum'],
-  'mm-lipschitz': [],
-  'mm-layerwise': [],
-};
-
-/**
- * The MM algorithms' scalars in their tfjs state's layout: mm-lipschitz {L, shrink}, mm-layerwise
- * {L: [per layer], shrink: [per layer]} (copies; empty for optimizers).
- */
-export function mmStateToTfjs(id: FusedAlgorithmId, mm: FusedMMState | undefined): Record<string, number | boolean | number[] | boolean[]> {
-  if (!mm) return {};
-  return id === 'mm-lipschitz' ? { L: mm.L[0], shrink: mm.shrink[0] } : { L: [...mm.L], shrink: [...mm.shrink] };
-}
-
-/** The inverse of mmStateToTfjs (undefined for optimizers). */
-export function mmStateFromTfjs(id: FusedAlgorithmId, s: Record<string, unknown>): FusedMMState | undefined {
-  if (!isFusedMM(id)) return undefined;
-  const list = <T>(x: unknown, f: (v: unknown) => T): T[] => (Array.isArray(x) ? x.map(f) : [f(x)]);
-  return { L: list(s.L, Number), shrink: list(s.shrink, Boolean) };
-}
 
 /** A flat float32 vector as one tensor per parameter ([W1 (in×out), b1, …]); the caller disposes them. */
 export function flatToTensors(problem: FusedProblem, flat: Float32Array): Params {
@@ -55,32 +26,39 @@ export function tensorsToFlat(problem: FusedProblem, ts: tf.Tensor[], into: Floa
   return into;
 }
 
-/**
- * The run's θ and optimizer state as tfjs values: `params` for core/run.ts's Run and `state` in the
- * algorithm's own layout ({t, m, v, vmax} for Adam, …; absent slots are null). The caller owns
- * (and disposes) the tensors.
- */
-export function toTfjs(run: FusedRun): { params: Params; state: tf.TensorContainer; t: number } {
-  const state: Record<string, tf.TensorContainer> = { t: run.state.t, ...mmStateToTfjs(run.algorithm, run.state.mm) };
-  for (const slot of TFJS_STATE_SLOTS[run.algorithm]) {
-    const a = run.state.slots[slot];
-    state[slot] = a ? flatToTensors(run.problem, a) : null;
-  }
-  return { params: flatToTensors(run.problem, run.theta), state, t: run.t };
-}
+const isTensorList = (x: unknown): x is tf.Tensor[] => Array.isArray(x) && x.length > 0 && x.every((t) => t instanceof tf.Tensor);
 
 /**
- * Loads tfjs parameters and an optimizer state (same algorithm as the run's, tfjs layout) into the
- * fused run. Reads synchronously; does not dispose its inputs.
+ * Converts every Vec of a state: `vec` maps each Vec (a Float32Array, or a tensor list) to the other
+ * engine's form; numbers, booleans, number arrays and null pass through (copied).
  */
-export function fromTfjs(run: FusedRun, params: Params, state: tf.TensorContainer): void {
-  tensorsToFlat(run.problem, params, run.theta);
-  run.paramsChanged();
-  const s = state as Record<string, unknown>;
-  const mm = mmStateFromTfjs(run.algorithm, s);
-  run.state = { t: typeof s.t === 'number' ? s.t : 0, slots: {}, ...(mm ? { mm } : {}) };
-  for (const slot of TFJS_STATE_SLOTS[run.algorithm]) {
-    const ts = s[slot];
-    if (Array.isArray(ts) && ts.length) run.state.slots[slot] = tensorsToFlat(run.problem, ts as tf.Tensor[]);
+export function mapStateVecs(state: Record<string, unknown>, vec: (v: Float32Array | tf.Tensor[]) => unknown): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(state)) {
+    if (v instanceof Float32Array || isTensorList(v)) out[k] = vec(v);
+    else if (Array.isArray(v)) out[k] = v.length === 0 ? null : [...v];
+    else out[k] = v;
   }
+  return out;
+}
+
+/** The cpu run's state as the tfjs algorithm's state (tensors owned by the caller). */
+export function stateToTfjs(problem: FusedProblem, state: AlgorithmState): tf.TensorContainer {
+  return mapStateVecs(state, (v) => flatToTensors(problem, v as Float32Array)) as tf.TensorContainer;
+}
+
+/** A tfjs state (same algorithm) as the cpu run's state (reads synchronously; does not dispose). */
+export function stateFromTfjs(problem: FusedProblem, state: tf.TensorContainer): AlgorithmState {
+  return mapStateVecs(state as Record<string, unknown>, (v) => tensorsToFlat(problem, v as tf.Tensor[])) as AlgorithmState;
+}
+
+/** The run's θ and algorithm state as tfjs values for core/run.ts's Run. The caller owns the tensors. */
+export function toTfjs(run: FusedRun): { params: Params; state: tf.TensorContainer; t: number } {
+  return { params: flatToTensors(run.problem, run.theta), state: stateToTfjs(run.problem, run.state), t: run.t };
+}
+
+/** Loads tfjs parameters and a state (same algorithm as the run's) into the cpu run. Does not dispose its inputs. */
+export function fromTfjs(run: FusedRun, params: Params, state: tf.TensorContainer): void {
+  run.setTheta(tensorsToFlat(run.problem, params));
+  run.state = stateFromTfjs(run.problem, state);
 }

@@ -27,6 +27,8 @@ export const tfjsVectorOps: VectorOps = {
   div: (a, b) => V(T(a).map((x, i) => tf.div(x, T(b)[i]))),
   maximum: (a, b) => V(T(a).map((x, i) => tf.maximum(x, T(b)[i]))),
   scale: (a, s) => V(T(a).map((x) => tf.mul(x, s))),
+  axpby: (x, a, y, b) => V(T(x).map((xi, i) => tf.add(tf.mul(xi, a), tf.mul(T(y)[i], b)))),
+  addScaled: (x, y, s) => V(T(x).map((xi, i) => tf.add(xi, tf.mul(T(y)[i], s)))),
   divScalar: (a, s) => V(T(a).map((x) => tf.div(x, s))),
   addScalar: (a, s) => V(T(a).map((x) => tf.add(x, s))),
   sqrt: (a) => V(T(a).map((x) => tf.sqrt(x))),
