@@ -219,7 +219,9 @@ export function createBackendHost(): BackendHost {
         const b = candidates[i];
         const left = budget - (performance.now() - t0);
         if (left < 100 && timings.length > 0) {
-          mark(b, 'skipped', `not calibrated: the ${Math.round(budget)} ms calibration budget was spent`);
+          // A backend this runtime does not have is unavailable, spent budget or not (a cheap check).
+          if (b !== 'fused' && !tf.findBackendFactory(b)) mark(b, 'unavailable', `${NICE[b]} is not available in this browser`);
+          else mark(b, 'skipped', `not calibrated: the ${Math.round(budget)} ms calibration budget was spent`);
           continue;
         }
         const err = await tryBackend(b, fail);

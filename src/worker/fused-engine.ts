@@ -70,25 +70,26 @@ export function fusedConfig(
 
 /**
  * Calibration: mean ms per step (one step of one run and the evaluation of f after it, test f
- * included, as the session does) on the fused engine, after one warm-up step. Runs until ~budgetMs or
- * 5000 timed steps, at least 2. A run that diverges meanwhile is rebuilt outside the timed region.
+ * included, as the session does) on the fused engine. Runs until ~budgetMs or
+ * 500 timed steps (after 20 warm-up steps), at least 2. A run that diverges meanwhile is rebuilt outside the timed region.
  */
 export function timeFusedSteps(config: ExperimentConfig, budgetMs: number): number {
   const rc =
     config.runs.find((r) => isFusedAlgorithm(r.algorithm)) ??
     config.runs.flatMap((r) => r.switches.map((s) => ({ ...r, algorithm: s.algorithm, hyper: s.hyper }))).find((r) => isFusedAlgorithm(r.algorithm));
   if (!rc || config.problem.kind !== 'mlp') throw new Error(`the fused engine runs ${FUSED_SCOPE} only`);
-  const cfg: ExperimentConfig = { ...config, runs: [{ ...rc, switches: [] }] };
+  // A step budget that cannot end the run mid-calibration (rebuilding it costs more than the steps).
+  const cfg: ExperimentConfig = { ...config, steps: Math.max(config.steps, 1_000_000), runs: [{ ...rc, switches: [] }] };
   const make = (): FusedExperiment => {
     const fx = new FusedExperiment(cfg);
     fx.evaluateAll();
     return fx;
   };
   let fx = make();
-  fx.step(); // warm-up (kernel compilation, caches)
+  for (let k = 0; k < 20; k++) fx.step(); // warm-up (kernel compilation, JIT, caches)
   let n = 0;
   let spent = 0;
-  while (n < 2 || (n < 5000 && spent < budgetMs)) {
+  while (n < 2 || (n < 500 && spent < budgetMs)) {
     if (!fx.runs[0].active) fx = make();
     const t0 = performance.now();
     fx.step();
