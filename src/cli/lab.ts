@@ -14,8 +14,12 @@ import { canFuse, canFuseNMF, FUSED_SCOPE, runFusedExperiment, runFusedNMFExperi
 import { setNodeBackend, ENGINES, type Engine } from './backend';
 import { setWasmThreads } from './wasm-threads';
 import { defaultKernelThreads, spawnNodeThread } from './kernel-threads';
+import { runStreamed, runThinned, type FoldEngine } from './stream';
+
+const KNOWN_FLAGS = ['--backend', '--threads', '--every', '--no-test', '--pretty', '--stream'];
 
 const USAGE = `usage: npm run lab -- run <config.json | ->  [--backend ${ENGINES.join('|')}] [--threads N] [--no-test] [--pretty]
+                                         [--every K] [--stream]
 
   run      run an experiment and print its trajectories as JSON ('-' reads stdin; a lab export
            {config, results} re-runs its config)
@@ -26,7 +30,11 @@ const USAGE = `usage: npm run lab -- run <config.json | ->  [--backend ${ENGINES
   --threads  threads: for the fused NMF engine's kernels (default: one per core) and for the tfjs
              wasm backend (XNNPACK's pool; default 1). Results do not depend on it (fused: bit for bit)
   --no-test  do not record the test objective
-  --pretty   indent the JSON output`;
+  --pretty   indent the JSON output
+  --every K  keep the objective at steps 0, K, 2K, … and the last step only (with their step numbers
+             in \`lossSteps\`): memory and output O(steps / K) instead of O(steps)
+  --stream   print JSON lines as the runs go, {"run", "id", "t", "loss", "testLoss"} per run every K
+             steps (--every, default 1) and at its last step, then {"summary": …} (no series kept)`;
 
 function fail(message: string, code = 2): never {
   process.stderr.write(`${message}\n`);
@@ -72,6 +80,12 @@ async function main(argv: string[]): Promise<void> {
   const threads = threadsIdx >= 0 ? Number(rest[threadsIdx + 1]) : null;
   if (threads !== null && (!Number.isInteger(threads) || threads < 1 || threads > 64)) fail('--threads must be a whole number from 1 to 64');
   if (threadsIdx >= 0) files.splice(files.indexOf(rest[threadsIdx + 1]), 1);
+  const everyIdx = rest.indexOf('--every');
+  const every = everyIdx >= 0 ? Number(rest[everyIdx + 1]) : null;
+  if (every !== null && (!Number.isInteger(every) || every < 1 || every > 1_000_000)) fail('--every must be a whole number from 1 to 1000000');
+  if (everyIdx >= 0) files.splice(files.indexOf(rest[everyIdx + 1]), 1);
+  const unknown = [...flags].filter((f) => !KNOWN_FLAGS.includes(f));
+  if (unknown.length) fail(`unknown option ${unknown.join(', ')}\n\n${USAGE}`);
   setWasmThreads(threads ?? 1);
   if (files.length !== 1) fail(USAGE);
 
@@ -83,6 +97,21 @@ async function main(argv: string[]): Promise<void> {
   if (backend === 'js' && !fusable)
     fail(`--backend js runs ${FUSED_SCOPE}, or NMF problems whose runs use nmf-mm, nmf-mu (switches included); use --backend cpu or wasm`);
   const opts = { recordTest: !flags.has('--no-test') };
+  if (flags.has('--stream') || every !== null) {
+    // Bounded memory: a fold that stores (or prints) only what was asked for (stream.ts).
+    const engine: FoldEngine =
+      backend === 'js'
+        ? fusedNMF
+          ? { kind: 'fused-nmf', opts: { threads: threads ?? defaultKernelThreads(), spawn: spawnNodeThread } }
+          : { kind: 'fused' }
+        : { kind: 'tfjs' };
+    if (backend !== 'js') await setNodeBackend(backend);
+    if (flags.has('--stream')) runStreamed(parsed.config, engine, opts.recordTest, every ?? 1, (chunk) => process.stdout.write(chunk));
+    else process.stdout.write(`${JSON.stringify(runThinned(parsed.config, engine, opts.recordTest, every!), null, flags.has('--pretty') ? 2 : undefined)}\n`);
+    tf.disposeVariables();
+    if ((threads ?? 1) > 1) process.stdout.write('', () => process.exit(0));
+    return;
+  }
   let result;
   if (backend === 'js')
     result = fusedNMF
