@@ -18,6 +18,9 @@
  *   enclosing tidy, `dispose` frees; all three are no-ops on garbage-collected engines.
  */
 
+import type { MLPOps } from './mlp-ops';
+import type { NMFOps } from './nmf-ops';
+
 /** An engine's parameter vector, opaque to algorithms (tfjs: a list of tensors; cpu: a Float32Array). */
 export type Vec = { readonly __engineVec: unique symbol };
 
@@ -82,6 +85,10 @@ export interface ObjectiveOps {
   block(theta: Vec, b: number): Vec;
   /** θ with block b replaced by `part` (a new Vec; θ and part are not mutated). */
   withBlock(theta: Vec, b: number, part: Vec): Vec;
+  /** An MLP's structure (engine/mlp-ops.ts), on MLP objectives. */
+  readonly mlp?: MLPOps;
+  /** β-NMF's structure (engine/nmf-ops.ts), on NMF objectives. */
+  readonly nmf?: NMFOps;
 }
 
 /** What an algorithm is handed at each step: the engine's vector operations and the step's objective. */
