@@ -31,10 +31,10 @@
  *   θₖ₊₁ = θₖ + γₖmₖ − γₖβ∇f(θₖ)  = argmin f(θₖ) + (∇f(θₖ) − mₖ/β)·Δ + ‖Δ‖²/(2γₖβ),
  * a model whose slope at θₖ is not ∇f(θₖ) (the inertial term tilts it): certified: false.
  */
-import * as tf from '@tensorflow/tfjs';
 import { z } from 'zod';
-import type { Algorithm, Params } from '../types';
-import { num, quadraticModel, valueAndGrads } from './common';
+import type { EngineAlgorithm } from '../engine/algorithm';
+import type { StepContext, Vec } from '../engine/types';
+import { quadraticModel } from './quadratic';
 
 export const innaHyper = z
   .object({
@@ -52,27 +52,26 @@ export const innaHyper = z
   .strict();
 export type INNAHyper = z.infer<typeof innaHyper>;
 
-// A type alias, not an interface: tf.TensorContainer needs the implicit index signature.
 export type INNAState = {
   /** Steps taken since init (k of γₖ). */
   t: number;
-  /** ψₖ, one tensor per parameter; empty until the first step forms ψ₀ from that step's gradient. */
-  psi: tf.Tensor[];
+  /** ψₖ; null until the first step forms ψ₀ from that step's gradient. */
+  psi: Vec | null;
 };
 
 /** γₖ = lr/(k + 1)^decay. */
 export const innaStepSize = (h: INNAHyper, k: number): number => (h.decay === 0 ? h.lr : h.lr / (k + 1) ** h.decay);
 
-/** ψ₀ = (1 − αβ)θ₀ + β(s − β)∇f(θ₀), i.e. initial velocity θ̇₀ = −s·∇f(θ₀). Call inside a tidy. */
-function initialPsi(params: Params, grads: tf.Tensor[], h: INNAHyper): tf.Tensor[] {
-  const cg = h.beta * (h.speed_ini - h.beta);
-  return params.map((p, i) => tf.add(tf.mul(p, 1 - h.alpha * h.beta), tf.mul(grads[i], cg)));
+/** ψ₀ = (1 − αβ)θ₀ + β(s − β)∇f(θ₀), i.e. initial velocity θ̇₀ = −s·∇f(θ₀). */
+function initialPsi({ ops }: StepContext, theta: Vec, grad: Vec, h: INNAHyper): Vec {
+  return ops.axpby(theta, 1 - h.alpha * h.beta, grad, h.beta * (h.speed_ini - h.beta));
 }
 
-/** mₖ = (1/β − α)θₖ − ψₖ/β, the gradient-free part of both updates. Call inside a tidy. */
-const phase = (p: tf.Tensor, psi: tf.Tensor, h: INNAHyper): tf.Tensor => tf.sub(tf.mul(p, 1 / h.beta - h.alpha), tf.div(psi, h.beta));
+/** mₖ = (1/β − α)θₖ − ψₖ/β, the gradient-free part of both updates. */
+const phase = ({ ops }: StepContext, theta: Vec, psi: Vec, h: INNAHyper): Vec =>
+  ops.sub(ops.scale(theta, 1 / h.beta - h.alpha), ops.divScalar(psi, h.beta));
 
-export const inna: Algorithm<INNAHyper, INNAState> = {
+export const inna: EngineAlgorithm<INNAHyper, INNAState> = {
   id: 'inna',
   label: 'INNA',
   family: 'gradient',
@@ -81,43 +80,33 @@ export const inna: Algorithm<INNAHyper, INNAState> = {
   summary:
     'INNA (Castera, Bolte, Févotte & Pauwels, JMLR 2021): an inertial Newton method. It discretises θ̈ + αθ̇ + β∇²f θ̇ + ∇f = 0 — friction α plus Hessian-driven damping β — using gradients only, through an auxiliary variable ψ. A gradient method, not an MM method: no surrogate majorizes f and there is no monotonicity guarantee (f may rise between steps). With lr = β it is heavy-ball momentum 1 − αβ with step β².',
   formula: String.raw`\theta_{k+1} = \theta_k + \gamma_k\Big[\big(\tfrac{1}{\beta}-\alpha\big)\theta_k - \tfrac{1}{\beta}\psi_k - \beta\,\nabla f(\theta_k)\Big],\quad \psi_{k+1} = \psi_k + \gamma_k\Big[\big(\tfrac{1}{\beta}-\alpha\big)\theta_k - \tfrac{1}{\beta}\psi_k\Big],\quad \gamma_k = \frac{\mathrm{lr}}{(k+1)^{q}},\quad \psi_0 = (1-\alpha\beta)\,\theta_0 + \beta(s-\beta)\,\nabla f(\theta_0)`,
-  init: () => ({ t: 0, psi: [] }),
-  step(obj, params, state, h) {
-    return tf.tidy(() => {
-      const { grads } = valueAndGrads(obj, params);
-      const gamma = innaStepSize(h, state.t);
-      const psiK = state.psi.length === params.length ? state.psi : initialPsi(params, grads, h);
-      const next: Params = [];
-      const psi: tf.Tensor[] = [];
-      params.forEach((p, i) => {
-        const m = phase(p, psiK[i], h);
-        psi.push(tf.add(psiK[i], tf.mul(m, gamma)));
-        next.push(tf.add(p, tf.mul(tf.sub(m, tf.mul(grads[i], h.beta)), gamma)));
-      });
-      return { params: next, state: { t: state.t + 1, psi }, info: { stepSize: gamma } };
-    });
-  },
-  model(obj, params, state, h) {
+  init: () => ({ t: 0, psi: null }),
+  step(c, theta, state, h) {
+    const { ops } = c;
+    const { grad } = c.f.valueAndGrad(theta);
     const gamma = innaStepSize(h, state.t);
-    const { value, g } = tf.tidy(() => {
-      const { value, grads } = valueAndGrads(obj, params);
-      const psiK = state.psi.length === params.length ? state.psi : initialPsi(params, grads, h);
+    const psiK = state.psi ?? initialPsi(c, theta, grad, h);
+    const m = phase(c, theta, psiK, h);
+    const psi = ops.addScaled(psiK, m, gamma);
+    const next = ops.addScaled(theta, ops.sub(m, ops.scale(grad, h.beta)), gamma);
+    return { theta: next, state: { t: state.t + 1, psi }, info: { stepSize: gamma } };
+  },
+  model(c, theta, state, h) {
+    const { ops } = c;
+    const gamma = innaStepSize(h, state.t);
+    return ops.tidy(() => {
+      const { value, grad } = c.f.valueAndGrad(theta);
+      const psiK = state.psi ?? initialPsi(c, theta, grad, h);
       // ĝ = ∇f(θₖ) − mₖ/β: with curvature 1/(γβ) the model's minimiser θₖ − γβĝ is the θ-step.
-      const g = params.map((p, i) => tf.sub(grads[i], tf.div(phase(p, psiK[i], h), h.beta)));
-      return { value, g };
-    });
-    try {
-      return quadraticModel({
-        obj,
-        params,
-        grads: g,
-        f0: num(value),
+      const g = ops.sub(grad, ops.divScalar(phase(c, theta, psiK, h), h.beta));
+      return quadraticModel(c, {
+        theta,
+        grad: g,
+        f0: value,
         curvature: 1 / (gamma * h.beta),
         certified: false,
         formula: 'f(θₖ) + (∇f(θₖ) − mₖ/β)·Δ + ‖Δ‖²/(2γₖβ), mₖ = (1/β − α)θₖ − ψₖ/β (inertia tilts the slope)',
       });
-    } finally {
-      tf.dispose([value, ...g]);
-    }
+    });
   },
 };

@@ -27,7 +27,7 @@ export const ALGORITHMS: Record<string, AnyAlgorithm> = Object.assign(Object.cre
   adamw: onTfjs(adamw),
   rmsprop: onTfjs(rmsprop),
   adagrad: onTfjs(adagrad),
-  inna,
+  inna: onTfjs(inna),
   'mm-lipschitz': onTfjs(mmLipschitz),
   'mm-bohning': mmBohning,
   'mm-layerwise': onTfjs(mmLayerwise),
@@ -44,6 +44,7 @@ export const ENGINE_ALGORITHMS: Record<string, AnyEngineAlgorithm> = Object.assi
   adamw,
   rmsprop,
   adagrad,
+  inna,
   'mm-lipschitz': mmLipschitz,
   'mm-layerwise': mmLayerwise,
 });
