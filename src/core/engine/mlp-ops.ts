@@ -7,7 +7,7 @@
  * whatever the engine: they are small next to θ's work and the algorithms' linear algebra
  * (core/linalg.ts) runs on them in float64. θ-space vectors are Vecs.
  */
-import type { Vec } from './types';
+import type { Vec } from './vec';
 
 export interface MLPOps {
   /** Layer sizes, input to output, e.g. [2, 8, 8, 1]. */

@@ -20,9 +20,9 @@
 
 import type { MLPOps } from './mlp-ops';
 import type { NMFOps } from './nmf-ops';
+import type { Vec } from './vec';
 
-/** An engine's parameter vector, opaque to algorithms (tfjs: a list of tensors; cpu: a Float32Array). */
-export type Vec = { readonly __engineVec: unique symbol };
+export type { Vec } from './vec';
 
 export interface VectorOps {
   /** The engine's name for messages ('tfjs', 'cpu'). */
