@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import { DATASETS, datasetClasses, isClassification } from './data/datasets';
-import { ACTIVATIONS, LOSSES } from './problems/mlp';
+import { ACTIVATIONS, LOSSES } from './problems/mlp-spec';
 import { algorithmIds, findAlgorithm } from './algorithms/registry';
 
 // zod v4 probes `new Function('')` to decide whether it may JIT-compile parsers; the lab's CSP forbids

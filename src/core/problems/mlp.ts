@@ -7,11 +7,9 @@ import * as tf from '@tensorflow/tfjs';
 import { Rng } from '../rng';
 import type { Objective, Params, Problem } from '../types';
 
-export const ACTIVATIONS = ['tanh', 'relu', 'sigmoid', 'linear'] as const;
-export type Activation = (typeof ACTIVATIONS)[number];
-/** bce: binary cross-entropy with logits · softmax_ce: softmax cross-entropy · mse: mean squared error */
-export const LOSSES = ['bce', 'softmax_ce', 'mse'] as const;
-export type LossName = (typeof LOSSES)[number];
+import type { Activation, LossName } from './mlp-spec';
+
+export { ACTIVATIONS, LOSSES, type Activation, type LossName } from './mlp-spec';
 
 export interface MLPSpec {
   /** Full layer sizes, input to output, e.g. [2, 8, 8, 1]. */

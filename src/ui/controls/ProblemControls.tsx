@@ -2,7 +2,7 @@
  * The problem: a 2-D dataset with an MLP (or logistic/softmax regression = no hidden layer), or NMF
  * with the β-divergence; plus the seeds and the step budget. Errors come from parseExperiment.
  */
-import { ACTIVATIONS, LOSSES } from '../../core/problems/mlp';
+import { ACTIVATIONS, LOSSES } from '../../core/problems/mlp-spec';
 import { DATASETS, isClassification } from '../../core/data/datasets';
 import { LIMITS, type MLPProblemConfig, type NMFProblemConfig } from '../../core/config';
 import { checkDraft, defaultProblem, errorAt, modelKindOf, runsFor, type Draft, type ModelKind } from '../draft';
