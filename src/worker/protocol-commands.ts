@@ -2,7 +2,7 @@
  * The commands of the worker protocol (main → worker; part of ./protocol.ts, which re-exports them).
  */
 import type { ExperimentConfig } from '../core/config';
-import type { BackendChoice, BackendName } from './protocol';
+import type { BackendChoice, BackendName } from './backend-names';
 
 /**
  * Builds the experiment (replacing any current one), selects the backend, posts `ready`, `started`,

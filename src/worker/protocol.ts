@@ -21,16 +21,8 @@ export type { ExperimentConfig, RunStatus, SwitchRecord };
 export type { SurrogateSliceData, SurrogatePlaneData, SurrogateEvt, Matrix, PointSet, MLPGridView, MLPCurveView, NMFView, NoView, ViewEvt } from './protocol-data';
 export type { StartCmd, PauseCmd, ResumeCmd, StepCmd, SetSpeedCmd, SetStepsCmd, SwitchAlgorithmCmd, SetHyperCmd, ResetCmd, RequestSurrogateCmd, RequestViewCmd, SetBackendCmd, DisposeCmd, CrashCmd, LoseBackendCmd, ToWorker } from './protocol-commands';
 
-/**
- * What the lab can run on: 'fused' is the fused engine (src/core/fused: MLPs trained by gradient
- * optimizers on flat float32 arrays, WebAssembly SIMD kernels, no tfjs in the loop), the others are
- * the tfjs backends. A session on 'fused' hands over to a tfjs backend (exactly, at the same step)
- * when a run switches to an algorithm the fused engine does not run; views and surrogates of its runs
- * are computed on a tfjs copy.
- */
-export const BACKENDS = ['fused', 'webgpu', 'webgl', 'wasm', 'cpu'] as const;
-export type BackendName = (typeof BACKENDS)[number];
-export type BackendChoice = 'auto' | BackendName;
+export { BACKENDS, type BackendChoice, type BackendName } from './backend-names';
+import type { BackendName } from './backend-names';
 /** The tfjs backends, in fallback order (the fused engine falls back to the tfjs backend it keeps, else WASM, CPU, …). */
 export const TFJS_BACKENDS = ['webgpu', 'webgl', 'wasm', 'cpu'] as const satisfies readonly BackendName[];
 
