@@ -9,7 +9,7 @@ export default defineConfig({
   // up to date), so that vite, vite build, vitest and Playwright's web server work on a clean clone.
   plugins: [react(), { name: 'mm-lab-kernels', configResolved: async () => void (await buildKernels()) }],
   // tfjs must be pre-bundled up front: otherwise the dev server re-optimises on the worker's first
-  // import and reloads the page, killing the worker (DESIGN.md, "Stack facts").
+  // import and reloads the page, killing the worker (docs/ARCHITECTURE.md, "Stack facts").
   optimizeDeps: {
     include: ['@tensorflow/tfjs', '@tensorflow/tfjs-backend-webgpu', '@tensorflow/tfjs-backend-wasm'],
   },

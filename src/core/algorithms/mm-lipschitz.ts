@@ -1,5 +1,5 @@
 /**
- * Lipschitz-quadratic MM with backtracking (DESIGN.md, "MM — the invariant"):
+ * Lipschitz-quadratic MM with backtracking (docs/ARCHITECTURE.md; the MM invariant f(θₖ₊₁) ≤ g(θₖ₊₁|θₖ) ≤ f(θₖ)):
  *   g(θ|θₖ) = f(θₖ) + gₖ·Δ + (L/2)‖Δ‖²,  Δ = θ − θₖ,  minimiser θₖ₊₁ = θₖ − gₖ/L.
  * L starts from L_{k−1}/decrease (first step: L0, or a Hessian power-iteration seed; from L_{k−1} itself
  * when the previous decrease was below float32 resolution, see mm-shared.ts) and doubles until
