@@ -72,7 +72,8 @@ function sectionIds(bytes) {
 /**
  * A kernel module must import env.memory only, export exactly its kernels, and have no data, start
  * or global section: every thread instantiates it over the same shared memory, so an instance must
- * never write anything by itself.
+ * never write anything by itself (a data segment would overwrite the caller's arrays), and a kernel
+ * must never allocate (the runtime's heap pointer would be a global).
  */
 function check(name, variant, bytes) {
   const mod = new WebAssembly.Module(bytes);
@@ -139,7 +140,8 @@ export async function buildKernels({ force = false, wat = false, quiet = false }
   }
   lines.push('} as const;', '');
   writeAtomic(OUT_FILE, lines.join('\n'));
-  if (!quiet) console.log(`kernels: built ${OUT_FILE.slice(ROOT.length + 1)} in ${Math.round(performance.now() - t0)} ms`);
+  // on stderr: `npm run lab` may pipe its stdout
+  if (!quiet) console.error(`kernels: built ${OUT_FILE.slice(ROOT.length + 1)} in ${Math.round(performance.now() - t0)} ms`);
   return true;
 }
 
