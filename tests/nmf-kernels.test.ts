@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { setNodeBackend } from '../src/cli/backend';
-import { nmfStep } from '../src/core/algorithms/nmf-updates';
+import { nmfStep } from '../src/core/engines/tfjs/nmf-ops';
 import { loadExperiment, type NMFProblemConfig } from '../src/core/config';
 import { runExperiment } from '../src/core/experiment';
 import { divergenceLoop, fusedNMFKernels, setFusedNMFKernels } from '../src/core/problems/nmf-kernels';

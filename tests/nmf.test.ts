@@ -8,9 +8,11 @@ import { readFileSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { nmfMM } from '../src/core/algorithms/nmf-mm';
-import { nmfMU } from '../src/core/algorithms/nmf-mu';
-import { mmExponent, nmfIteration } from '../src/core/algorithms/nmf-updates';
+import { nmfMM as nmfMMEngine } from '../src/core/algorithms/nmf-mm';
+import { nmfMU as nmfMUEngine } from '../src/core/algorithms/nmf-mu';
+import { mmExponent } from '../src/core/algorithms/nmf-updates';
+import { onTfjs } from '../src/core/engines/tfjs/adapter';
+import { nmfIteration } from '../src/core/engines/tfjs/nmf-ops';
 import { getAlgorithm } from '../src/core/algorithms/registry';
 import { loadExperiment, parseExperiment, type NMFProblemConfig } from '../src/core/config';
 import { runExperiment } from '../src/core/experiment';
@@ -39,6 +41,9 @@ const fixture: { sklearn: string; cases: FixtureCase[]; divergences: DivergenceC
 );
 
 const SEEDS = { data: 1, init: 2, batch: 3 };
+// The algorithms as the tfjs fold runs them (written once against the engine interface, engine/)
+const nmfMM = onTfjs(nmfMMEngine);
+const nmfMU = onTfjs(nmfMUEngine);
 
 function nmfConfig(beta: number, V: number[][], W0: number[][], H0: number[][]): NMFProblemConfig {
   return { kind: 'nmf', beta, rank: H0.length, data: { kind: 'explicit', V }, init: { W0, H0 } };
@@ -117,8 +122,8 @@ describe('algorithms and problem', () => {
   });
 
   it('registered, NMF-only, without hyper-parameters', () => {
-    expect(getAlgorithm('nmf-mm')).toBe(nmfMM);
-    expect(getAlgorithm('nmf-mu')).toBe(nmfMU);
+    expect((getAlgorithm('nmf-mm') as typeof nmfMM).engineAlgorithm).toBe(nmfMMEngine);
+    expect((getAlgorithm('nmf-mu') as typeof nmfMU).engineAlgorithm).toBe(nmfMUEngine);
     expect([nmfMM.family, nmfMU.family]).toEqual(['mm', 'gradient']);
     const problem = { kind: 'nmf', data: { kind: 'synthetic', rows: 8, cols: 8 } };
     expect(parseExperiment({ version: 1, problem, runs: [{ algorithm: 'nmf-mm' }, { algorithm: 'nmf-mu', hyper: {} }] }).ok).toBe(true);

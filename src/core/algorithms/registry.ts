@@ -29,12 +29,12 @@ export const ALGORITHMS: Record<string, AnyAlgorithm> = Object.assign(Object.cre
   adagrad: onTfjs(adagrad),
   inna: onTfjs(inna),
   'mm-lipschitz': onTfjs(mmLipschitz),
-  'mm-bohning': mmBohning,
+  'mm-bohning': onTfjs(mmBohning),
   'mm-layerwise': onTfjs(mmLayerwise),
-  'mm-gauss-newton': mmGaussNewton,
-  'nmf-mm': nmfMM,
-  'nmf-mu': nmfMU,
-  proxprop,
+  'mm-gauss-newton': onTfjs(mmGaussNewton),
+  'nmf-mm': onTfjs(nmfMM),
+  'nmf-mu': onTfjs(nmfMU),
+  proxprop: onTfjs(proxprop),
 });
 
 /** The algorithms written against the engine interface (they run on every engine), by id. */
@@ -47,6 +47,8 @@ export const ENGINE_ALGORITHMS: Record<string, AnyEngineAlgorithm> = Object.assi
   inna,
   'mm-lipschitz': mmLipschitz,
   'mm-layerwise': mmLayerwise,
+  'nmf-mm': nmfMM,
+  'nmf-mu': nmfMU,
 });
 
 export function algorithmIds(): string[] {

@@ -5,7 +5,11 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { ObjectiveOps, Vec } from '../../engine/types';
+import type { NMFObjective } from '../../problems/nmf';
+import type { MLPObjective } from '../../problems/mlp';
 import type { Objective, Params } from '../../types';
+import { tfjsMLPOps } from './mlp-ops';
+import { tfjsNMFOps } from './nmf-ops';
 import { tensorsOf, tfjsVec } from './vector-ops';
 
 function blockIndices(kind: Objective['kind'], b: number): number[] {
@@ -37,5 +41,7 @@ export function tfjsObjective(obj: Objective, count: number): ObjectiveOps {
     },
     block: (theta, b) => tfjsVec(blockIndices(obj.kind, b).map((i) => tensorsOf(theta)[i])),
     withBlock: (theta, b, part) => tfjsVec(withIdx(theta, blockIndices(obj.kind, b), tensorsOf(part))),
+    mlp: obj.kind === 'mlp' ? tfjsMLPOps(obj as MLPObjective) : undefined,
+    nmf: obj.kind === 'nmf' ? tfjsNMFOps(obj as NMFObjective) : undefined,
   };
 }
