@@ -1,7 +1,7 @@
 /**
  * The headless runner: the lab's experiments in Node, on the same core as the browser.
  *
- *   npm run lab -- run <config.json | ->  [--backend cpu|wasm] [--no-test] [--pretty]
+ *   npm run lab -- run <config.json | ->  [--backend js|cpu|wasm] [--threads N] [--no-test] [--pretty] [--every K] [--stream]
  *
  * Prints JSON: for each run the objective before the first step and after every step (`losses`),
  * the test objective when the problem has test data, status, timing and steps/s.

@@ -23,6 +23,8 @@ export const LIMITS = {
   steps: 1_000_000,
   nmfEntries: 1024 * 1024,
   nmfRank: 64,
+  /** Parameters of one MLP (Σ (in + 1)·out): a 6×256 net on 2 inputs has 0.33M; explicit inputs can be wide. */
+  params: 4_000_000,
   /** Switches per run (scheduled and mid-run): the page refuses the change that would pass it. */
   switches: 100,
 } as const;
@@ -212,6 +214,12 @@ function checkMLP(p: MLPProblemConfig): string[] {
   } else if (p.loss === 'bce' && datasetClasses(p.data) > 2) {
     errors.push(`problem.loss: binary cross-entropy needs 2 classes; '${p.data.name}' has ${datasetClasses(p.data)} (use softmax_ce, or classes: 2)`);
   }
+  const layers = mlpSizes(p);
+  const params = layers.slice(1).reduce((n, out, l) => n + (layers[l] + 1) * out, 0);
+  if (params > LIMITS.params)
+    errors.push(
+      `problem: the network has ${params.toLocaleString('en-US')} parameters (layer sizes ${layers.join('×')}), at most ${LIMITS.params.toLocaleString('en-US')} (too big to train in the page; use fewer input columns or narrower layers)`,
+    );
   if (p.init) {
     const sizes = mlpSizes(p);
     if (p.init.length !== sizes.length - 1) errors.push(`problem.init: expected ${sizes.length - 1} layers for sizes [${sizes.join(', ')}], got ${p.init.length}`);

@@ -36,6 +36,34 @@ export function startSession(config: ExperimentConfig, play: boolean, then: ToWo
   applySpeed(view.speed);
 }
 
+/**
+ * Stops a slow preparation: the worker is ended (a fresh one starts with the next command) and the
+ * page goes back to the form, saying so.
+ */
+export function cancelStart(): void {
+  client?.dispose?.();
+  client = null;
+  afterStart = [];
+  setLab({
+    starting: false,
+    playing: false,
+    session: null,
+    dirty: true,
+    workerNotice: {
+      kind: 'info',
+      title: 'Preparation cancelled',
+      messages: ['The session was not started. Make the experiment smaller (fewer runs, points or wider layers), or run it headless: npm run lab -- run <config.json> --stream.'],
+    },
+  });
+}
+
+/** A WebAssembly abort (out of memory in the page) said plainly. */
+export function explainWorkerError(message: string): string {
+  if (/Aborted\(|RuntimeError|out of memory|Array buffer allocation failed|Invalid typed array length/i.test(message))
+    return `The computation ran out of memory in the page (${message.slice(0, 120)}): this experiment is too big for the browser. Make it smaller, or run it headless with npm run lab.`;
+  return message;
+}
+
 export function applySpeed(speed: number): void {
   if (!client) return;
   send({ type: 'setSpeed', stepsPerTick: 'auto', stepsPerSecond: speed > 0 ? speed : null });
@@ -173,7 +201,7 @@ function handle(e: LabEvent): void {
         answeredFor('view', e.message);
         break;
       }
-      const msgs = e.errors?.length ? e.errors : [e.message];
+      const msgs = e.errors?.length ? e.errors : [explainWorkerError(e.message)];
       setLab({
         starting: false,
         workerNotice: { kind: 'error', title: e.fatal ? 'The training worker failed' : `The worker refused '${e.command ?? 'a command'}'`, messages: msgs },

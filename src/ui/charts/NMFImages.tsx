@@ -13,6 +13,36 @@ interface Props {
   svgRef: RefObject<SVGSVGElement | null>;
 }
 
+/** Largest side of a painted image: the panels are at most a few hundred pixels wide. */
+export const MAX_IMAGE_SIDE = 256;
+
+/**
+ * m averaged over blocks down to at most `max` rows and columns (the matrix itself when it is small):
+ * a 1024×1024 V is painted from 256×256 means, so the main thread never colours and PNG-encodes a
+ * million pixels per update.
+ */
+export function downsample(m: Matrix, max = MAX_IMAGE_SIDE): Matrix {
+  const [rows, cols] = m.shape;
+  const fr = Math.ceil(rows / max);
+  const fc = Math.ceil(cols / max);
+  if (fr === 1 && fc === 1) return m;
+  const R = Math.ceil(rows / fr);
+  const C = Math.ceil(cols / fc);
+  const sum = new Float64Array(R * C);
+  const cnt = new Float64Array(R * C);
+  for (let r = 0; r < rows; r++) {
+    const o = Math.floor(r / fr) * C;
+    for (let c = 0; c < cols; c++) {
+      const k = o + Math.floor(c / fc);
+      sum[k] += m.data[r * cols + c];
+      cnt[k] += 1;
+    }
+  }
+  const data = new Float32Array(R * C);
+  for (let k = 0; k < data.length; k++) data[k] = sum[k] / cnt[k];
+  return { shape: [R, C], data };
+}
+
 function logRange(ms: Matrix[]): [number, number] {
   let lo = Infinity;
   let hi = -Infinity;
@@ -61,12 +91,14 @@ export function NMFImages({ view, svgRef }: Props) {
     const hTotal = row2 + Math.max(imgH, hH + 22) + 6;
     const svg = d3.select(el).attr('width', w).attr('height', hTotal).attr('viewBox', `0 0 ${w} ${hTotal}`);
     svg.selectAll('*').remove();
-    const vr = logRange([view.V, view.WH]);
+    const [V, WH, W, H] = [view.V, view.WH, view.W, view.H].map((x) => downsample(x));
+    const vr = logRange([V, WH]);
+    const shrunk = V !== view.V ? ` · shown as ${V.shape[0]}×${V.shape[1]} block means` : '';
     const panels = [
-      { m: view.V, x: 0, y: top, w: half, h: imgH, label: `V (${m}×${n})`, range: vr },
-      { m: view.WH, x: half + gap, y: top, w: half, h: imgH, label: 'WH', range: vr },
-      { m: view.W, x: 0, y: row2, w: wW, h: imgH, label: `W (${m}×${K})`, range: logRange([view.W]) },
-      { m: view.H, x: wW + gap, y: row2, w: w - wW - gap, h: hH, label: `H (${K}×${n})`, range: logRange([view.H]) },
+      { m: V, x: 0, y: top, w: half, h: imgH, label: `V (${m}×${n})`, range: vr },
+      { m: WH, x: half + gap, y: top, w: half, h: imgH, label: 'WH', range: vr },
+      { m: W, x: 0, y: row2, w: wW, h: imgH, label: `W (${m}×${K})`, range: logRange([W]) },
+      { m: H, x: wW + gap, y: row2, w: w - wW - gap, h: hH, label: `H (${K}×${n})`, range: logRange([H]) },
     ];
     for (const p of panels) {
       const g = svg.append('g').attr('transform', `translate(${p.x},${p.y})`);
@@ -76,7 +108,7 @@ export function NMFImages({ view, svgRef }: Props) {
       g.append('text').attr('y', -5).attr('font-size', 11).attr('font-family', FONT).attr('fill', INK).text(p.label);
     }
     svg.append('text').attr('x', w).attr('y', row2 + hH + 16).attr('text-anchor', 'end').attr('font-size', 10).attr('font-family', FONT)
-      .attr('fill', MUTED).text(`log₁₀ colour scale · β = ${view.beta}`);
+      .attr('fill', MUTED).text(`log₁₀ colour scale · β = ${view.beta}${shrunk}`);
   }, [view, width, svgRef]);
 
   return (

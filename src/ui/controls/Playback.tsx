@@ -1,5 +1,8 @@
 /** Play / pause / single step / reset, speed, and the step budget, with a live position readout. */
+import { useEffect, useState } from 'react';
 import { pause, play, reset, setSpeed, setTargetSteps, stepOnce } from '../actions';
+import { workEstimate } from '../cost';
+import { cancelStart } from '../engine';
 import { checkDraft, errorAt } from '../draft';
 import { useLab } from '../store';
 import { NumField } from './fields';
@@ -72,7 +75,7 @@ export function Playback() {
       </div>
       <p className="status-line" role="status" aria-live="polite" data-testid="position" data-step={t} data-target={target} data-playing={String(playing)}>
         {starting ? (
-          'Preparing the session…'
+          <Preparing />
         ) : session ? (
           <>
             step <strong>{t}</strong> / {target}
@@ -90,5 +93,33 @@ export function Playback() {
         </p>
       )}
     </section>
+  );
+}
+
+/** "Preparing the session…" with the time it has taken, the work ahead when it is large, and Cancel. */
+function Preparing() {
+  const draft = useLab((s) => s.draft);
+  const [since] = useState(() => Date.now());
+  const [now, setNow] = useState(since);
+  useEffect(() => {
+    const id = setInterval(() => setNow(Date.now()), 500);
+    return () => clearInterval(id);
+  }, []);
+  const secs = Math.floor((now - since) / 1000);
+  const check = checkDraft(draft);
+  const est = check.result.ok ? workEstimate(check.result.config) : null;
+  return (
+    <span data-testid="preparing">
+      Preparing the session…{secs >= 1 ? ` ${secs} s` : ''}
+      {est?.heavy ? <span className="muted"> · {est.text}</span> : null}
+      {secs >= 1 || est?.heavy ? (
+        <>
+          {' '}
+          <button type="button" className="ghost" onClick={cancelStart} data-testid="cancel-prepare">
+            Cancel
+          </button>
+        </>
+      ) : null}
+    </span>
   );
 }
