@@ -34,6 +34,9 @@ interface RunLike {
   switches: SwitchRecord[];
 }
 
+/** A run's algorithm as an id (engines hold an id or an algorithm object). */
+const algorithmId = (a: unknown): string => (typeof a === 'string' ? a : String((a as { id?: unknown }).id));
+
 function summary(run: RunLike, algorithm: string, wallMs: number): RunSummary {
   const r = { id: run.id, algorithm, status: run.status, switches: run.switches, steps: 0, wallMs: 0, stepsPerSec: 0 } as RunResult;
   finishRunResult(r, run, wallMs);
@@ -50,7 +53,7 @@ export function foldExperiment(
   if (engine.kind === 'fused') {
     const fx = new FusedExperiment(config, engine.opts);
     const withTest = recordTest && fx.hasTest;
-    const algorithms = fx.runs.map((r) => r.algorithm as string);
+    const algorithms = fx.runs.map((r) => algorithmId(r.algorithm));
     const onRecord = (i: number, run: { t: number; lastLoss: number; lastTestLoss: number }): void =>
       record(i, run.t, run.lastLoss, withTest ? run.lastTestLoss : null);
     fx.evaluateAll({ withTest, prefetch: config.steps > 0, onRecord });
@@ -63,7 +66,7 @@ export function foldExperiment(
   if (engine.kind === 'fused-nmf') {
     const fx = new FusedNMFExperiment(config, engine.opts);
     try {
-      const algorithms = fx.runs.map((r) => r.algorithm as string);
+      const algorithms = fx.runs.map((r) => algorithmId(r.algorithm));
       const onRecord = (i: number, run: { t: number; lastLoss: number }): void => record(i, run.t, run.lastLoss, null);
       fx.evaluateAll(onRecord);
       for (let t = 0; t < config.steps; t++) {
