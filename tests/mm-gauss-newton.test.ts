@@ -4,7 +4,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
-import { jacobianGram, jvp, vjp } from '../src/core/algorithms/mm-jacobian';
+import { jacobianGram, jvp, vjp } from '../src/core/engines/tfjs/mlp-ops';
 import { Rng } from '../src/core/rng';
 import { Fold, flat, leastSquares, problemFrom, solveDense } from './mm-helpers';
 

@@ -7,17 +7,21 @@
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 import { getAlgorithm } from '../src/core/algorithms/registry';
-import { proxprop } from '../src/core/algorithms/proxprop';
+import { proxprop as proxpropEngine } from '../src/core/algorithms/proxprop';
 import { loadExperiment, parseExperiment } from '../src/core/config';
 import { runExperiment } from '../src/core/experiment';
+import { onTfjs } from '../src/core/engines/tfjs/adapter';
 import { surrogateSlice } from '../src/core/surrogate';
 import { Fold, problemFrom } from './mm-helpers';
+
+// The algorithm is written once against the engine interface; on tensors it runs through onTfjs.
+const proxprop = onTfjs(proxpropEngine);
 
 const moons = { data: { kind: 'dataset', name: 'moons', n: 128, testRatio: 0 }, hidden: [8, 8], activation: 'tanh', loss: 'bce' };
 
 describe('ProxProp', () => {
   it('is registered as a gradient-family method for MLPs, with lr and tau', () => {
-    expect(getAlgorithm('proxprop')).toBe(proxprop);
+    expect((getAlgorithm('proxprop') as typeof proxprop).engineAlgorithm).toBe(proxpropEngine);
     expect(proxprop.family).toBe('gradient');
     expect(proxprop.hyper.parse({})).toEqual({ lr: 1, tau: 10 });
     expect(parseExperiment({ version: 1, problem: { kind: 'mlp', ...moons }, runs: [{ algorithm: 'proxprop', hyper: { tau: 0.5 } }] }).ok).toBe(true);

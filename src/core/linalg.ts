@@ -5,20 +5,40 @@
  * (n = 300: n³/3 ≈ 9·10⁶ flops, a few milliseconds). Matrices are row-major Float64Array (n×n).
  */
 
-/** In-place lower Cholesky factor A = LLᵀ of a symmetric matrix (only the lower triangle is read). */
+/**
+ * In-place lower Cholesky factor A = LLᵀ of a symmetric matrix (only the lower triangle is read; the
+ * strict upper triangle is zeroed). Row-oriented (Cholesky–Crout): L[i][j] = (A[i][j] − Σₖ L[i][k]L[j][k]) / L[j][j]
+ * with contiguous row prefixes, two rows i at a time sharing the loads of row j.
+ */
 export function choleskyInPlace(a: Float64Array, n: number): boolean {
   for (let j = 0; j < n; j++) {
-    let d = a[j * n + j];
-    for (let k = 0; k < j; k++) d -= a[j * n + k] * a[j * n + k];
+    const jo = j * n;
+    let d = a[jo + j];
+    for (let k = 0; k < j; k++) d -= a[jo + k] * a[jo + k];
     if (!(d > 0) || !Number.isFinite(d)) return false;
     const ljj = Math.sqrt(d);
-    a[j * n + j] = ljj;
-    for (let i = j + 1; i < n; i++) {
-      let s = a[i * n + j];
-      for (let k = 0; k < j; k++) s -= a[i * n + k] * a[j * n + k];
-      a[i * n + j] = s / ljj;
+    a[jo + j] = ljj;
+    let i = j + 1;
+    for (; i + 1 < n; i += 2) {
+      const io = i * n;
+      const io2 = io + n;
+      let s0 = a[io + j];
+      let s1 = a[io2 + j];
+      for (let k = 0; k < j; k++) {
+        const l = a[jo + k];
+        s0 -= a[io + k] * l;
+        s1 -= a[io2 + k] * l;
+      }
+      a[io + j] = s0 / ljj;
+      a[io2 + j] = s1 / ljj;
     }
-    for (let k = j + 1; k < n; k++) a[j * n + k] = 0;
+    if (i < n) {
+      const io = i * n;
+      let s = a[io + j];
+      for (let k = 0; k < j; k++) s -= a[io + k] * a[jo + k];
+      a[io + j] = s / ljj;
+    }
+    for (let k = j + 1; k < n; k++) a[jo + k] = 0;
   }
   return true;
 }
@@ -27,14 +47,16 @@ export function choleskyInPlace(a: Float64Array, n: number): boolean {
  * Cholesky factor of a symmetric positive (semi-)definite matrix. When A is singular to working
  * precision, retries with A + δI, δ growing from 1e-12·max|diag| (returned as `jitter`, so a caller that
  * needs a majorizer knows the matrix it factored is A + jitter·I ≽ A). Throws when nothing works
- * (non-finite entries).
+ * (non-finite entries). `out` (n×n, not aliasing `a`) receives the factor instead of a new array.
  */
-export function cholesky(a: Float64Array, n: number): { L: Float64Array; jitter: number } {
+export function cholesky(a: Float64Array, n: number, out?: Float64Array): { L: Float64Array; jitter: number } {
+  if (out === a) throw new Error('cholesky: out must not alias a');
   let maxDiag = 0;
   for (let i = 0; i < n; i++) maxDiag = Math.max(maxDiag, Math.abs(a[i * n + i]));
   let jitter = 0;
+  const L = out ?? new Float64Array(n * n);
   for (let attempt = 0; attempt < 12; attempt++) {
-    const L = Float64Array.from(a);
+    L.set(a.subarray(0, n * n));
     if (jitter > 0) for (let i = 0; i < n; i++) L[i * n + i] += jitter;
     if (choleskyInPlace(L, n)) return { L, jitter };
     jitter = jitter === 0 ? Math.max(1e-12 * maxDiag, 1e-300) : jitter * 100;

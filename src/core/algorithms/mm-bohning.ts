@@ -18,16 +18,17 @@
  *
  * Hidden layers: only the last layer moves (a block MM step; the surrogate is +∞ off that block), so
  * the features A — and the factor — do not change from step to step: S is built and factored once in
- * init (float64, in plain TS). The factor is rebuilt only if the objective's data changed (a mini-batch,
- * detected by the data tensor's id) or the hidden layers differ from those it was built for.
+ * init (float64, in plain TS). The factor is rebuilt only if the objective's inputs changed (a mini-batch,
+ * detected by MLPOps.dataKey, a fingerprint of X's rows) or the hidden layers differ from those it was
+ * built for. The factor lives in the state as plain number arrays (states are serialised and move
+ * between engines); the features come from the engine's MLPOps.layerInputs.
  */
-import * as tf from '@tensorflow/tfjs';
 import { z } from 'zod';
+import type { EngineAlgorithm, VecSurrogate } from '../engine/algorithm';
+import { requireMLP, type MLPOps } from '../engine/mlp-ops';
+import type { StepContext, Vec } from '../engine/types';
 import { cholesky, cholSolveMany, gram } from '../linalg';
-import type { MLPObjective } from '../problems/mlp';
-import type { Algorithm, Objective, Params, Surrogate } from '../types';
-import { num } from './common';
-import { asMLP, fSlack, layerBlock, lossAt, sameOutside, withBlock } from './mm-shared';
+import { fSlack } from './lipschitz';
 
 export const mmBohningHyper = z
   .object({
@@ -39,10 +40,12 @@ export type MMBohningHyper = z.infer<typeof mmBohningHyper>;
 
 export type MMBohningState = {
   t: number;
-  /** id of the data tensor X the factor was built for. */
-  dataId: number;
-  /** Copies of the hidden layers' parameters the features were computed with ([] for hidden: []). */
-  hidden: tf.Tensor[];
+  /** MLPOps.dataKey of the inputs X the factor was built for. */
+  dataKey: number;
+  /** The layer sizes the factor was built for. */
+  sizes: number[];
+  /** A copy of θ when the factor was built: its hidden layers computed the features (null for hidden: []). */
+  hidden: Vec | null;
   /** m = rows of Θ̃ (last layer's fan-in + 1), K = outputs. */
   m: number;
   K: number;
@@ -63,31 +66,32 @@ interface Setup {
   chol: Float64Array;
 }
 
-function curvatureScale(obj: MLPObjective): number {
-  switch (obj.spec.loss) {
+function curvatureScale(mlp: MLPOps): number {
+  switch (mlp.loss) {
     case 'bce':
       return 0.25;
     case 'softmax_ce':
       return 0.5;
     case 'mse':
-      return 2 / obj.spec.sizes[obj.spec.sizes.length - 1];
+      return 2 / mlp.sizes[mlp.sizes.length - 1];
   }
 }
 
-function buildSetup(obj: MLPObjective, params: Params, h: MMBohningHyper): Setup {
-  const nL = params.length / 2;
-  const K = params[params.length - 1].shape[0];
-  const feats = tf.tidy(() => {
-    const inputs = obj.layerInputs(params);
-    const A = inputs[nL - 1];
-    return tf.concat([A, tf.ones([A.shape[0], 1])], 1);
-  });
-  const [n, m] = feats.shape as [number, number];
-  const X = feats.dataSync();
-  feats.dispose();
+function buildSetup(mlp: MLPOps, theta: Vec, h: MMBohningHyper): Setup {
+  const nL = mlp.sizes.length - 1;
+  const K = mlp.sizes[nL];
+  const A = mlp.layerInputs(theta)[nL - 1];
+  const n = mlp.n;
+  const d = mlp.sizes[nL - 1];
+  const m = d + 1;
+  const X = new Float64Array(n * m);
+  for (let i = 0; i < n; i++) {
+    for (let k = 0; k < d; k++) X[i * m + k] = A[i * d + k];
+    X[i * m + d] = 1;
+  }
   const S = gram(X, n, m);
-  const c = curvatureScale(obj);
-  const l2 = obj.spec.l2;
+  const c = curvatureScale(mlp);
+  const l2 = mlp.l2;
   const diag = new Float64Array(m);
   for (let r = 0; r < m; r++) diag[r] = (r < m - 1 ? l2 : 0) + h.damping;
   const M = new Float64Array(m * m);
@@ -108,23 +112,33 @@ function stateSetup(state: MMBohningState): Setup {
   };
 }
 
+/** θ equals `ref` on every block but the last (the hidden layers): compared exactly. */
+function sameHidden({ ops, f }: StepContext, theta: Vec, ref: Vec): boolean {
+  const last = f.blocks - 1;
+  return ops.tidy(() => ops.distance1(f.withBlock(theta, last, f.block(ref, last)), ref)) === 0;
+}
+
 /** The state's factor when it still describes this objective and these hidden layers, else null. */
-function validSetup(obj: MLPObjective, params: Params, state: MMBohningState): Setup | null {
-  const W = params[params.length - 2];
-  if (state.dataId !== obj.X.id || state.hidden.length !== params.length - 2) return null;
-  if (state.m !== W.shape[0] + 1 || state.K !== W.shape[1]) return null;
-  const hidden = params.slice(0, -2);
-  if (hidden.some((p, i) => p.shape.join() !== state.hidden[i].shape.join())) return null;
-  return sameOutside(hidden, state.hidden, []) ? stateSetup(state) : null;
+function validSetup(c: StepContext, mlp: MLPOps, theta: Vec, state: MMBohningState): Setup | null {
+  const sizes = mlp.sizes;
+  if (state.dataKey !== mlp.dataKey || state.sizes.length !== sizes.length || state.sizes.some((s, i) => s !== sizes[i])) return null;
+  if (state.m !== sizes[sizes.length - 2] + 1 || state.K !== sizes[sizes.length - 1]) return null;
+  if (sizes.length > 2 && (!state.hidden || !sameHidden(c, theta, state.hidden))) return null;
+  return stateSetup(state);
 }
 
-function makeState(t: number, obj: MLPObjective, s: Setup, hidden: tf.Tensor[]): MMBohningState {
-  return { t, dataId: obj.X.id, hidden, m: s.m, K: s.K, diag: Array.from(s.diag), M: Array.from(s.M), chol: Array.from(s.chol) };
-}
-
-/** Θ̃ = [W; b] (m×K row-major) from the last layer, or its gradient. */
-function stack(W: tf.Tensor, b: tf.Tensor): Float64Array {
-  return Float64Array.from([...W.dataSync(), ...b.dataSync()]);
+function makeState(c: StepContext, t: number, mlp: MLPOps, s: Setup, theta: Vec): MMBohningState {
+  return {
+    t,
+    dataKey: mlp.dataKey,
+    sizes: [...mlp.sizes],
+    hidden: mlp.sizes.length > 2 ? c.ops.clone(theta) : null,
+    m: s.m,
+    K: s.K,
+    diag: Array.from(s.diag),
+    M: Array.from(s.M),
+    chol: Array.from(s.chol),
+  };
 }
 
 /** Δ = −B⁻¹G̃ (m×K row-major). */
@@ -179,34 +193,24 @@ function halfQuad(s: Setup, D: Float64Array, softmax: boolean): number {
   return q / 2;
 }
 
-function lastLayerGrad(obj: Objective, params: Params): { f0: number; G: Float64Array } {
-  const idx = layerBlock(params.length / 2 - 1);
-  const { value, grads } = tf.tidy(() => {
-    const r = tf.valueAndGrads((...b: tf.Tensor[]) => obj.loss(withBlock(params, idx, b)))(idx.map((i) => params[i]));
-    return { value: r.value, grads: r.grads };
-  });
-  const f0 = num(value);
-  const G = stack(grads[0], grads[1]);
-  tf.dispose([value, ...grads]);
-  return { f0, G };
+/** f(θₖ) and G̃ = the last layer's gradient [∇W; ∇bᵀ] (m×K row-major: the block's layout order). */
+function lastLayerGrad({ ops, f }: StepContext, theta: Vec): { f0: number; G: Float64Array } {
+  const { value, grad } = f.blockValueAndGrad(theta, f.blocks - 1);
+  return { f0: value, G: Float64Array.from(ops.toArray(grad)) };
 }
 
-function checkLoss(obj: MLPObjective): void {
-  if (!['bce', 'softmax_ce', 'mse'].includes(obj.spec.loss)) throw new Error(`${WHO}: unsupported loss '${obj.spec.loss}'`);
+function checkLoss(mlp: MLPOps): void {
+  if (!['bce', 'softmax_ce', 'mse'].includes(mlp.loss)) throw new Error(`${WHO}: unsupported loss '${mlp.loss}'`);
 }
 
-function apply(params: Params, D: Float64Array): Params {
-  const W = params[params.length - 2];
-  const b = params[params.length - 1];
-  const [din, K] = W.shape as [number, number];
-  return tf.tidy(() => [
-    ...params.slice(0, -2).map((p) => p.clone()),
-    tf.add(W, tf.tensor2d(Float32Array.from(D.subarray(0, din * K)), [din, K])),
-    tf.add(b, tf.tensor1d(Float32Array.from(D.subarray(din * K)))),
-  ]);
+/** θ with the last layer moved by Δ (rounded to float32, then one float32 addition). */
+function apply({ ops, f }: StepContext, theta: Vec, D: Float64Array): Vec {
+  const last = f.blocks - 1;
+  const block = f.block(theta, last);
+  return f.withBlock(theta, last, ops.add(block, ops.fromArray(block, D)));
 }
 
-export const mmBohning: Algorithm<MMBohningHyper, MMBohningState> = {
+export const mmBohning: EngineAlgorithm<MMBohningHyper, MMBohningState> = {
   id: 'mm-bohning',
   label: 'MM (Böhning–Lindsay)',
   family: 'mm',
@@ -217,74 +221,69 @@ export const mmBohning: Algorithm<MMBohningHyper, MMBohningState> = {
     'plus the ridge, factor it once and take θ ← θ − B⁻¹∇f: a global quadratic majorizer, monotone with no ' +
     'line search. With hidden layers it moves the last layer only (its features fixed).',
   formula: String.raw`g(\theta|\theta_k) = f(\theta_k) + \nabla f^\top\Delta + \tfrac12\Delta^\top B\Delta,\; B = \tfrac14\tilde X^\top\tilde X/n + \lambda D\ \big(\text{softmax: } \tfrac12(I-\tfrac{11^\top}{K})\otimes\tilde X^\top\tilde X/n\big),\; \theta_{k+1} = \theta_k - B^{-1}\nabla f`,
-  init(params, h, objective) {
-    const obj = asMLP(objective, WHO);
-    checkLoss(obj);
-    const s = buildSetup(obj, params, h);
-    return makeState(0, obj, s, params.slice(0, -2).map((p) => p.clone()));
+  init(c, theta, h) {
+    const mlp = requireMLP(c.f, WHO);
+    checkLoss(mlp);
+    return makeState(c, 0, mlp, buildSetup(mlp, theta, h), theta);
   },
-  step(objective, params, state, h) {
-    const obj = asMLP(objective, WHO);
-    const cached = validSetup(obj, params, state);
-    const s = cached ?? buildSetup(obj, params, h);
-    const softmax = obj.spec.loss === 'softmax_ce';
-    const { f0, G } = lastLayerGrad(obj, params);
+  step(c, theta, state, h) {
+    const { ops, f } = c;
+    const mlp = requireMLP(f, WHO);
+    checkLoss(mlp);
+    const cached = validSetup(c, mlp, theta, state);
+    const s = cached ?? buildSetup(mlp, theta, h);
+    const softmax = mlp.loss === 'softmax_ce';
+    const { f0, G } = lastLayerGrad(c, theta);
     const D = solveStep(s, G, softmax);
-    let next = apply(params, D);
+    let next = apply(c, theta, D);
     let gDotD = 0;
     for (let i = 0; i < G.length; i++) gDotD += G[i] * D[i];
     const predicted = f0 + gDotD + halfQuad(s, D, softmax);
     // Float32 guard: in exact arithmetic f(θ⁺) ≤ g(θ⁺|θₖ) always holds here. In float32, with nearly
     // collinear features (large, cancelling last-layer weights) the evaluation noise of f can exceed the
     // predicted decrease; such a step is refused (θ kept, accepted: false) instead of letting f creep up.
-    const fNext = lossAt(obj, next);
+    const fNext = f.value(next);
     const accepted = Number.isFinite(fNext) && fNext <= predicted + fSlack(f0);
-    if (!accepted) {
-      tf.dispose(next);
-      next = params.map((p) => p.clone());
-    }
-    const nextState = cached
-      ? { ...state, t: state.t + 1 }
-      : makeState(state.t + 1, obj, s, params.slice(0, -2).map((p) => p.clone()));
+    if (!accepted) next = ops.clone(theta);
+    const nextState = cached ? { ...state, t: state.t + 1 } : makeState(c, state.t + 1, mlp, s, theta);
     return {
-      params: next,
+      theta: next,
       state: nextState,
       info: { lossBefore: f0, lossAfter: accepted ? fNext : f0, surrogateAtNext: predicted, refactored: !cached, accepted },
     };
   },
-  model(objective, params, state, h) {
-    const obj = asMLP(objective, WHO);
-    const cached = validSetup(obj, params, state);
-    const s = cached ?? buildSetup(obj, params, h);
-    const softmax = obj.spec.loss === 'softmax_ce';
-    const { f0, G } = lastLayerGrad(obj, params);
+  model(c, theta, state, h): VecSurrogate {
+    const { ops, f } = c;
+    const mlp = requireMLP(f, WHO);
+    const cached = validSetup(c, mlp, theta, state);
+    const s = cached ?? buildSetup(mlp, theta, h);
+    const softmax = mlp.loss === 'softmax_ce';
+    const { f0, G } = ops.tidy(() => lastLayerGrad(c, theta));
     const D = solveStep(s, G, softmax);
-    const idx = layerBlock(params.length / 2 - 1);
-    const theta = params.map((p) => tf.keep(p.clone()));
-    const minimiser = apply(params, D).map((t) => tf.keep(t));
-    const nLayers = params.length / 2;
-    const surrogate: Surrogate = {
+    const last = f.blocks - 1;
+    const thetaK = ops.keep(ops.clone(theta));
+    const minimiser = ops.keep(ops.tidy(() => ops.clone(apply(c, thetaK, D))));
+    const nLayers = f.blocks;
+    return {
       certified: true,
       formula:
         (softmax
           ? 'g(θ|θₖ) = f(θₖ) + ⟨G, Δ⟩ + ½vec(Δ)ᵀ[½(I − 11ᵀ/K) ⊗ X̃ᵀX̃/n + I ⊗ (λD + κI)]vec(Δ)'
-          : obj.spec.loss === 'bce'
+          : mlp.loss === 'bce'
             ? 'g(θ|θₖ) = f(θₖ) + ∇f·Δ + ½Δᵀ(X̃ᵀX̃/(4n) + λD + κI)Δ'
             : 'g(θ|θₖ) = f(θₖ) + ∇f·Δ + ½Δᵀ[(2/K)I ⊗ X̃ᵀX̃/n + I ⊗ (λD + κI)]Δ (exact)') +
         (nLayers > 1 ? `; last layer only (X̃ = [a_${nLayers - 1}, 1]), +∞ if another layer moves; global bound` : '; global bound'),
       minimiser,
-      path: (t) => tf.tidy(() => theta.map((th, i) => (idx.includes(i) ? tf.add(th, tf.mul(tf.sub(minimiser[i], th), t)) : th.clone()))),
-      value: (p) => {
-        if (!sameOutside(p, theta, idx)) return Infinity;
-        const diff = tf.tidy(() => [tf.sub(p[idx[0]], theta[idx[0]]), tf.sub(p[idx[1]], theta[idx[1]])]);
-        const Dp = stack(diff[0], diff[1]);
-        tf.dispose(diff);
-        let lin = 0;
-        for (let i = 0; i < G.length; i++) lin += G[i] * Dp[i];
-        return f0 + lin + halfQuad(s, Dp, softmax);
-      },
-      dispose: () => tf.dispose([...theta, ...minimiser]),
+      path: (t) => ops.tidy(() => ops.add(thetaK, ops.scale(ops.sub(minimiser, thetaK), t))),
+      value: (p) =>
+        ops.tidy(() => {
+          if (nLayers > 1 && !sameHidden(c, p, thetaK)) return Infinity;
+          const Dp = ops.toArray(ops.sub(f.block(p, last), f.block(thetaK, last)));
+          let lin = 0;
+          for (let i = 0; i < G.length; i++) lin += G[i] * Dp[i];
+          return f0 + lin + halfQuad(s, Float64Array.from(Dp), softmax);
+        }),
+      dispose: () => ops.dispose([thetaK, minimiser]),
     };
-    return surrogate;
   },
 };

@@ -15,17 +15,17 @@
  *
  * Linear algebra: with P ≤ maxDirect parameters, JᵀJ is formed exactly (per-example Jacobian rows,
  * accumulated in float64) and factored by Cholesky in plain TS; beyond, conjugate gradients on
- * v ↦ c_h·Jᵀ(Jv)/n + l2·Dv + λv, with Jv by hand-written forward-mode (tangent propagation through the
- * layers: tfjs has neither jvp nor nested gradients) and Jᵀu by one tf.grads (see mm-shared.ts).
+ * v ↦ c_h·Jᵀ(Jv)/n + l2·Dv + λv, with Jv by forward-mode (tangent propagation through the layers) and Jᵀu
+ * by one reverse pass — the engine's MLPOps (engine/mlp-ops.ts; tfjs: engines/tfjs/mlp-ops.ts, cpu:
+ * engines/cpu/mlp-ops.ts). The solves run in float64 on flat arrays in θ's layout order; a direction d
+ * enters θ rounded to float32 (θ + d is one float32 addition, as on tfjs before).
  */
-import * as tf from '@tensorflow/tfjs';
 import { z } from 'zod';
+import type { EngineAlgorithm, VecSurrogate } from '../engine/algorithm';
+import { requireMLP, type MLPOps } from '../engine/mlp-ops';
+import type { StepContext, Vec } from '../engine/types';
 import { cholesky, cholSolve, conjugateGradient, dot, matVec } from '../linalg';
-import type { MLPObjective } from '../problems/mlp';
-import type { Algorithm, Params, Surrogate } from '../types';
-import { num } from './common';
-import { jacobianGram, jvp, vjp, weightMask } from './mm-jacobian';
-import { asMLP, flatten, fSlack, lossAt, unflatten } from './mm-shared';
+import { fSlack } from './lipschitz';
 
 const bounded = (name: string, lo: number, hi: number) =>
   z.number().min(lo, `${name} must be in [${lo}, ${hi}]`).max(hi, `${name} must be in [${lo}, ${hi}]`);
@@ -68,74 +68,89 @@ interface GNSearch {
   accepted: boolean;
   tries: number;
   fNext: number;
-  /** Accepted without the float32 slack (else λ is not decreased: see mm-shared.ts). */
+  /** θₖ + d when accepted, else null. */
+  next: Vec | null;
+  /** Accepted without the float32 slack (else λ is not decreased: see lipschitz.ts's fSlack). */
   strict: boolean;
   direct: boolean;
   cgIterations: number;
   /** dᵀ(c_h·JᵀJ/n + l2·D)d, for any d (without λ). */
   quad: (d: Float64Array) => number;
-  /** Frees the tensors `quad` holds (CG path). */
-  release: () => void;
 }
 
-function curvatureOperator(obj: MLPObjective, params: Params, P: number, direct: boolean): Pick<GNSearch, 'quad' | 'release'> & { apply: (v: Float64Array) => Float64Array; Gm: Float64Array | null } {
-  const c = obj.curvatureBound / obj.n;
-  const mask = weightMask(params);
-  const l2 = obj.spec.l2;
+/** (c_h·JᵀJ/n + l2·D) at θ: explicit (P ≤ maxDirect) or as a matrix-free product (J·v then Jᵀu). */
+function curvatureOperator(
+  { ops }: StepContext,
+  mlp: MLPOps,
+  theta: Vec,
+  P: number,
+  direct: boolean,
+): { apply: (v: Float64Array) => Float64Array; quad: (d: Float64Array) => number; Gm: Float64Array | null } {
+  const c = mlp.curvatureBound / mlp.n;
+  const mask = Float64Array.from(ops.toArray(mlp.weightMask(theta)));
+  const l2 = mlp.l2;
+  const penalty = (d: Float64Array): number => {
+    let pen = 0;
+    for (let i = 0; i < P; i++) pen += mask[i] * d[i] * d[i];
+    return l2 * pen;
+  };
   if (direct) {
-    const { G } = jacobianGram(obj, params);
+    const G = mlp.jacobianGram(theta);
     for (let i = 0; i < P * P; i++) G[i] *= c;
     for (let i = 0; i < P; i++) G[i * P + i] += l2 * mask[i];
-    return { Gm: G, apply: (v) => matVec(G, P, v), quad: (d) => dot(d, matVec(G, P, d)), release: () => {} };
+    return { Gm: G, apply: (v) => matVec(G, P, v), quad: (d) => dot(d, matVec(G, P, d)) };
   }
-  const theta = params.map((p) => tf.keep(p.clone()));
   const apply = (v: Float64Array): Float64Array => {
-    const out = tf.tidy(() => {
-      const vt = unflatten(v, theta);
-      const u = jvp(obj, theta, vt);
-      return vjp(obj, theta, u);
+    let r = new Float64Array(0);
+    ops.tidy(() => {
+      r = Float64Array.from(ops.toArray(mlp.vjp(theta, mlp.jvp(theta, ops.fromArray(theta, v)))));
+      return 0;
     });
-    const r = flatten(out);
-    tf.dispose(out);
     for (let i = 0; i < P; i++) r[i] = c * r[i] + l2 * mask[i] * v[i];
     return r;
   };
   const quad = (d: Float64Array): number => {
-    const jd2 = tf.tidy(() => num(tf.sum(tf.square(jvp(obj, theta, unflatten(d, theta))))));
-    let pen = 0;
-    for (let i = 0; i < P; i++) pen += mask[i] * d[i] * d[i];
-    return c * jd2 + l2 * pen;
+    let jd2 = 0;
+    ops.tidy(() => {
+      const jd = mlp.jvp(theta, ops.fromArray(theta, d));
+      for (let i = 0; i < jd.length; i++) jd2 += jd[i] * jd[i];
+      return 0;
+    });
+    return c * jd2 + penalty(d);
   };
-  return { Gm: null, apply, quad, release: () => tf.dispose(theta) };
+  return { Gm: null, apply, quad };
 }
 
-function gnSearch(obj: MLPObjective, params: Params, lambdaStart: number, h: MMGaussNewtonHyper): GNSearch {
-  const { value, grads } = tf.tidy(() => {
-    const r = tf.valueAndGrads((...p: tf.Tensor[]) => obj.loss(p))(params);
-    return { value: r.value, grads: r.grads };
-  });
-  const f0 = num(value);
-  const g = flatten(grads);
-  tf.dispose([value, ...grads]);
+/**
+ * The damped search at θ: solve, test f(θ + d) ≤ g_λ(θ + d) (+ slack), raise λ until it holds. `theta`
+ * must outlive `quad` (the matrix-free path evaluates J at θ).
+ */
+function gnSearch(c: StepContext, theta: Vec, lambdaStart: number, h: MMGaussNewtonHyper): GNSearch {
+  const { ops, f } = c;
+  const mlp = requireMLP(f, WHO);
+  const { value: f0, grad } = f.valueAndGrad(theta);
+  const g = Float64Array.from(ops.toArray(grad));
   const P = g.length;
   const direct = P <= h.maxDirect;
   const zero = new Float64Array(P);
   const base = { f0, g, direct, cgIterations: 0 };
   if (!Number.isFinite(f0) || !g.every(Number.isFinite))
-    return { ...base, d: zero, lambda: lambdaStart, accepted: false, strict: false, tries: 0, fNext: f0, quad: () => 0, release: () => {} };
+    return { ...base, d: zero, lambda: lambdaStart, accepted: false, strict: false, tries: 0, fNext: f0, next: null, quad: () => 0 };
   if (g.every((v) => v === 0))
-    return { ...base, d: zero, lambda: lambdaStart, accepted: true, strict: false, tries: 0, fNext: f0, quad: () => 0, release: () => {} };
+    return { ...base, d: zero, lambda: lambdaStart, accepted: true, strict: false, tries: 0, fNext: f0, next: ops.clone(theta), quad: () => 0 };
 
-  const op = curvatureOperator(obj, params, P, direct);
+  const op = curvatureOperator(c, mlp, theta, P, direct);
   const rhs = g.map((v) => -v);
   let lambda = Math.min(LAMBDA_MAX, Math.max(LAMBDA_MIN, lambdaStart));
   let cgIterations = 0;
+  const A = op.Gm ? new Float64Array(P * P) : null;
+  const factor = op.Gm ? new Float64Array(P * P) : undefined;
   for (let tries = 0; tries < h.maxTries; tries++) {
     let d: Float64Array;
-    if (op.Gm) {
-      const A = Float64Array.from(op.Gm);
+    if (op.Gm && A) {
+      A.set(op.Gm);
       for (let i = 0; i < P; i++) A[i * P + i] += lambda;
-      const { L, jitter } = cholesky(A, P);
+      const { L, jitter } = cholesky(A, P, factor);
       if (jitter > 0) lambda += jitter; // the factored matrix is A + jitter·I: count it in λ
       d = cholSolve(L, P, rhs);
     } else {
@@ -149,28 +164,20 @@ function gnSearch(obj: MLPObjective, params: Params, lambdaStart: number, h: MMG
       cgIterations += r.iterations;
     }
     const predicted = f0 + dot(g, d) + 0.5 * (op.quad(d) + lambda * dot(d, d));
-    const fNew = tf.tidy(() => {
-      const delta = unflatten(d, params);
-      return lossAt(obj, params.map((p, i) => tf.add(p, delta[i])));
-    });
+    const cand = ops.add(theta, ops.fromArray(theta, d));
+    const fNew = f.value(cand);
     if (Number.isFinite(fNew) && fNew <= predicted + fSlack(f0)) {
       const strict = fNew <= predicted;
-      return { ...base, d, lambda, accepted: true, strict, tries, fNext: fNew, cgIterations, quad: op.quad, release: op.release };
+      return { ...base, d, lambda, accepted: true, strict, tries, fNext: fNew, next: cand, cgIterations, quad: op.quad };
     }
+    ops.dispose(cand);
     if (lambda >= LAMBDA_MAX) break;
     lambda = Math.min(LAMBDA_MAX, lambda * h.increase);
   }
-  return { ...base, d: zero, lambda, accepted: false, strict: false, tries: h.maxTries, fNext: f0, cgIterations, quad: op.quad, release: op.release };
+  return { ...base, d: zero, lambda, accepted: false, strict: false, tries: h.maxTries, fNext: f0, next: null, cgIterations, quad: op.quad };
 }
 
-function addFlat(params: Params, d: Float64Array): Params {
-  return tf.tidy(() => {
-    const delta = unflatten(d, params);
-    return params.map((p, i) => tf.add(p, delta[i]));
-  });
-}
-
-export const mmGaussNewton: Algorithm<MMGaussNewtonHyper, MMGaussNewtonState> = {
+export const mmGaussNewton: EngineAlgorithm<MMGaussNewtonHyper, MMGaussNewtonState> = {
   id: 'mm-gauss-newton',
   label: 'MM (Gauss–Newton, prox-linear)',
   family: 'mm',
@@ -181,15 +188,13 @@ export const mmGaussNewton: Algorithm<MMGaussNewtonHyper, MMGaussNewtonState> = 
     'MSE) and add λ‖d‖²/2: solve (c·JᵀJ/n + λI)d = −∇f, accept only if f(θ + d) stays below that model ' +
     '(then λ/3), else λ×10. A majorizer certified at the accepted point (globally when the model is linear).',
   formula: String.raw`g_\lambda(\theta_k + d) = f(\theta_k) + \nabla f^\top d + \tfrac12 d^\top\big(c_h J_k^\top J_k/n + \ell_2 D + \lambda I\big)d,\quad d = -\big(c_h J_k^\top J_k/n + \ell_2 D + \lambda I\big)^{-1}\nabla f`,
-  init: (_params, h) => ({ t: 0, lambda: h.lambda0 }),
-  step(objective, params, state, h) {
-    const obj = asMLP(objective, WHO);
-    const s = gnSearch(obj, params, state.lambda, h);
-    s.release();
-    const next = s.accepted ? addFlat(params, s.d) : params.map((p) => p.clone());
+  init: (_c, _theta, h) => ({ t: 0, lambda: h.lambda0 }),
+  step(c, theta, state, h) {
+    const s = gnSearch(c, theta, state.lambda, h);
+    const next = s.next ?? c.ops.clone(theta);
     const lambda = s.accepted && s.strict ? Math.max(LAMBDA_MIN, s.lambda / h.decrease) : s.lambda;
     return {
-      params: next,
+      theta: next,
       state: { t: state.t + 1, lambda },
       info: {
         lossBefore: s.f0,
@@ -202,30 +207,33 @@ export const mmGaussNewton: Algorithm<MMGaussNewtonHyper, MMGaussNewtonState> = 
       },
     };
   },
-  model(objective, params, state, h) {
-    const obj = asMLP(objective, WHO);
-    const s = gnSearch(obj, params, state.lambda, h);
-    const thetaFlat = flatten(params);
-    const minimiser = addFlat(params, s.d).map((t) => tf.keep(t));
+  model(c, theta, state, h): VecSurrogate {
+    const { ops, f } = c;
+    const mlp = requireMLP(f, WHO);
+    // θₖ is kept for the surrogate's lifetime: the matrix-free quad evaluates J there.
+    const thetaK = ops.keep(ops.clone(theta));
+    const s = ops.tidy(() => {
+      const r = gnSearch(c, thetaK, state.lambda, h);
+      ops.keep(r.next);
+      return { ...r, next: null, minimiser: r.accepted && r.next ? r.next : null };
+    }) as GNSearch & { minimiser: Vec | null };
+    const thetaFlat = Float64Array.from(ops.toArray(thetaK));
+    const minimiser = s.minimiser ?? ops.keep(ops.tidy(() => ops.add(thetaK, ops.fromArray(thetaK, s.d))));
     const { f0, g, lambda, quad } = s;
-    const linear = params.length === 2;
-    const surrogate: Surrogate = {
+    const linear = f.blocks === 1;
+    return {
       certified: s.accepted,
       scope: linear ? 'global' : 'step',
       formula:
-        `g_λ(θₖ + d) = f(θₖ) + ∇f·d + ½dᵀ(${obj.curvatureBound.toPrecision(3)}·JᵀJ/n + ${obj.spec.l2}·D + λI)d, λ = ${lambda.toPrecision(3)}` +
+        `g_λ(θₖ + d) = f(θₖ) + ∇f·d + ½dᵀ(${mlp.curvatureBound.toPrecision(3)}·JᵀJ/n + ${mlp.l2}·D + λI)d, λ = ${lambda.toPrecision(3)}` +
         (linear ? '; c is linear here: a global majorizer' : '; certified at the accepted point only (linearised network)'),
       minimiser,
       value: (p) => {
-        const d = flatten(p);
+        const d = Float64Array.from(ops.toArray(p));
         for (let i = 0; i < d.length; i++) d[i] -= thetaFlat[i];
         return f0 + dot(g, d) + 0.5 * (quad(d) + lambda * dot(d, d));
       },
-      dispose: () => {
-        s.release();
-        tf.dispose(minimiser);
-      },
+      dispose: () => ops.dispose([thetaK, minimiser]),
     };
-    return surrogate;
   },
 };

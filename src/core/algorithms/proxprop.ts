@@ -10,19 +10,19 @@
  * This is DESIGN.md's Θ⁺ = Θ − G_zÃᵀ(ÃÃᵀ + I/τ')⁻¹ written for the mean loss (G_z of the summed loss
  * n·f, τ' = τ/n, η = 1). τ → 0 gives back gradient descent with lr η·τ; τ → ∞ a whitened
  * (least-squares) step. The ridge penalty, when the problem has one, enters through ∇_Θf (an explicit
- * step preconditioned like the rest). M is (in + 1)² per layer, solved by Cholesky in float64.
+ * step preconditioned like the rest). M is (in + 1)² per layer, solved by Cholesky in float64; ÃÃᵀ is
+ * the engine's MLPOps.inputGrams (tfjs: a matMul on its backend; cpu: float64 loops), and the layer
+ * blocks of ∇f are contiguous in θ's layout order ([W_l (in×out row-major), b_l] = [∇W; ∇bᵀ]).
  *
  * NOT a majorizer: its implied model g(θ) = f(θₖ) + ∇f·Δ + Σ_l tr(Δ_lᵀ M_l Δ_l)/(2η) (Δ_l = [ΔW_l; Δb_lᵀ])
  * is minimised by the step but proves nothing: `model()` is certified: false, and with a large η
  * (or τ) steps increase f, which the lab's surrogate check shows as g < f at the step's point.
  */
-import * as tf from '@tensorflow/tfjs';
 import { z } from 'zod';
+import type { EngineAlgorithm, VecSurrogate } from '../engine/algorithm';
+import { mlpLayout, requireMLP } from '../engine/mlp-ops';
+import type { StepContext, Vec } from '../engine/types';
 import { cholesky, cholSolveMany } from '../linalg';
-import type { MLPObjective } from '../problems/mlp';
-import type { Algorithm, Params, Surrogate } from '../types';
-import { num, valueAndGrads } from './common';
-import { asMLP } from './mm-shared';
 
 export const proxpropHyper = z
   .object({
@@ -43,47 +43,40 @@ interface LayerSystem {
   M: Float64Array;
   d: number;
   out: number;
+  /** [start, end) of layer l's (W_l, b_l) in θ's layout order. */
+  start: number;
+  end: number;
 }
 
-/** f(θₖ), ∇f(θₖ) and the per-layer matrices M_l, at θₖ on this objective's data. */
-function linearise(obj: MLPObjective, params: Params, tau: number): { f0: number; grads: tf.Tensor[]; layers: LayerSystem[] } {
-  let f0 = NaN;
-  const layers: LayerSystem[] = [];
-  const grads = tf.tidy(() => {
-    const { value, grads } = valueAndGrads(obj, params);
-    f0 = num(value);
-    const n = obj.n;
-    obj.layerInputs(params).forEach((a, l) => {
-      const A1 = tf.concat([a, tf.ones([a.shape[0], 1])], 1);
-      // a plain matMul on an explicit transpose (tfjs-wasm's transposeA path is a slow generic loop)
-      const gram = tf.matMul(tf.transpose(A1), A1).dataSync();
-      const d = A1.shape[1] as number;
-      const M = new Float64Array(d * d);
-      for (let i = 0; i < d * d; i++) M[i] = gram[i] / n;
-      for (let i = 0; i < d; i++) M[i * d + i] += 1 / tau;
-      layers.push({ M, d, out: params[2 * l].shape[1]! });
-    });
-    return grads;
+/** f(θₖ), ∇f(θₖ) (in θ's layout order) and the per-layer matrices M_l, at θₖ on this objective's data. */
+function linearise({ ops, f }: StepContext, theta: Vec, tau: number): { f0: number; grad: Float32Array; layers: LayerSystem[] } {
+  const mlp = requireMLP(f, WHO);
+  const { value, grad } = f.valueAndGrad(theta);
+  const n = mlp.n;
+  const { wOff, bOff } = mlpLayout(mlp.sizes);
+  const layers = mlp.inputGrams(theta).map((gram, l): LayerSystem => {
+    const d = mlp.sizes[l] + 1;
+    const out = mlp.sizes[l + 1];
+    const M = new Float64Array(d * d);
+    for (let i = 0; i < d * d; i++) M[i] = gram[i] / n;
+    for (let i = 0; i < d; i++) M[i * d + i] += 1 / tau;
+    return { M, d, out, start: wOff[l], end: bOff[l] + out };
   });
-  return { f0, grads, layers };
+  return { f0: value, grad: ops.toArray(grad), layers };
 }
 
-/** [ΔW; Δbᵀ] = M⁻¹[∇W; ∇bᵀ] per layer, as new (W, b)-shaped tensors scaled by η. */
-function directions(grads: tf.Tensor[], layers: LayerSystem[], lr: number): tf.Tensor[] {
-  return layers.flatMap(({ M, d, out }, l) => {
-    const gW = grads[2 * l].dataSync();
-    const gb = grads[2 * l + 1].dataSync();
-    const B = new Float64Array(d * out);
-    B.set(gW);
-    B.set(gb, (d - 1) * out);
+/** η·[ΔW; Δbᵀ] = η·M⁻¹[∇W; ∇bᵀ] per layer, in θ's layout order (float64). */
+function directions(grad: Float32Array, layers: LayerSystem[], lr: number): Float64Array {
+  const step = new Float64Array(grad.length);
+  for (const { M, d, out, start, end } of layers) {
     const { L } = cholesky(M, d);
-    const X = cholSolveMany(L, d, B, out);
-    const step = Float32Array.from(X, (x) => lr * x);
-    return [tf.tensor2d(step.subarray(0, (d - 1) * out), [d - 1, out]), tf.tensor1d(step.subarray((d - 1) * out))];
-  });
+    const X = cholSolveMany(L, d, grad.subarray(start, end), out);
+    for (let i = 0; i < X.length; i++) step[start + i] = lr * X[i];
+  }
+  return step;
 }
 
-export const proxprop: Algorithm<ProxPropHyper, ProxPropState> = {
+export const proxprop: EngineAlgorithm<ProxPropHyper, ProxPropState> = {
   id: 'proxprop',
   label: 'ProxProp',
   family: 'gradient',
@@ -93,44 +86,41 @@ export const proxprop: Algorithm<ProxPropHyper, ProxPropState> = {
     'Backprop with proximal (implicit) steps on the linear layers (Frerix et al., 2018): each layer moves by its gradient preconditioned with (ÃÃᵀ/n + I/τ)⁻¹, its input Gram matrix. Not a majorizer: large steps can increase f.',
   formula: String.raw`\Theta_l \leftarrow \Theta_l - \eta\, \nabla_{\Theta_l} f \left(\tfrac{1}{n}\tilde A_l \tilde A_l^\top + \tfrac{1}{\tau} I\right)^{-1},\quad \tilde A_l = \begin{bmatrix} a_{l-1} \\ \mathbf{1}^\top \end{bmatrix}`,
   init: () => ({ t: 0 }),
-  step(objective, params, state, h) {
-    const obj = asMLP(objective, WHO);
-    const { f0, grads, layers } = linearise(obj, params, h.tau);
-    try {
-      const dirs = directions(grads, layers, h.lr);
-      const next = tf.tidy(() => params.map((p, i) => tf.sub(p, dirs[i])));
-      tf.dispose(dirs);
-      return { params: next, state: { t: state.t + 1 }, info: { lossBefore: f0 } };
-    } finally {
-      tf.dispose(grads);
-    }
+  step(c, theta, state, h) {
+    const { f0, grad, layers } = linearise(c, theta, h.tau);
+    const step = directions(grad, layers, h.lr);
+    return { theta: c.ops.sub(theta, c.ops.fromArray(theta, step)), state: { t: state.t + 1 }, info: { lossBefore: f0 } };
   },
-  model(objective, params, _state, h): Surrogate {
-    const obj = asMLP(objective, WHO);
-    const { f0, grads, layers } = linearise(obj, params, h.tau);
-    const theta = params.map((p) => p.clone());
-    const Ms = layers.map(({ M, d }) => tf.tensor2d(Float32Array.from(M), [d, d]));
-    const dirs = directions(grads, layers, h.lr);
-    const minimiser = tf.tidy(() => params.map((p, i) => tf.sub(p, dirs[i])));
-    tf.dispose(dirs);
-    const stacked = (p: Params, l: number): tf.Tensor2D =>
-      tf.concat([tf.sub(p[2 * l], theta[2 * l]), tf.reshape(tf.sub(p[2 * l + 1], theta[2 * l + 1]), [1, -1])], 0) as tf.Tensor2D;
+  model(c, theta, _state, h): VecSurrogate {
+    const { ops } = c;
+    const { f0, grad, layers } = ops.tidy(() => linearise(c, theta, h.tau));
+    const thetaK = ops.keep(ops.clone(theta));
+    const step = directions(grad, layers, h.lr);
+    const minimiser = ops.keep(ops.tidy(() => ops.sub(thetaK, ops.fromArray(thetaK, step))));
     return {
       certified: false,
       formula: 'f(θₖ) + ∇f·Δ + Σₗ Δₗᵀ(ÃₗÃₗᵀ/n + I/τ)Δₗ/(2η)  (not a majorizer)',
       minimiser,
-      value: (p) =>
-        f0 +
-        tf.tidy(() => {
-          const terms = layers.map((_, l) => {
-            const D = stacked(p, l);
-            const lin = tf.add(tf.sum(tf.mul(grads[2 * l], tf.sub(p[2 * l], theta[2 * l]))), tf.sum(tf.mul(grads[2 * l + 1], tf.sub(p[2 * l + 1], theta[2 * l + 1]))));
-            const quad = tf.sum(tf.mul(D, tf.matMul(Ms[l], D)));
-            return tf.add(lin, tf.div(quad, 2 * h.lr));
-          });
-          return num(tf.addN(terms));
-        }),
-      dispose: () => tf.dispose([...theta, ...Ms, ...minimiser, ...grads]),
+      value: (p) => {
+        const D = ops.tidy(() => ops.toArray(ops.sub(p, thetaK)));
+        let total = 0;
+        for (const { M, d, out, start } of layers) {
+          // ∇_l f·Δ_l + tr(Δ_lᵀ M_l Δ_l)/(2η), Δ_l = [ΔW_l; Δb_lᵀ] (d×out row-major at `start`)
+          let lin = 0;
+          let quad = 0;
+          for (let i = 0; i < d; i++)
+            for (let j = 0; j < out; j++) {
+              const dij = D[start + i * out + j];
+              lin += grad[start + i * out + j] * dij;
+              let row = 0;
+              for (let k = 0; k < d; k++) row += M[i * d + k] * D[start + k * out + j];
+              quad += dij * row;
+            }
+          total += lin + quad / (2 * h.lr);
+        }
+        return f0 + total;
+      },
+      dispose: () => ops.dispose([thetaK, minimiser]),
     };
   },
 };

@@ -47,6 +47,9 @@ export const ENGINE_ALGORITHMS: Record<string, AnyEngineAlgorithm> = Object.assi
   inna,
   'mm-lipschitz': mmLipschitz,
   'mm-layerwise': mmLayerwise,
+  'mm-bohning': mmBohning,
+  'mm-gauss-newton': mmGaussNewton,
+  proxprop,
   'nmf-mm': nmfMM,
   'nmf-mu': nmfMU,
 });

@@ -1,11 +1,18 @@
 /**
  * The structure of an MLP objective f(θ) = h(c(θ)) + (l2/2)·Σ‖W‖² that the structured MM algorithms
  * exploit (Gauss–Newton, Böhning, ProxProp): the network map c (outputs on this objective's data), its
- * Jacobian products, the layers' inputs. Offered by `ObjectiveOps.mlp` on every engine.
+ * Jacobian products, the layers' inputs. Offered by `ObjectiveOps.mlp` on every engine
+ * (engines/tfjs/mlp-ops.ts, engines/cpu/mlp-ops.ts).
  *
  * Data-space arrays (outputs, tangents, cotangents, activations) are plain row-major Float64Arrays
  * whatever the engine: they are small next to θ's work and the algorithms' linear algebra
- * (core/linalg.ts) runs on them in float64. θ-space vectors are Vecs.
+ * (core/linalg.ts) runs on them in float64. θ-space vectors are Vecs. Every returned array is the
+ * caller's (a fresh copy): engines may cache their forward pass by θ's identity (Vecs are values), never
+ * the arrays they hand out.
+ *
+ * The network: z_l = a_{l−1}W_l + b_l (W_l stored [in, out]), a_l = σ(z_l) for hidden layers, outputs
+ * c(θ) = z_L; a_0 = X. θ's layout order (VectorOps.toArray) is [W1 (in×out row-major), b1, W2, b2, …] on
+ * every engine, so flat arrays over θ (gradients, JᵀJ, directions) mean the same everywhere.
  */
 import type { Vec } from './vec';
 
@@ -14,19 +21,31 @@ export interface MLPOps {
   readonly sizes: readonly number[];
   readonly activation: 'tanh' | 'relu' | 'sigmoid' | 'linear';
   readonly loss: 'bce' | 'softmax_ce' | 'mse';
+  /** The ridge weight of f's penalty (0 on an objective without penalty). */
   readonly l2: number;
   /** Number of examples n of this objective's data. */
   readonly n: number;
   /** c_h: h″ ≤ c_h/n per output coordinate (bce ¼, softmax_ce ½, mse 2/K). */
   readonly curvatureBound: number;
-  /** An identity for the data set (equal for objectives on the same rows), to cache factorisations. */
-  readonly dataKey: unknown;
-  /** Targets Y, n×K (one-hot for softmax_ce). */
+  /**
+   * A fingerprint of this objective's inputs X (its rows, in order): equal for objectives on the same
+   * inputs, on every engine, and — up to hash collisions — different otherwise. A plain number, so an
+   * algorithm can keep it in its (serialisable) state to know when a factorisation built from the
+   * features is still valid (Böhning).
+   */
+  readonly dataKey: number;
+  /** Targets Y, n×K (one-hot for softmax_ce; the target repeated over the outputs for mse). */
   targets(): Float64Array;
   /** c(θ): the outputs z_L, n×K. */
   outputs(theta: Vec): Float64Array;
   /** The inputs of each linear layer a_0 = X, a_1, …, a_{L−1} (n×sizes[l] each). */
   layerInputs(theta: Vec): Float64Array[];
+  /**
+   * Ã_lᵀÃ_l for the input Ã_l = [a_l, 1] of each layer l + 1 (a column of ones appended, so the bias is
+   * the last row/column): (sizes[l] + 1)² row-major each, not divided by n. The engine computes them
+   * where it is fast (tfjs: a matMul on its backend, float32; cpu: float64 loops).
+   */
+  inputGrams(theta: Vec): Float64Array[];
   /** J·v: the outputs' directional derivative along v, n×K. */
   jvp(theta: Vec, v: Vec): Float64Array;
   /** Jᵀu for u shaped like the outputs (n×K). */
@@ -35,4 +54,60 @@ export interface MLPOps {
   jacobianGram(theta: Vec): Float64Array;
   /** 1 on weight entries, 0 on biases (the ridge penalty's diagonal), as a Vec. */
   weightMask(like: Vec): Vec;
+}
+
+/** Offsets of W_l and b_l (l = 0 … L−1) in θ's layout order, and the number of parameters. */
+export function mlpLayout(sizes: readonly number[]): { wOff: number[]; bOff: number[]; nParams: number } {
+  const wOff: number[] = [];
+  const bOff: number[] = [];
+  let o = 0;
+  for (let l = 0; l + 1 < sizes.length; l++) {
+    wOff.push(o);
+    o += sizes[l] * sizes[l + 1];
+    bOff.push(o);
+    o += sizes[l + 1];
+  }
+  return { wOff, bOff, nParams: o };
+}
+
+/** 1 on the weight entries of θ's layout, 0 on the biases (float64). */
+export function weightMaskArray(sizes: readonly number[]): Float64Array {
+  const { wOff, bOff, nParams } = mlpLayout(sizes);
+  const m = new Float64Array(nParams);
+  wOff.forEach((w, l) => m.fill(1, w, bOff[l]));
+  return m;
+}
+
+/** c_h of the output loss (see MLPOps.curvatureBound). */
+export function curvatureBoundOf(loss: MLPOps['loss'], outputs: number): number {
+  return loss === 'bce' ? 0.25 : loss === 'softmax_ce' ? 0.5 : 2 / outputs;
+}
+
+/**
+ * MLPOps.dataKey from the inputs: a 52-bit FNV-1a-style hash of the float32 bits of X's rows (d values
+ * each) in the given order (rows: indices into X, null: every row), and of n and d.
+ */
+export function inputsKey(X: ArrayLike<number>, n: number, d: number, rows: ArrayLike<number> | null = null): number {
+  const f = new Float32Array(1);
+  const u = new Uint32Array(f.buffer);
+  // Two 32-bit FNV-1a lanes with different offsets, combined into one safe integer.
+  let h1 = 0x811c9dc5 ^ n;
+  let h2 = 0x01000193 ^ (d * 2654435761);
+  for (let i = 0; i < n; i++) {
+    const o = (rows ? rows[i] : i) * d;
+    for (let k = 0; k < d; k++) {
+      f[0] = X[o + k];
+      const x = u[0];
+      h1 = Math.imul(h1 ^ x, 0x01000193);
+      h2 = Math.imul(h2 ^ ((x >>> 16) | (x << 16)), 0x85ebca6b);
+    }
+  }
+  return (h1 >>> 0) * 2 ** 20 + ((h2 >>> 0) & 0xfffff);
+}
+
+/** The objective's MLP structure, or a clear error for other problems (and engines that lack it). */
+export function requireMLP(f: { readonly kind: string; readonly mlp?: MLPOps }, who: string): MLPOps {
+  if (f.kind !== 'mlp') throw new Error(`${who} applies to MLP problems only (got '${f.kind}')`);
+  if (!f.mlp) throw new Error(`${who}: this engine offers no MLP structure (ObjectiveOps.mlp)`);
+  return f.mlp;
 }

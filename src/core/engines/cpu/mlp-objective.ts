@@ -10,11 +10,14 @@
  */
 import type { ObjectiveOps, Vec } from '../../engine/types';
 import { paramLayout, type FusedData, type FusedNet } from '../../fused/mlp-net';
+import { CpuMLPOps } from './mlp-ops';
 import { allocF32, cpuArray, cpuVec } from './vector-ops';
 
 export class CpuMLPObjective implements ObjectiveOps {
   readonly kind = 'mlp' as const;
   readonly blocks: number;
+  /** The network's structure on this objective's rows (Gauss–Newton, Böhning, ProxProp). */
+  readonly mlp: CpuMLPOps;
   /** [start, end) of each layer's (W_l, b_l) in θ. */
   private readonly ranges: [number, number][];
   private readonly theta64: Float64Array;
@@ -31,6 +34,7 @@ export class CpuMLPObjective implements ObjectiveOps {
     const { wOff, bOff } = paramLayout(net.spec.sizes);
     this.ranges = wOff.map((w, l) => [w, bOff[l] + net.spec.sizes[l + 1]]);
     this.blocks = this.ranges.length;
+    this.mlp = new CpuMLPOps(net.spec, data, () => this.rows, withPenalty);
     this.theta64 = new Float64Array(net.nParams);
     this.grad64 = new Float64Array(net.nParams);
   }

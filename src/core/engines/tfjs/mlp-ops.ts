@@ -1,18 +1,21 @@
 /**
- * The network's Jacobian products for the MM algorithms that linearise it (mm-gauss-newton):
- * J·v, Jᵀ·u and the Gram matrix JᵀJ, built by hand (tfjs has no forward-mode autodiff and no nested
- * gradients).
+ * The tfjs engine's MLP structure (engine/mlp-ops.ts) over a core MLPObjective (problems/mlp.ts): the
+ * outputs and layer inputs from the objective's own forward pass, and the network's Jacobian products
+ * built by hand, because tfjs has no forward-mode autodiff and no nested gradients. A mini-batch
+ * objective carries its own rows (X, Y), so its MLPOps describe that batch.
+ *
+ * The Jacobian J = ∂c/∂θ (c(θ) = outputs on the data, n×K) follows forwardMLP exactly: z_l =
+ * a_{l−1}W_l + b_l, a_l = σ(z_l) for hidden layers, outputs z_L. σ′ is read off the activation a = σ(z):
+ * tanh 1 − a², sigmoid a(1 − a), relu [a > 0], linear 1. tests/mm-gauss-newton.test.ts checks J·v and
+ * Jᵀu against each other and JᵀJ against ‖Jv‖²; tests/engine-structured.test.ts checks them against the
+ * cpu engine's float64 loops.
  */
 import * as tf from '@tensorflow/tfjs';
-import type { MLPObjective } from '../problems/mlp';
-import type { Params } from '../types';
-
-// ---------------------------------------------------------------------------------------------
-// The network's Jacobian J = ∂c/∂θ (c(θ) = outputs on the data, n×K), built by hand because tfjs has no
-// forward-mode autodiff and no nested gradients. The formulas follow forwardMLP exactly: z_l =
-// a_{l−1}W_l + b_l, a_l = σ(z_l) for hidden layers, outputs z_L. σ′ is read off the activation a = σ(z):
-// tanh 1 − a², sigmoid a(1 − a), relu [a > 0], linear 1. tests/mm-gauss-newton.test.ts checks J·v and
-// Jᵀu against finite differences and tf.grad.
+import { inputsKey, type MLPOps } from '../../engine/mlp-ops';
+import type { Vec } from '../../engine/types';
+import type { MLPObjective } from '../../problems/mlp';
+import type { Params } from '../../types';
+import { tensorsOf, tfjsVec } from './vector-ops';
 
 function activationDerivative(a: tf.Tensor2D, activation: MLPObjective['spec']['activation']): tf.Tensor2D {
   switch (activation) {
@@ -108,14 +111,63 @@ export function jacobianGram(obj: MLPObjective, params: Params): { G: Float64Arr
   return { G, P };
 }
 
-/** 1 on the entries of weight matrices, 0 on biases: the support of the ridge penalty (l2/2)Σ‖W‖². */
-export function weightMask(params: Params): Float64Array {
-  const P = params.reduce((s, p) => s + p.size, 0);
-  const m = new Float64Array(P);
-  let o = 0;
-  params.forEach((p, i) => {
-    if (i % 2 === 0) m.fill(1, o, o + p.size);
-    o += p.size;
-  });
-  return m;
+/** A tensor's values as a fresh Float64Array (the tensor is disposed). */
+function take(t: tf.Tensor): Float64Array {
+  const out = Float64Array.from(t.dataSync());
+  t.dispose();
+  return out;
+}
+
+/** MLPOps.dataKey per input tensor (the full data's X lives as long as its problem). */
+const keys = new WeakMap<tf.Tensor, number>();
+
+/** The MLP structure of `obj` on the tfjs engine (cheap to build: everything is computed on demand). */
+export function tfjsMLPOps(obj: MLPObjective): MLPOps {
+  const { spec } = obj;
+  const K = spec.sizes[spec.sizes.length - 1];
+  return {
+    sizes: spec.sizes,
+    activation: spec.activation,
+    loss: spec.loss,
+    l2: spec.l2,
+    n: obj.n,
+    curvatureBound: obj.curvatureBound,
+    get dataKey() {
+      let key = keys.get(obj.X);
+      if (key === undefined) {
+        key = inputsKey(obj.X.dataSync(), obj.n, spec.sizes[0]);
+        keys.set(obj.X, key);
+      }
+      return key;
+    },
+    targets() {
+      const Y = obj.Y.dataSync();
+      const cols = obj.Y.shape[1];
+      if (cols === K) return Float64Array.from(Y);
+      const out = new Float64Array(obj.n * K);
+      for (let i = 0; i < obj.n; i++) for (let k = 0; k < K; k++) out[i * K + k] = Y[i * cols];
+      return out;
+    },
+    outputs: (theta) => take(tf.tidy(() => obj.forward(tensorsOf(theta)))),
+    layerInputs: (theta) => tf.tidy(() => obj.layerInputs(tensorsOf(theta))).map(take),
+    inputGrams: (theta) =>
+      tf.tidy(() =>
+        obj.layerInputs(tensorsOf(theta)).map((a) => {
+          const A1 = tf.concat([a, tf.ones([a.shape[0], 1])], 1);
+          // a plain matMul on an explicit transpose (tfjs-wasm's transposeA path is a slow generic loop)
+          return tf.matMul(tf.transpose(A1), A1);
+        }),
+      ).map(take),
+    jvp: (theta, v) => take(jvp(obj, tensorsOf(theta), tensorsOf(v))),
+    vjp(theta, u) {
+      const ut = tf.tensor2d(Float32Array.from(u), [obj.n, K]);
+      try {
+        return tfjsVec(vjp(obj, tensorsOf(theta), ut));
+      } finally {
+        ut.dispose();
+      }
+    },
+    jacobianGram: (theta) => jacobianGram(obj, tensorsOf(theta)).G,
+    weightMask: (like: Vec) => tfjsVec(tensorsOf(like).map((t, i) => (i % 2 === 0 ? tf.onesLike(t) : tf.zerosLike(t)))),
+  };
 }

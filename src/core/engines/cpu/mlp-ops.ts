@@ -1,0 +1,318 @@
+/**
+ * The cpu engine's MLP structure (engine/mlp-ops.ts) on flat arrays: θ = [W1 (in×out row-major), b1,
+ * W2, b2, …] (fused/mlp-net.ts's layout), the data of a FusedData restricted to the objective's rows.
+ *
+ * One forward pass in float64 stores every layer's activations for all n rows (a_0 = X, a_l = σ(z_l),
+ * the outputs z_L), cached by θ's identity and the rows' identity (Vecs are values, so the cache is
+ * never stale). On top of it, in float64 JS loops (fused/mlp-kernels.ts's register-blocked products
+ * where they fit):
+ *   J·v   forward-mode: ż_1 = X·V_1 + v_b1,  ż_{l+1} = (σ′(a_l) ⊙ ż_l)·W_{l+1} + a_l·V_{l+1} + v_b(l+1);
+ *   Jᵀu   reverse-mode: Δ_L = u, ∇W_l = a_{l−1}ᵀΔ_l, ∇b_l = 1ᵀΔ_l, Δ_{l−1} = (Δ_l W_lᵀ) ⊙ σ′(a_{l−1});
+ *   JᵀJ   per output k, the per-example Jacobian rows [a_0 ⊗ δ_1, δ_1, a_1 ⊗ δ_2, δ_2, …] (δ_L = e_k,
+ *         back-propagated as above) built for a chunk of rows at a time and accumulated into the lower
+ *         triangle of JᵀJ by a 4×4 register-blocked kernel (syrkLower), then mirrored;
+ *   Ã_lᵀÃ_l  the same kernel on the stored activations, plus the column sums for the ones column.
+ * σ′ is read off the activation's output, as the tfjs engine and the backward pass do (relu′(0) = 0).
+ * Buffers are allocated once per data size and reused: a step allocates only the arrays it returns.
+ */
+import { curvatureBoundOf, inputsKey, mlpLayout, weightMaskArray, type MLPOps } from '../../engine/mlp-ops';
+import type { Vec } from '../../engine/types';
+import { activate, activationBackward, gemmBias, gemmNT, gemmTN, type F64 } from '../../fused/mlp-kernels';
+import type { FusedData, NetSpec } from '../../fused/mlp-net';
+import { allocF32, cpuArray, cpuVec } from './vector-ops';
+
+/** Rows of per-example Jacobian rows built before they are folded into JᵀJ (bounds memory to CHUNK·P). */
+const CHUNK = 32;
+
+/**
+ * G[p·ldg + q] += Σᵢ A[i·K + p]·A[i·K + q] for q ≤ p (the lower triangle of AᵀA, A row-major M×K;
+ * the diagonal 4×4 blocks are written whole). 4×4 blocks of G are accumulated in 16 locals.
+ */
+export function syrkLower(A: F64, M: number, K: number, G: F64, ldg: number): void {
+  const K4 = K - (K % 4);
+  for (let p = 0; p < K4; p += 4) {
+    const r0 = p * ldg, r1 = r0 + ldg, r2 = r1 + ldg, r3 = r2 + ldg;
+    for (let q = 0; q <= p; q += 4) {
+      let c00 = G[r0 + q], c01 = G[r0 + q + 1], c02 = G[r0 + q + 2], c03 = G[r0 + q + 3];
+      let c10 = G[r1 + q], c11 = G[r1 + q + 1], c12 = G[r1 + q + 2], c13 = G[r1 + q + 3];
+      let c20 = G[r2 + q], c21 = G[r2 + q + 1], c22 = G[r2 + q + 2], c23 = G[r2 + q + 3];
+      let c30 = G[r3 + q], c31 = G[r3 + q + 1], c32 = G[r3 + q + 2], c33 = G[r3 + q + 3];
+      for (let i = 0, a = 0; i < M; i++, a += K) {
+        const x0 = A[a + p], x1 = A[a + p + 1], x2 = A[a + p + 2], x3 = A[a + p + 3];
+        const y0 = A[a + q], y1 = A[a + q + 1], y2 = A[a + q + 2], y3 = A[a + q + 3];
+        c00 += x0 * y0; c01 += x0 * y1; c02 += x0 * y2; c03 += x0 * y3;
+        c10 += x1 * y0; c11 += x1 * y1; c12 += x1 * y2; c13 += x1 * y3;
+        c20 += x2 * y0; c21 += x2 * y1; c22 += x2 * y2; c23 += x2 * y3;
+        c30 += x3 * y0; c31 += x3 * y1; c32 += x3 * y2; c33 += x3 * y3;
+      }
+      G[r0 + q] = c00; G[r0 + q + 1] = c01; G[r0 + q + 2] = c02; G[r0 + q + 3] = c03;
+      G[r1 + q] = c10; G[r1 + q + 1] = c11; G[r1 + q + 2] = c12; G[r1 + q + 3] = c13;
+      G[r2 + q] = c20; G[r2 + q + 1] = c21; G[r2 + q + 2] = c22; G[r2 + q + 3] = c23;
+      G[r3 + q] = c30; G[r3 + q + 1] = c31; G[r3 + q + 2] = c32; G[r3 + q + 3] = c33;
+    }
+  }
+  for (let p = K4; p < K; p++) {
+    const r = p * ldg;
+    for (let q = 0; q <= p; q++) {
+      let c = G[r + q];
+      for (let i = 0, a = 0; i < M; i++, a += K) c += A[a + p] * A[a + q];
+      G[r + q] = c;
+    }
+  }
+}
+
+/** Copies the lower triangle of G (n×n, leading dimension n) onto the upper one. */
+function mirrorLower(G: F64, n: number): void {
+  for (let p = 0; p < n; p++) for (let q = 0; q < p; q++) G[q * n + p] = G[p * n + q];
+}
+
+/** C[M×N] += A[M×K]·W with W = w[wOff …] (K×N row-major). */
+function gemmAcc(A: F64, w: F64, wOff: number, C: F64, M: number, K: number, N: number): void {
+  for (let i = 0; i < M; i++) {
+    const a = i * K;
+    const c = i * N;
+    for (let k = 0; k < K; k++) {
+      const x = A[a + k];
+      if (x === 0) continue;
+      const p = wOff + k * N;
+      for (let j = 0; j < N; j++) C[c + j] += x * w[p + j];
+    }
+  }
+}
+
+export class CpuMLPOps implements MLPOps {
+  readonly sizes: readonly number[];
+  readonly activation: NetSpec['activation'];
+  readonly loss: NetSpec['loss'];
+  readonly l2: number;
+  readonly curvatureBound: number;
+  private readonly L: number;
+  private readonly K: number;
+  private readonly P: number;
+  private readonly wOff: number[];
+  private readonly bOff: number[];
+  private readonly widest: number;
+  /** acts[l]: n×sizes[l]; acts[0] the rows of X, acts[l] = σ(z_l) for 0 < l < L, acts[L] the outputs. */
+  private acts: F64[] = [];
+  /** Rows the buffers hold. */
+  private cap = 0;
+  private readonly theta64: F64;
+  private readonly v64: F64;
+  private readonly grad64: F64;
+  /** Ping-pong buffers (n×widest) for tangents and back-propagated signals, and a Jacobian chunk. */
+  private bufA: F64 = new Float64Array(0);
+  private bufB: F64 = new Float64Array(0);
+  private readonly jchunk: F64;
+  private readonly dchunkA: F64;
+  private readonly dchunkB: F64;
+  /** What acts[] were computed for (undefined: nothing yet). */
+  private fwdTheta: Float32Array | null = null;
+  private fwdRows: Int32Array | null | undefined = undefined;
+  /** What acts[0] holds. */
+  private gatheredRows: Int32Array | null | undefined = undefined;
+  private keyRows: Int32Array | null | undefined = undefined;
+  private key = 0;
+
+  constructor(
+    spec: NetSpec,
+    private readonly data: FusedData,
+    /** The objective's current rows (null: every row); read at each call. */
+    private readonly rowsOf: () => Int32Array | null,
+    withPenalty = true,
+  ) {
+    this.sizes = spec.sizes;
+    this.activation = spec.activation;
+    this.loss = spec.loss;
+    this.l2 = withPenalty ? spec.l2 : 0;
+    this.L = spec.sizes.length - 1;
+    this.K = spec.sizes[this.L];
+    this.curvatureBound = curvatureBoundOf(spec.loss, this.K);
+    const layout = mlpLayout(spec.sizes);
+    this.wOff = layout.wOff;
+    this.bOff = layout.bOff;
+    this.P = layout.nParams;
+    this.widest = Math.max(...spec.sizes);
+    this.theta64 = new Float64Array(this.P);
+    this.v64 = new Float64Array(this.P);
+    this.grad64 = new Float64Array(this.P);
+    this.jchunk = new Float64Array(CHUNK * this.P);
+    this.dchunkA = new Float64Array(CHUNK * this.widest);
+    this.dchunkB = new Float64Array(CHUNK * this.widest);
+  }
+
+  get n(): number {
+    const rows = this.rowsOf();
+    return rows ? rows.length : this.data.n;
+  }
+
+  get dataKey(): number {
+    const rows = this.rowsOf();
+    if (rows !== this.keyRows) {
+      this.key = inputsKey(this.data.X, rows ? rows.length : this.data.n, this.sizes[0], rows);
+      this.keyRows = rows;
+    }
+    return this.key;
+  }
+
+  /** Runs (or reuses) the forward pass at θ on the current rows; returns n. */
+  private forward(theta: Float32Array): number {
+    const rows = this.rowsOf();
+    const n = rows ? rows.length : this.data.n;
+    if (theta === this.fwdTheta && rows === this.fwdRows) return n;
+    const { sizes, L } = this;
+    if (n > this.cap) {
+      this.acts = sizes.map((s) => new Float64Array(n * s));
+      this.bufA = new Float64Array(n * this.widest);
+      this.bufB = new Float64Array(n * this.widest);
+      this.cap = n;
+      this.gatheredRows = undefined;
+    }
+    const A0 = this.acts[0];
+    const d = sizes[0];
+    if (rows !== this.gatheredRows) {
+      const X = this.data.X;
+      if (rows) for (let i = 0; i < n; i++) for (let k = 0, s = rows[i] * d; k < d; k++) A0[i * d + k] = X[s + k];
+      else A0.set(X.subarray(0, n * d));
+      this.gatheredRows = rows;
+    }
+    const w = this.theta64;
+    w.set(theta);
+    for (let l = 0; l < L; l++) {
+      gemmBias(this.acts[l], w, this.wOff[l], this.bOff[l], this.acts[l + 1], n, sizes[l], sizes[l + 1]);
+      if (l < L - 1) activate(this.acts[l + 1], n * sizes[l + 1], this.activation);
+    }
+    this.fwdTheta = theta;
+    this.fwdRows = rows;
+    return n;
+  }
+
+  targets(): Float64Array {
+    const rows = this.rowsOf();
+    const n = rows ? rows.length : this.data.n;
+    const K = this.K;
+    const y = this.data.y;
+    const out = new Float64Array(n * K);
+    for (let i = 0; i < n; i++) {
+      const t = y[rows ? rows[i] : i];
+      if (this.loss === 'softmax_ce') out[i * K + t] = 1;
+      else for (let k = 0; k < K; k++) out[i * K + k] = t;
+    }
+    return out;
+  }
+
+  outputs(theta: Vec): Float64Array {
+    const n = this.forward(cpuArray(theta));
+    return this.acts[this.L].slice(0, n * this.K);
+  }
+
+  layerInputs(theta: Vec): Float64Array[] {
+    const n = this.forward(cpuArray(theta));
+    return this.sizes.slice(0, this.L).map((s, l) => this.acts[l].slice(0, n * s));
+  }
+
+  inputGrams(theta: Vec): Float64Array[] {
+    const n = this.forward(cpuArray(theta));
+    return this.sizes.slice(0, this.L).map((d, l) => {
+      const A = this.acts[l];
+      const m = d + 1;
+      const G = new Float64Array(m * m);
+      syrkLower(A, n, d, G, m);
+      for (let p = 0; p < d; p++) {
+        let s = 0;
+        for (let i = 0, a = p; i < n; i++, a += d) s += A[a];
+        G[d * m + p] = s;
+      }
+      G[d * m + d] = n;
+      mirrorLower(G, m);
+      return G;
+    });
+  }
+
+  jvp(theta: Vec, v: Vec): Float64Array {
+    const n = this.forward(cpuArray(theta));
+    const { sizes, L, wOff, bOff, acts } = this;
+    const v64 = this.v64;
+    v64.set(cpuArray(v));
+    let Z = this.bufA;
+    let next = this.bufB;
+    gemmBias(acts[0], v64, wOff[0], bOff[0], Z, n, sizes[0], sizes[1]);
+    for (let l = 1; l < L; l++) {
+      activationBackward(Z, acts[l], n * sizes[l], this.activation); // ȧ_l = σ′(a_l) ⊙ ż_l
+      gemmBias(acts[l], v64, wOff[l], bOff[l], next, n, sizes[l], sizes[l + 1]);
+      gemmAcc(Z, this.theta64, wOff[l], next, n, sizes[l], sizes[l + 1]);
+      [Z, next] = [next, Z];
+    }
+    return Z.slice(0, n * this.K);
+  }
+
+  vjp(theta: Vec, u: Float64Array): Vec {
+    const n = this.forward(cpuArray(theta));
+    const { sizes, L, wOff, bOff, acts } = this;
+    const g = this.grad64;
+    g.fill(0);
+    let D = this.bufA;
+    let prev = this.bufB;
+    D.set(u.subarray(0, n * this.K));
+    for (let l = L - 1; l >= 0; l--) {
+      gemmTN(acts[l], D, g, wOff[l], bOff[l], n, sizes[l], sizes[l + 1]);
+      if (l === 0) break;
+      gemmNT(D, this.theta64, wOff[l], prev, n, sizes[l + 1], sizes[l]);
+      activationBackward(prev, acts[l], n * sizes[l], this.activation);
+      [D, prev] = [prev, D];
+    }
+    const out = allocF32(this.P);
+    out.set(g);
+    return cpuVec(out);
+  }
+
+  jacobianGram(theta: Vec): Float64Array {
+    const n = this.forward(cpuArray(theta));
+    const { sizes, L, K, P, wOff, bOff, acts, jchunk: J } = this;
+    const w = this.theta64;
+    const G = new Float64Array(P * P);
+    for (let k = 0; k < K; k++) {
+      for (let start = 0; start < n; start += CHUNK) {
+        const r = Math.min(CHUNK, n - start);
+        // δ_L = e_k for every row of the chunk.
+        let D = this.dchunkA;
+        let prev = this.dchunkB;
+        D.fill(0, 0, r * K);
+        for (let i = 0; i < r; i++) D[i * K + k] = 1;
+        for (let l = L - 1; l >= 0; l--) {
+          const din = sizes[l];
+          const out = sizes[l + 1];
+          const A = acts[l];
+          const wo = wOff[l];
+          const bo = bOff[l];
+          // J rows, layer l: ∂z_k/∂W_l[p, j] = a[p]·δ[j] at wOff + p·out + j, ∂z_k/∂b_l[j] = δ[j].
+          for (let i = 0; i < r; i++) {
+            const row = i * P;
+            const a = (start + i) * din;
+            const dr = i * out;
+            for (let p = 0; p < din; p++) {
+              const ap = A[a + p];
+              const o = row + wo + p * out;
+              for (let j = 0; j < out; j++) J[o + j] = ap * D[dr + j];
+            }
+            for (let j = 0; j < out; j++) J[row + bo + j] = D[dr + j];
+          }
+          if (l === 0) break;
+          gemmNT(D, w, wo, prev, r, out, din);
+          activationBackward(prev, A.subarray(start * din, (start + r) * din), r * din, this.activation);
+          [D, prev] = [prev, D];
+        }
+        syrkLower(J, r, P, G, P);
+      }
+    }
+    mirrorLower(G, P);
+    return G;
+  }
+
+  weightMask(like: Vec): Vec {
+    const m = weightMaskArray(this.sizes);
+    if (m.length !== cpuArray(like).length) throw new Error(`expected ${m.length} parameters, got ${cpuArray(like).length}`);
+    const out = allocF32(m.length);
+    out.set(m);
+    return cpuVec(out);
+  }
+}
