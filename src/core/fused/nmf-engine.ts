@@ -29,6 +29,11 @@ const MIN_MACS_PER_THREAD = 1 << 21;
 /** Floats per block of P (R·width ≈ 16k: a block's P, Q and D stay in a 256 KiB L2). */
 const BLOCK_FLOATS = 16384;
 
+/** A Float32Array of n ones (the X of updateLoop when only the ratio is wanted). */
+function ONES(n: number): Float32Array {
+  return new Float32Array(n).fill(1);
+}
+
 export interface NMFShape {
   m: number;
   n: number;
@@ -67,10 +72,10 @@ export class NMFWorkspace {
   private readonly mask: Float32Array;
   private readonly rowsPerBlock: number;
   private readonly colsPerBlock: number;
-  /** Which run's (W, H), at which version, the W and H regions hold. */
-  private loaded: { owner: object; version: number } | null = null;
-  /** Which (W, H) N_W and D_W were computed for (`loss` with β ≠ 2), or null. */
-  private prepared: { owner: object; version: number; beta: number } | null = null;
+  /** The θ = [W; H] the W, H and Hᵀ regions hold (by identity; null while a half-step changes them). */
+  private loaded: Float32Array | null = null;
+  /** The θ and β that N_W and D_W were computed for (`loss` with β ≠ 2, `ratio(0)`), or null. */
+  private prepared: { theta: Float32Array; beta: number } | null = null;
 
   /** V row-major m×n (entries ≥ 0). Throws when WebAssembly SIMD (or, for threads, shared memory) is unavailable. */
   constructor(V: Float32Array, { m, n, K }: NMFShape, opts: NMFWorkspaceOptions = {}) {
@@ -126,42 +131,95 @@ export class NMFWorkspace {
     this.pool?.close();
   }
 
+  /** Entries of θ = [W (m×K row-major); H (K×n row-major)], the cpu engine's NMF parameter vector. */
+  get size(): number {
+    return this.m * this.K + this.K * this.n;
+  }
+
+  /** V, row-major m×n (the workspace's copy: do not mutate). */
+  get data(): Float32Array {
+    return this.f.V;
+  }
+
+  /** Makes θ = [W; H] the loaded point, unless it already is (θ is not mutated; keyed by identity). */
+  use(theta: Float32Array): void {
+    if (this.loaded === theta) return;
+    const { m, n, K, f } = this;
+    if (theta.length !== m * K + K * n) throw new Error(`θ must have ${m}×${K} + ${K}×${n} entries`);
+    f.W.set(theta.subarray(0, m * K));
+    f.H.set(theta.subarray(m * K));
+    transpose(f.H, f.HT, K, n);
+    this.loaded = theta;
+    this.prepared = null;
+  }
+
+  /** Copies the loaded (W, H) into `out` (m·K + K·n entries), which becomes the loaded θ. */
+  read(out: Float32Array): Float32Array {
+    out.set(this.f.W);
+    out.set(this.f.H, this.m * this.K);
+    if (this.prepared && this.prepared.theta === this.loaded) this.prepared = { theta: out, beta: this.prepared.beta };
+    this.loaded = out;
+    return out;
+  }
+
   /**
-   * Loads (W, H) unless `owner` at `version` is already loaded (each run keeps its own W and H and
-   * bumps `version` whenever they change outside this workspace).
+   * A half-step in place on the loaded point: block 0 (W, with the loaded H) or 1 (H, with the loaded
+   * W), X ← X ⊙ (N/D)^e, then (zeroTiny) entries below float64 eps → 0. The loaded θ then is none
+   * until `read`.
    */
-  load(owner: object, version: number, W: Float32Array, H: Float32Array): void {
-    if (this.loaded && this.loaded.owner === owner && this.loaded.version === version) return;
-    this.f.W.set(W);
-    this.f.H.set(H);
-    transpose(this.f.H, this.f.HT, this.K, this.n);
-    this.loaded = { owner, version };
+  halfStep(beta: number, block: 0 | 1, e: number, zeroTiny: boolean): void {
+    const ready = this.prepared !== null && this.prepared.theta === this.loaded && this.prepared.beta === beta;
+    this.loaded = null;
     this.prepared = null;
+    if (block === 0) {
+      if (!ready) this.numeratorsW(beta, false);
+      this.applyW(beta, e, zeroTiny);
+    } else this.halfStepH(beta, e, zeroTiny);
   }
 
-  /** Copies W and H out (after `step`, the run stores them and its new version). */
-  save(owner: object, version: number, W: Float32Array, H: Float32Array): void {
-    W.set(this.f.W);
-    H.set(this.f.H);
-    this.loaded = { owner, version };
-  }
-
-  /** One iteration on the loaded (W, H): W with the old H, then H with the new W, exponent e. */
-  step(beta: number, e: number): void {
-    const owner = this.loaded?.owner;
-    const ready = this.prepared !== null && this.prepared.owner === owner && this.prepared.version === this.loaded?.version && this.prepared.beta === beta;
-    this.prepared = null;
-    if (!ready) this.numeratorsW(beta, false);
-    this.applyW(beta, e);
-    this.halfStepH(beta, e);
-  }
-
-  /** D_β(V | WH) at the loaded (W, H), summed in float64; for β ≠ 2 also prepares the next step's W half. */
+  /** D_β(V | WH) at the loaded (W, H), summed in float64; for β ≠ 2 also prepares the next W half-step. */
   loss(beta: number): number {
     if (beta === 2) return this.divergenceEuclid();
     const sum = this.numeratorsW(beta, true);
-    this.prepared = { owner: this.loaded!.owner, version: this.loaded!.version, beta };
+    this.prepared = this.loaded && { theta: this.loaded, beta };
     return sum;
+  }
+
+  /**
+   * The update ratio N/D of block 0 (W, m×K) or 1 (H, K×n) at the loaded point, row-major into `out`,
+   * with the update's guards (D = 0 → EPSILON; β = 1 H: D = 0 → 1 first), rounded to float32.
+   */
+  ratio(beta: number, block: 0 | 1, out: Float32Array): Float32Array {
+    const { m, n, K } = this;
+    const { N, D, ds } = this.pieces(beta, block);
+    const rows = block === 0 ? m : n;
+    const R = block === 0 ? out : new Float32Array(n * K);
+    updateLoop(R, ONES(rows * K), N, [0, K, 1], D, ds, rows, K, 1, false, block === 1 && beta === 1);
+    if (block === 1) transpose(R, out, n, K);
+    return out;
+  }
+
+  /** ∇f = D − N of block 0 (W, m×K) or 1 (H, K×n) at the loaded point (sklearn's guards), row-major into `out`. */
+  gradient(beta: number, block: 0 | 1, out: Float32Array): Float32Array {
+    const { m, n, K } = this;
+    const { N, D, ds } = this.pieces(beta, block);
+    const rows = block === 0 ? m : n;
+    const G = block === 0 ? out : new Float32Array(n * K);
+    for (let i = 0; i < rows; i++) for (let k = 0; k < K; k++) G[i * K + k] = D[ds[0] + i * ds[1] + k * ds[2]] - N[i * K + k];
+    if (block === 1) transpose(G, out, n, K);
+    return out;
+  }
+
+  /** N and D of block 0 (rows of W) or 1 (rows of Hᵀ) at the loaded point, D read through strides `ds`. */
+  private pieces(beta: number, block: 0 | 1): { N: Float32Array; D: Float32Array; ds: Strides } {
+    const { m, n, K, f } = this;
+    if (block === 0) {
+      if (!(this.prepared && this.prepared.theta === this.loaded && this.prepared.beta === beta)) this.numeratorsW(beta, false);
+      this.prepared = this.loaded && { theta: this.loaded, beta };
+      return beta === 1 ? { N: f.NW, D: rowSums(f.H, K, n, new Float32Array(K)), ds: [0, 0, 1] } : { N: f.NW, D: f.DW, ds: [0, K, 1] };
+    }
+    this.numeratorsH(beta);
+    return beta === 1 ? { N: f.NH, D: columnSums(f.W, m, K, new Float32Array(K)), ds: [0, 0, 1] } : { N: f.NH, D: f.DH, ds: [0, K, 1] };
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -267,10 +325,10 @@ export class NMFWorkspace {
   }
 
   /**
-   * W ⊙ (N_W / D_W)^e in place (β = 1: D_W = the row sums of H), then (β < 1) tiny entries → 0 — on the
-   * SIMD kernel for e = 1 with a full D (the JS loop's bits), else the JS loop.
+   * W ⊙ (N_W / D_W)^e in place (β = 1: D_W = the row sums of H), then (zeroTiny) tiny entries → 0 — on
+   * the SIMD kernel for e = 1 with a full D (the JS loop's bits), else the JS loop.
    */
-  private applyW(beta: number, e: number): void {
+  private applyW(beta: number, e: number, zeroTiny: boolean): void {
     const { m, n, K, f } = this;
     let D = f.DW;
     let ds: Strides = [0, K, 1];
@@ -278,37 +336,40 @@ export class NMFWorkspace {
       D = rowSums(f.H, K, n, f.DH); // scratch: DH is free until H's half-step
       ds = [0, 0, 1];
     }
-    if (e === 1 && beta !== 1) (beta < 1 ? this.nk.updateTiny : this.nk.update)(this.p.W, this.p.NW, this.p.DW, m * K);
-    else updateLoop(f.W, f.W, f.NW, [0, K, 1], D, ds, m, K, e, beta < 1, false);
+    if (e === 1 && beta !== 1) (zeroTiny ? this.nk.updateTiny : this.nk.update)(this.p.W, this.p.NW, this.p.DW, m * K);
+    else updateLoop(f.W, f.W, f.NW, [0, K, 1], D, ds, m, K, e, zeroTiny, false);
   }
 
-  /** H's half-step with the new W, on Hᵀ: Hᵀ ⊙ (N_Hᵀ / D_Hᵀ)^e, then (β ≤ 1) tiny entries → 0; H refreshed. */
-  private halfStepH(beta: number, e: number): void {
+  /** N_Hᵀ and (β ≠ 1) D_Hᵀ, n×K, at the loaded W and H (Wᵀ refreshed); β = 1's D is W's column sums. */
+  private numeratorsH(beta: number): void {
     const { m, n, K, p, f } = this;
     transpose(f.W, f.WT, m, K);
+    if (beta !== 2) return void this.blockedPass(false, beta, false);
+    this.gemm(p.WT, m * 4, 4, p.W, p.zero, p.G, K, m, K, 0); // WᵀW
+    const rows = (t: number): KernelCall[] => {
+      const [lo, hi] = part(n, this.threads, t, 4);
+      return lo < hi
+        ? [
+            [KERNEL.gemm, p.VT + lo * m * 4, m * 4, 4, p.W, p.zero, p.NH + lo * K * 4, hi - lo, m, K, 0], // (WᵀV)ᵀ = VᵀW
+            [KERNEL.gemm, p.HT + lo * K * 4, K * 4, 4, p.G, p.zero, p.DH + lo * K * 4, hi - lo, K, K, 0], // ((WᵀW)H)ᵀ = Hᵀ(WᵀW)
+          ]
+        : [];
+    };
+    this.parallel(rows, () => this.exec(rows(0)));
+  }
+
+  /** H's half-step with the loaded W, on Hᵀ: Hᵀ ⊙ (N_Hᵀ / D_Hᵀ)^e, then (zeroTiny) tiny entries → 0; H refreshed. */
+  private halfStepH(beta: number, e: number, zeroTiny: boolean): void {
+    const { m, n, K, p, f } = this;
+    this.numeratorsH(beta);
     let D = f.DH;
     let ds: Strides = [0, K, 1];
-    if (beta === 2) {
-      this.gemm(p.WT, m * 4, 4, p.W, p.zero, p.G, K, m, K, 0); // WᵀW
-      const rows = (t: number): KernelCall[] => {
-        const [lo, hi] = part(n, this.threads, t, 4);
-        return lo < hi
-          ? [
-              [KERNEL.gemm, p.VT + lo * m * 4, m * 4, 4, p.W, p.zero, p.NH + lo * K * 4, hi - lo, m, K, 0], // (WᵀV)ᵀ = VᵀW
-              [KERNEL.gemm, p.HT + lo * K * 4, K * 4, 4, p.G, p.zero, p.DH + lo * K * 4, hi - lo, K, K, 0], // ((WᵀW)H)ᵀ = Hᵀ(WᵀW)
-            ]
-          : [];
-      };
-      this.parallel(rows, () => this.exec(rows(0)));
-    } else {
-      this.blockedPass(false, beta, false);
-      if (beta === 1) {
-        D = columnSums(f.W, m, K, f.DH); // the column sums of W (zeros → 1 in the update); N_Hᵀ is in NH
-        ds = [0, 0, 1];
-      }
+    if (beta === 1) {
+      D = columnSums(f.W, m, K, f.DH); // the column sums of W (zeros → 1 in the update); N_Hᵀ is in NH
+      ds = [0, 0, 1];
     }
-    if (e === 1 && beta !== 1) (beta <= 1 ? this.nk.updateTiny : this.nk.update)(p.HT, p.NH, p.DH, n * K);
-    else updateLoop(f.HT, f.HT, f.NH, [0, K, 1], D, ds, n, K, e, beta <= 1, beta === 1);
+    if (e === 1 && beta !== 1) (zeroTiny ? this.nk.updateTiny : this.nk.update)(p.HT, p.NH, p.DH, n * K);
+    else updateLoop(f.HT, f.HT, f.NH, [0, K, 1], D, ds, n, K, e, zeroTiny, beta === 1);
     transpose(f.HT, f.H, n, K);
   }
 

@@ -1,13 +1,19 @@
 /**
- * NMF experiments on the fused engine (./nmf-engine.ts): the fold of core/experiment.ts for β-NMF
- * problems whose runs use the multiplicative updates ('nmf-mm', 'nmf-mu'), without tfjs — the same V
- * and initial (W, H) (problems/nmf.ts), the same switch and divergence semantics, the same
- * ExperimentResult. All runs share one workspace (V, Vᵀ and the scratch); each keeps its own W and H.
+ * NMF experiments on the cpu engine: the fold of core/experiment.ts for β-NMF problems whose runs use the
+ * multiplicative updates ('nmf-mm', 'nmf-mu'), without tfjs — the same V and initial (W, H)
+ * (problems/nmf.ts), the same algorithms (algorithms/nmf-mm.ts, nmf-mu.ts: EngineAlgorithms, here on
+ * the cpu engine's NMF objective, engines/cpu/nmf-objective.ts, over an NMFWorkspace), the same switch
+ * and divergence semantics, the same ExperimentResult. All runs share one workspace (V, Vᵀ and the
+ * scratch) and one objective; each keeps its own θ = [W; H] (one Float32Array) and state.
  */
 import type { ExperimentConfig, NMFProblemConfig } from '../config';
 import { runLabel } from '../config';
 import { nmfMM } from '../algorithms/nmf-mm';
 import { nmfMU } from '../algorithms/nmf-mu';
+import type { NMFState } from '../algorithms/nmf-updates';
+import type { StepContext, Vec } from '../engine/types';
+import { CpuNMFObjective } from '../engines/cpu/nmf-objective';
+import { cpuArray, cpuVec, cpuVectorOps } from '../engines/cpu/vector-ops';
 import { finishRunResult, type ExperimentResult, type RunOptions, type RunResult } from '../experiment';
 import { nmfData, randomNMFInit } from '../problems/nmf';
 import { stopIfNotFinite, type RunStatus, type SwitchRecord } from '../run';
@@ -38,43 +44,57 @@ export class FusedNMFRun {
   /** Steps taken. */
   t = 0;
   lastLoss = NaN;
-  /** Bumped whenever W or H change (the workspace's cache key). */
-  private version = 0;
+  /** θ = [W (m×K row-major); H (K×n row-major)], a cpu Vec (replaced, never mutated, by a step). */
+  theta: Vec;
+  private state: NMFState;
 
   constructor(
     readonly id: string,
     public algorithm: FusedNMFAlgorithmId,
-    private readonly ws: NMFWorkspace,
-    private readonly beta: number,
-    readonly W: Float32Array,
-    readonly H: Float32Array,
-  ) {}
+    private readonly c: StepContext,
+    theta: Float32Array,
+  ) {
+    this.theta = cpuVec(theta);
+    this.state = NMF_ALGORITHMS[algorithm].init(c, this.theta, {});
+  }
 
   get active(): boolean {
     return this.status === 'running';
   }
 
+  private get size(): number {
+    const { workspace } = this.c.f as CpuNMFObjective;
+    return workspace.m * workspace.K;
+  }
+
+  /** W (m×K row-major), a view of θ. */
+  get W(): Float32Array {
+    return cpuArray(this.theta).subarray(0, this.size);
+  }
+
+  /** H (K×n row-major), a view of θ. */
+  get H(): Float32Array {
+    return cpuArray(this.theta).subarray(this.size);
+  }
+
   step(): void {
-    const { ws } = this;
-    ws.load(this, this.version, this.W, this.H);
-    ws.step(this.beta, NMF_ALGORITHMS[this.algorithm].exponent(this.beta));
-    this.version += 1;
-    ws.save(this, this.version, this.W, this.H);
+    const r = NMF_ALGORITHMS[this.algorithm].step(this.c, this.theta, this.state, {});
+    this.theta = r.theta;
+    this.state = r.state;
     this.t += 1;
   }
 
   /** f(W, H) = D_β(V | WH) (≥ 0), rounded to float32 as the tfjs path reports it. */
   evaluate(): number {
-    this.ws.load(this, this.version, this.W, this.H);
-    // ≥ 0 as on the tfjs path (nmfData refuses what would make it negative; this drops rounding)
-    this.lastLoss = Math.fround(Math.max(0, this.ws.loss(this.beta)));
+    this.lastLoss = this.c.f.value(this.theta);
     return this.lastLoss;
   }
 
-  /** Switch between nmf-mm and nmf-mu mid-run: W and H are kept (the updates have no state). */
+  /** Switch between nmf-mm and nmf-mu mid-run: θ is kept, the new algorithm's state starts from init. */
   switchTo(algorithmId: string, hyper: Record<string, unknown>, keepState = false): void {
     if (!isFusedNMF(algorithmId)) throw new Error(`the fused NMF engine runs ${FUSED_NMF_ALGORITHMS.join(', ')}, not '${algorithmId}'`);
     this.switches.push({ at: this.t, from: this.algorithm, to: algorithmId, hyper, keepState: keepState && algorithmId === this.algorithm });
+    if (!(keepState && algorithmId === this.algorithm)) this.state = NMF_ALGORITHMS[algorithmId].init(this.c, this.theta, {});
     this.algorithm = algorithmId;
     if (this.status === 'done') this.status = 'running';
   }
@@ -87,6 +107,8 @@ export class FusedNMFRun {
 
 export class FusedNMFExperiment {
   readonly workspace: NMFWorkspace;
+  /** The cpu engine's vector operations and the NMF objective on the workspace, shared by the runs. */
+  readonly context: StepContext;
   readonly runs: FusedNMFRun[];
   readonly beta: number;
   /** Global step counter. */
@@ -110,10 +132,10 @@ export class FusedNMFExperiment {
       throw new Error(`NMF init: W0 must be ${m}×${K} and H0 ${K}×${n}`);
     this.beta = p.beta;
     this.workspace = new NMFWorkspace(Float32Array.from(V.flat()), { m, n, K }, opts);
-    const W0f = Float32Array.from(W0.flat());
-    const H0f = Float32Array.from(H0.flat());
+    this.context = { ops: cpuVectorOps, f: new CpuNMFObjective(this.workspace, p.beta) };
+    const theta0 = Float32Array.from([...W0.flat(), ...H0.flat()]);
     this.runs = config.runs.map((rc, i) => {
-      const run = new FusedNMFRun(runLabel(rc, i), rc.algorithm as FusedNMFAlgorithmId, this.workspace, p.beta, W0f.slice(), H0f.slice());
+      const run = new FusedNMFRun(runLabel(rc, i), rc.algorithm as FusedNMFAlgorithmId, this.context, theta0.slice());
       this.applySwitches(run, i);
       return run;
     });
