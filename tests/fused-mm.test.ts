@@ -167,14 +167,14 @@ describe('hand-over of the MM state between the fused engine and tfjs', () => {
         // One more step on each side from the same θ and state.
         const out = alg.step(exp.problem.full, params, state as never, run.hyper as never);
         fx.step();
-        const fusedTheta = Array.from(run.theta);
+        const fusedTheta = Array.from(run.thetaArray());
         const tfjsTheta = out.params.flatMap((p) => Array.from(p.dataSync()));
         expect(Math.max(...tfjsTheta.map((x, i) => Math.abs(x - fusedTheta[i])))).toBeLessThan(1e-5);
         expect((out.state as { L: unknown }).L).toEqual(run.state.L);
         // Back: a fresh fused run loaded from the tfjs values has the same θ and MM state.
         const other = new FusedExperiment(cfg).runs[0];
         fromTfjs(other, out.params, out.state);
-        expect(Array.from(other.theta)).toEqual(tfjsTheta);
+        expect(Array.from(other.thetaArray())).toEqual(tfjsTheta);
         expect(other.state).toEqual(out.state);
         tf.dispose([params, out.params, state, out.state]);
       } finally {

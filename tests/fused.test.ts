@@ -11,8 +11,9 @@ import { runExperiment, type RunResult } from '../src/core/experiment';
 import { buildMLPProblem } from '../src/core/problems/build';
 import { ACTIVATIONS, LOSSES, type Activation, type LossName } from '../src/core/problems/mlp';
 import {
-  buildFusedProblem, canFuse, fromTfjs, FusedExperiment, FusedRun, runFusedExperiment, simdAvailable, toTfjs, unflattenLayers, type KernelKind,
+  buildFusedProblem, canFuse, fromTfjs, FusedExperiment, FusedRun, fusedAlgorithm, runFusedExperiment, simdAvailable, toTfjs, unflattenLayers, type KernelKind,
 } from '../src/core/fused';
+import { CpuMLPProblem } from '../src/core/engines/cpu/mlp-problem';
 import { Run } from '../src/core/run';
 import { fastTanh } from '../src/core/fused/mlp-kernels';
 import { createWasmKernels } from '../src/core/fused/wasm-kernels';
@@ -274,7 +275,7 @@ describe('fused fold', () => {
     fx.step();
     const run: FusedRun = fx.runs[0];
     const seen: [Float32Array, Float32Array][] = [];
-    const arrays = () => [run.theta, run.state.m, run.state.v, run.state.vmax] as Float32Array[];
+    const arrays = () => [run.theta, run.state.m, run.state.v, run.state.vmax] as unknown as Float32Array[];
     for (let k = 0; k < 500; k++) {
       if (k % 50 === 0) arrays().forEach((a) => seen.push([a, a.slice()]));
       fx.step();
@@ -318,11 +319,12 @@ describe('hand-over between the engines (tfjs-bridge)', () => {
     // tfjs → fused
     const back = new Run('b', algorithm, h, tfjsProblem.initialParams(), obj);
     for (let k = 0; k < 30; k++) back.step(obj);
-    const fused = new FusedRun('f', algorithm, h, buildFusedProblem(config));
+    const cpu = new CpuMLPProblem(buildFusedProblem(config));
+    const fused = new FusedRun('f', algorithm, h, cpu, fusedAlgorithm);
     fromTfjs(fused, back.params, back.state);
     fused.t = back.t;
     expect(fused.state.t).toBe(30);
-    for (let k = 0; k < 30; k++) fused.step(null);
+    for (let k = 0; k < 30; k++) fused.step(cpu.full);
     expect(Math.abs(fused.evaluate(false, false) - fusedAll[60]) / fusedAll[60]).toBeLessThan(1e-5);
     run.dispose();
     back.dispose();

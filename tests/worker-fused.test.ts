@@ -78,7 +78,7 @@ describe('Session on the fused engine', () => {
     const h = harness();
     await h.send({ type: 'start', config, backend: 'fused', play: false });
     await h.send({ type: 'step', n: 10 });
-    const theta = h.s.fusedExperiment!.runs.map((r) => Array.from(r.theta));
+    const theta = h.s.fusedExperiment!.runs.map((r) => Array.from(r.thetaArray()));
     const adamState = h.s.fusedExperiment!.runs[1].state;
     const vmax = Array.from(adamState.vmax as unknown as Float32Array);
 
@@ -195,7 +195,7 @@ describe('Session on the fused engine', () => {
     const h = harness();
     await h.send({ type: 'start', config, backend: 'fused', play: false });
     await h.send({ type: 'step', n: 10 });
-    const theta = Array.from(h.s.fusedExperiment!.runs[0].theta);
+    const theta = Array.from(h.s.fusedExperiment!.runs[0].thetaArray());
     await h.send({ type: 'setBackend', backend: 'cpu' });
     expect(h.of('backendChanged').at(-1)).toMatchObject({ from: 'fused', to: 'cpu', restoredBy: 'transfer', t: 10 });
     expect(h.s.experiment!.runs[0].params.flatMap((p) => Array.from(p.dataSync()))).toEqual(theta);
@@ -203,7 +203,7 @@ describe('Session on the fused engine', () => {
     const params = h.s.experiment!.runs[0].params.flatMap((p) => Array.from(p.dataSync()));
     await h.send({ type: 'setBackend', backend: 'fused' });
     expect(h.of('ready').at(-1)).toMatchObject({ backend: 'fused', reasonKind: 'forced' });
-    expect(Array.from(h.s.fusedExperiment!.runs[0].theta)).toEqual(params);
+    expect(Array.from(h.s.fusedExperiment!.runs[0].thetaArray())).toEqual(params);
     await h.send({ type: 'step', n: 10 });
     const c = h.curve(0);
     expect(c.steps).toEqual(range(1, 30));

@@ -6,40 +6,13 @@ import * as tf from '@tensorflow/tfjs';
 import type { ExperimentConfig } from './config';
 import { runLabel } from './config';
 import { buildProblem } from './problems/build';
-import { Rng } from './rng';
-import { Run, type RunStatus, type SwitchRecord } from './run';
+import { BatchSchedule } from './fold/schedule';
+import { finishRunResult, type ExperimentResult, type RunOptions, type RunResult } from './fold/result';
+import { Run } from './run';
+
+export { BatchSchedule } from './fold/schedule';
+export { finishRunResult, type ExperimentResult, type RunOptions, type RunResult } from './fold/result';
 import type { Objective, Problem } from './types';
-
-/** Which examples step t (0-based) uses: epoch-wise seeded permutations, shared by all runs. */
-export class BatchSchedule {
-  private rng: Rng;
-  private perm: Int32Array = new Int32Array(0);
-  private epoch = -1;
-  private readonly perEpoch: number;
-
-  constructor(
-    private readonly n: number,
-    private readonly size: number,
-    private readonly seed: number,
-  ) {
-    this.rng = new Rng(seed);
-    this.perEpoch = Math.ceil(n / size);
-  }
-
-  indices(t: number): Int32Array {
-    const e = Math.floor(t / this.perEpoch);
-    if (e < this.epoch) {
-      this.rng = new Rng(this.seed);
-      this.epoch = -1;
-    }
-    while (this.epoch < e) {
-      this.perm = this.rng.permutation(this.n);
-      this.epoch += 1;
-    }
-    const j = t % this.perEpoch;
-    return this.perm.subarray(j * this.size, Math.min(this.n, (j + 1) * this.size));
-  }
-}
 
 export interface LossTensors {
   train: tf.Scalar;
@@ -108,52 +81,6 @@ export class Experiment {
     this.runs.forEach((r) => r.dispose());
     this.problem.dispose();
   }
-}
-
-export interface RunResult {
-  id: string;
-  algorithm: string;
-  status: RunStatus;
-  message?: string;
-  /** f(θ₀), f(θ₁), … — the objective before the first step and after every step. */
-  losses: number[];
-  testLosses?: number[];
-  divergedAt?: number;
-  switches: SwitchRecord[];
-  steps: number;
-  wallMs: number;
-  stepsPerSec: number;
-}
-
-export interface ExperimentResult {
-  backend: string;
-  steps: number;
-  runs: RunResult[];
-}
-
-/**
- * Completes a run's result at the end of a fold (every engine's): a running run is done; status,
- * message, divergence step, steps, and steps/s over `wallMs` (its steps and the evaluations after them).
- */
-export function finishRunResult(
-  r: RunResult,
-  run: { status: RunStatus; message: string; divergedAt: number | null; t: number },
-  wallMs: number,
-): void {
-  if (run.status === 'running') run.status = 'done';
-  r.status = run.status;
-  if (run.message) r.message = run.message;
-  if (run.divergedAt !== null) r.divergedAt = run.divergedAt;
-  r.steps = run.t;
-  r.stepsPerSec = wallMs > 0 ? Math.round(((1000 * run.t) / wallMs) * 10) / 10 : 0;
-  r.wallMs = Math.round(wallMs * 100) / 100;
-}
-
-export interface RunOptions {
-  /** Record the test objective too (default true when the problem has test data). */
-  recordTest?: boolean;
-  /** Called after each step with the step count. */
-  onStep?: (t: number) => void;
 }
 
 /**

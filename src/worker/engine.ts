@@ -92,7 +92,7 @@ export class LabEngine {
   /** For `started`. */
   problemInfo(): StartedEvt['problem'] {
     const fx = this.fx;
-    if (fx) return { kind: 'mlp', nTrain: fx.problem.train.n, paramNames: fx.problem.tensors.map((x) => x.name), hasTest: fx.hasTest };
+    if (fx) return { kind: 'mlp', nTrain: fx.problem.nTrain, paramNames: fx.problem.layout.map((x) => x.name), hasTest: fx.hasTest };
     const p = this.exp!.problem;
     return { kind: p.kind, nTrain: p.nTrain, paramNames: p.paramNames, hasTest: !!p.testLoss };
   }

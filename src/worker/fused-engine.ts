@@ -110,7 +110,7 @@ export function shadowExperiment(fx: FusedExperiment): Experiment {
 /** A tfjs Run holding a copy of fused run `run` (θ and optimizer state in the tfjs layout, same step) on `exp`'s problem. The caller disposes it. */
 export function tfjsCopy(run: FusedRun, exp: Experiment): Run {
   const { params, state, t } = toTfjs(run);
-  const copy = new Run(run.id, run.algorithm, run.hyper, params, exp.problem.full);
+  const copy = new Run(run.id, run.algorithm.id, run.hyper, params, exp.problem.full);
   tf.dispose(copy.state);
   copy.state = state;
   copy.t = t;

@@ -11,6 +11,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { ExperimentConfig } from '../core/config';
 import { Experiment } from '../core/experiment';
 import type { AlgorithmState } from '../core/engine/algorithm';
+import { cpuVec } from '../core/engines/cpu/vector-ops';
 import { FusedExperiment, FUSED_SCOPE, isFusedAlgorithm, mapStateVecs, type FusedRun } from '../core/fused';
 import { getAlgorithm } from '../core/algorithms/registry';
 import type { RunStatus, SwitchRecord } from '../core/run';
@@ -120,15 +121,15 @@ function restoreProgress(r: Pick<FusedRun, 't' | 'status' | 'message' | 'diverge
 
 /** The fused runs' θ and state, each Vec cut per parameter tensor into the tfjs layout (copies). */
 export function snapshotFused(fx: FusedExperiment): Snapshot {
-  const tensors = fx.problem.tensors;
+  const tensors = fx.problem.layout;
   const cut = (flat: Float32Array): SnapTensor[] =>
     tensors.map((t) => ({ __snapTensor: true, data: flat.slice(t.offset, t.offset + t.size), shape: [...t.shape], dtype: 'float32' }));
   return {
     t: fx.t,
     runs: fx.runs.map((r: FusedRun) => ({
-      algorithm: r.algorithm,
+      algorithm: r.algorithm.id,
       hyper: clone(r.hyper),
-      params: cut(r.theta),
+      params: cut(r.thetaArray()),
       state: mapStateVecs(r.state, (v) => cut(v as Float32Array)),
       t: r.t,
       status: r.status,
@@ -155,8 +156,8 @@ export function restoreFused(config: ExperimentConfig, snap: Snapshot): { fx: Fu
   const fx = new FusedExperiment(clone(fusedConfig(config, snap.t, until, snap.runs)));
   fx.t = snap.t;
   const glue = (parts: SnapTensor[]): Float32Array => {
-    const into = new Float32Array(fx.problem.theta0.length);
-    fx.problem.tensors.forEach((t, i) => {
+    const into = new Float32Array(fx.problem.fused.theta0.length);
+    fx.problem.layout.forEach((t, i) => {
       if (parts[i].data.length !== t.size) throw new Error(`${t.name}: expected ${t.size} values, got ${parts[i].data.length}`);
       into.set(parts[i].data, t.offset);
     });
@@ -167,8 +168,8 @@ export function restoreFused(config: ExperimentConfig, snap: Snapshot): { fx: Fu
     const s = snap.runs[i];
     if (!isFusedAlgorithm(s.algorithm)) throw new Error(`the fused engine does not run '${s.algorithm}'`);
     const state: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(s.state as Record<string, unknown>)) state[k] = isSnapVec(v) ? glue(v) : Array.isArray(v) && v.length === 0 ? null : clone(v);
-    r.load(s.algorithm, s.hyper, glue(s.params), state as AlgorithmState);
+    for (const [k, v] of Object.entries(s.state as Record<string, unknown>)) state[k] = isSnapVec(v) ? cpuVec(glue(v)) : Array.isArray(v) && v.length === 0 ? null : clone(v);
+    r.load(s.algorithm, s.hyper, cpuVec(glue(s.params)), state as AlgorithmState);
     restoreProgress(r, s);
   });
   return { fx, until };

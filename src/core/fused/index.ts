@@ -3,7 +3,7 @@
  * loop (pure TS, no DOM: runs in Node and in a Web Worker). See fused-experiment.ts.
  */
 export { canFuse, FusedExperiment, runFusedExperiment, FUSED_BACKEND, type FusedStepOptions } from './fused-experiment';
-export { FusedRun } from './fused-run';
+export { Run as FusedRun } from '../fold/run';
 export { buildFusedProblem, buildNet, simdAvailable, flattenLayers, unflattenLayers, type FusedOptions, type FusedProblem } from './problem';
 export { FusedMLP, paramLayout, type FusedData, type FusedNet, type KernelKind, type NetSpec } from './mlp-net';
 export { FusedMLPWasm } from './mlp-net-wasm';

@@ -8,22 +8,24 @@
 import * as tf from '@tensorflow/tfjs';
 import type { AlgorithmState } from '../engine/algorithm';
 import type { Params } from '../types';
-import type { FusedRun } from './fused-run';
-import type { FusedProblem } from './problem';
+import type { ParamTensor } from '../engine/problem';
+import { cpuArray, cpuVec } from '../engines/cpu/vector-ops';
+import type { Run } from '../fold/run';
 
 /** A flat float32 vector as one tensor per parameter ([W1 (in×out), b1, …]); the caller disposes them. */
-export function flatToTensors(problem: FusedProblem, flat: Float32Array): Params {
-  return problem.tensors.map((t) => tf.tensor(flat.slice(t.offset, t.offset + t.size), t.shape, 'float32'));
+export function flatToTensors(problem: { layout: readonly ParamTensor[] }, flat: Float32Array): Params {
+  return problem.layout.map((t) => tf.tensor(flat.slice(t.offset, t.offset + t.size), t.shape, 'float32'));
 }
 
 /** The inverse of flatToTensors (reads the tensors synchronously). */
-export function tensorsToFlat(problem: FusedProblem, ts: tf.Tensor[], into: Float32Array = new Float32Array(problem.theta0.length)): Float32Array {
-  if (ts.length !== problem.tensors.length) throw new Error(`expected ${problem.tensors.length} tensors, got ${ts.length}`);
-  problem.tensors.forEach((t, i) => {
+export function tensorsToFlat(problem: { layout: readonly ParamTensor[] }, ts: tf.Tensor[], into?: Float32Array): Float32Array {
+  const out = into ?? new Float32Array(problem.layout.reduce((n, t) => n + t.size, 0));
+  if (ts.length !== problem.layout.length) throw new Error(`expected ${problem.layout.length} tensors, got ${ts.length}`);
+  problem.layout.forEach((t, i) => {
     if (ts[i].size !== t.size) throw new Error(`${t.name}: expected ${t.size} values, got ${ts[i].size}`);
-    into.set(ts[i].dataSync() as Float32Array, t.offset);
+    out.set(ts[i].dataSync() as Float32Array, t.offset);
   });
-  return into;
+  return out;
 }
 
 const isTensorList = (x: unknown): x is tf.Tensor[] => Array.isArray(x) && x.length > 0 && x.every((t) => t instanceof tf.Tensor);
@@ -43,22 +45,21 @@ export function mapStateVecs(state: Record<string, unknown>, vec: (v: Float32Arr
 }
 
 /** The cpu run's state as the tfjs algorithm's state (tensors owned by the caller). */
-export function stateToTfjs(problem: FusedProblem, state: AlgorithmState): tf.TensorContainer {
+export function stateToTfjs(problem: { layout: readonly ParamTensor[] }, state: AlgorithmState): tf.TensorContainer {
   return mapStateVecs(state, (v) => flatToTensors(problem, v as Float32Array)) as tf.TensorContainer;
 }
 
 /** A tfjs state (same algorithm) as the cpu run's state (reads synchronously; does not dispose). */
-export function stateFromTfjs(problem: FusedProblem, state: tf.TensorContainer): AlgorithmState {
-  return mapStateVecs(state as Record<string, unknown>, (v) => tensorsToFlat(problem, v as tf.Tensor[])) as AlgorithmState;
+export function stateFromTfjs(problem: { layout: readonly ParamTensor[] }, state: tf.TensorContainer): AlgorithmState {
+  return mapStateVecs(state as Record<string, unknown>, (v) => cpuVec(tensorsToFlat(problem, v as tf.Tensor[]))) as AlgorithmState;
 }
 
 /** The run's θ and algorithm state as tfjs values for core/run.ts's Run. The caller owns the tensors. */
-export function toTfjs(run: FusedRun): { params: Params; state: tf.TensorContainer; t: number } {
-  return { params: flatToTensors(run.problem, run.theta), state: stateToTfjs(run.problem, run.state), t: run.t };
+export function toTfjs(run: Run): { params: Params; state: tf.TensorContainer; t: number } {
+  return { params: flatToTensors(run.problem, cpuArray(run.theta)), state: stateToTfjs(run.problem, run.state), t: run.t };
 }
 
 /** Loads tfjs parameters and a state (same algorithm as the run's) into the cpu run. Does not dispose its inputs. */
-export function fromTfjs(run: FusedRun, params: Params, state: tf.TensorContainer): void {
-  run.setTheta(tensorsToFlat(run.problem, params));
-  run.state = stateFromTfjs(run.problem, state);
+export function fromTfjs(run: Run, params: Params, state: tf.TensorContainer): void {
+  run.load(run.algorithm.id, run.hyper, cpuVec(tensorsToFlat(run.problem, params)), stateFromTfjs(run.problem, state));
 }

@@ -1,0 +1,39 @@
+/**
+ * A problem built on one engine: the objectives the fold hands to the algorithms (the training set,
+ * a mini-batch, the test set), θ₀, and the parameter layout. The fold (core/fold/) is written against
+ * this and the algorithm interface only, so it runs every algorithm on every engine.
+ */
+import type { ObjectiveKind, ObjectiveOps, Vec, VectorOps } from './types';
+
+/** One parameter tensor of θ: its name (W1, b1, …, W, H), shape and place in θ's layout order. */
+export interface ParamTensor {
+  name: string;
+  shape: number[];
+  offset: number;
+  size: number;
+}
+
+export interface EngineProblem {
+  /** The engine's name ('tfjs', 'cpu'). */
+  readonly engine: string;
+  readonly kind: ObjectiveKind;
+  readonly ops: VectorOps;
+  /** Number of training examples (mini-batches index into 0..nTrain-1). */
+  readonly nTrain: number;
+  readonly hasTest: boolean;
+  readonly layout: readonly ParamTensor[];
+  /** f on the whole training set. */
+  readonly full: ObjectiveOps;
+  /** f on the rows of a mini-batch; `release` after the step (the objective may be reused). */
+  batch(rows: Int32Array): { f: ObjectiveOps; release(): void };
+  /** A fresh θ₀ (seeded or explicit initial parameters). */
+  theta0(): Vec;
+  /**
+   * f(θ) on the training set (float32 value) and, when `test`, on the test set (NaN otherwise).
+   * `prefetchGrad`: ∇f(θ) on the training set is needed next; an engine may compute it in the same pass.
+   */
+  losses(theta: Vec, test: boolean, prefetchGrad: boolean): { train: number; test: number };
+  /** Frees what `old` (θ or a state) holds that `next` does not reference (tfjs tensors; cpu: nothing). */
+  releaseReplaced(old: unknown, next: unknown): void;
+  dispose(): void;
+}

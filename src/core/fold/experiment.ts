@@ -1,0 +1,147 @@
+/**
+ * An experiment on any engine: one problem, several runs from the same θ₀ and the same mini-batch
+ * order, stepped side by side — each step followed by the evaluation of f (and the test f) after it,
+ * then the scheduled switches due at the new step count. The worker drives it tick by tick;
+ * `foldExperiment` runs it headless into an ExperimentResult.
+ */
+import type { ExperimentConfig } from '../config';
+import { runLabel } from '../config';
+import type { EngineProblem } from '../engine/problem';
+import { finishRunResult, type ExperimentResult, type RunOptions, type RunResult } from './result';
+import { Run, type AlgorithmLookup } from './run';
+import { BatchSchedule } from './schedule';
+
+export interface StepOptions {
+  /** Evaluate the test objective after the step (default true when there is test data). */
+  withTest?: boolean;
+  /** Full batch: let the engine compute ∇f with f after the step, for the next step (default true). */
+  prefetch?: boolean;
+  /** Called after each run's step and evaluation (lastLoss, lastTestLoss are set). */
+  onRecord?: (i: number, run: Run) => void;
+}
+
+export class Experiment {
+  readonly runs: Run[];
+  /** Global step counter (every active run has taken this many steps). */
+  t = 0;
+  /** Milliseconds each run spent stepping and evaluating. */
+  readonly wallMs: number[];
+  private readonly schedule: BatchSchedule | null;
+
+  constructor(
+    readonly config: ExperimentConfig,
+    readonly problem: EngineProblem,
+    lookup: AlgorithmLookup,
+  ) {
+    const p = config.problem;
+    const n = problem.nTrain;
+    this.schedule = p.kind === 'mlp' && p.batchSize !== null && p.batchSize < n ? new BatchSchedule(n, p.batchSize, config.seeds.batch) : null;
+    this.runs = config.runs.map((rc, i) => {
+      const run = new Run(runLabel(rc, i), rc.algorithm, rc.hyper, problem, lookup);
+      this.applySwitches(run, i);
+      return run;
+    });
+    this.wallMs = this.runs.map(() => 0);
+  }
+
+  get fullBatch(): boolean {
+    return this.schedule === null;
+  }
+
+  get hasTest(): boolean {
+    return this.problem.hasTest;
+  }
+
+  /** The rows step `t` uses (a view into the schedule's permutation), or null for the full set. */
+  rowsAt(t: number): Int32Array | null {
+    return this.schedule ? this.schedule.indices(t) : null;
+  }
+
+  /** Applies the config's scheduled switches for run i that are due at its current step. */
+  applySwitches(run: Run, i: number): void {
+    for (const s of this.config.runs[i].switches) {
+      if (s.at === run.t && !run.switches.some((r) => r.at === s.at && r.to === s.algorithm)) run.switchTo(s.algorithm, s.hyper, s.keepState);
+    }
+  }
+
+  /** f(θ) (and test f) of every run at its current parameters; a non-finite f stops the run. */
+  evaluateAll(opts: StepOptions = {}): void {
+    const withTest = opts.withTest ?? this.hasTest;
+    this.runs.forEach((run, i) => {
+      const t0 = performance.now();
+      const v = run.evaluate(withTest, this.fullBatch && (opts.prefetch ?? true));
+      this.wallMs[i] += performance.now() - t0;
+      opts.onRecord?.(i, run);
+      run.checkFinite(v, run.t);
+    });
+  }
+
+  /** One step of every active run on objective t, each followed by its evaluation, then the due switches. */
+  step(opts?: StepOptions): void {
+    const rows = this.rowsAt(this.t);
+    const batch = rows ? this.problem.batch(rows) : null;
+    const f = batch ? batch.f : this.problem.full;
+    const withTest = opts?.withTest ?? this.hasTest;
+    const prefetch = this.fullBatch && (opts?.prefetch ?? true);
+    try {
+      for (let i = 0; i < this.runs.length; i++) {
+        const run = this.runs[i];
+        if (!run.active) continue;
+        const t0 = performance.now();
+        run.step(f);
+        if (run.active) {
+          const v = run.evaluate(withTest, prefetch);
+          this.wallMs[i] += performance.now() - t0;
+          opts?.onRecord?.(i, run);
+          run.checkFinite(v, run.t);
+        } else this.wallMs[i] += performance.now() - t0;
+      }
+    } finally {
+      batch?.release();
+    }
+    this.t += 1;
+    for (let i = 0; i < this.runs.length; i++) if (this.runs[i].active && this.config.runs[i].switches.length) this.applySwitches(this.runs[i], i);
+  }
+
+  dispose(): void {
+    this.runs.forEach((r) => r.dispose());
+    this.problem.dispose();
+  }
+}
+
+/**
+ * Runs a whole experiment headless and synchronously into an ExperimentResult. Each run is timed on its
+ * own (its steps plus the evaluation of f after each, and the first evaluation), so steps/s compare
+ * algorithms fairly. The caller's experiment is disposed at the end.
+ */
+export function foldExperiment(exp: Experiment, backend: string, opts: RunOptions = {}): ExperimentResult {
+  const steps = exp.config.steps;
+  const recordTest = (opts.recordTest ?? true) && exp.hasTest;
+  const results: RunResult[] = exp.runs.map((run) => ({
+    id: run.id,
+    algorithm: run.algorithm.id,
+    status: run.status,
+    losses: [],
+    ...(recordTest ? { testLosses: [] } : {}),
+    switches: run.switches,
+    steps: 0,
+    wallMs: 0,
+    stepsPerSec: 0,
+  }));
+  const onRecord = (i: number, run: Run): void => {
+    results[i].losses.push(run.lastLoss);
+    if (recordTest) results[i].testLosses!.push(run.lastTestLoss);
+  };
+  try {
+    exp.evaluateAll({ withTest: recordTest, prefetch: steps > 0, onRecord });
+    for (let t = 0; t < steps; t++) {
+      if (!exp.runs.some((r) => r.active)) break;
+      exp.step({ withTest: recordTest, prefetch: t + 1 < steps, onRecord });
+      opts.onStep?.(exp.t);
+    }
+    exp.runs.forEach((run, i) => finishRunResult(results[i], run, exp.wallMs[i]));
+  } finally {
+    exp.dispose();
+  }
+  return { backend, steps, runs: results };
+}
