@@ -9,7 +9,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { nmfMM } from '../src/core/algorithms/nmf-mm';
 import { nmfMU } from '../src/core/algorithms/nmf-mu';
 import { mmExponent } from '../src/core/algorithms/nmf-updates';
-import { ALGORITHMS, ENGINE_ALGORITHMS } from '../src/core/algorithms/registry';
+import { ALGORITHMS } from '../src/core/algorithms/registry';
+import { findTfjsAlgorithm } from '../src/core/engines/tfjs/algorithms';
 import type { NMFProblemConfig } from '../src/core/config';
 import type { StepContext, Vec } from '../src/core/engine/types';
 import { CpuNMFObjective } from '../src/core/engines/cpu/nmf-objective';
@@ -94,10 +95,10 @@ const relErr = (a: number, b: number): number => Math.abs(a - b) / Math.max(Math
 
 describe('registry', () => {
   it('nmf-mm and nmf-mu are engine algorithms, run on tfjs through onTfjs', () => {
-    expect(ENGINE_ALGORITHMS['nmf-mm']).toBe(nmfMM);
-    expect(ENGINE_ALGORITHMS['nmf-mu']).toBe(nmfMU);
-    expect((ALGORITHMS['nmf-mm'] as unknown as { engineAlgorithm: unknown }).engineAlgorithm).toBe(nmfMM);
-    expect((ALGORITHMS['nmf-mu'] as unknown as { engineAlgorithm: unknown }).engineAlgorithm).toBe(nmfMU);
+    expect(ALGORITHMS['nmf-mm']).toBe(nmfMM);
+    expect(ALGORITHMS['nmf-mu']).toBe(nmfMU);
+    expect((findTfjsAlgorithm('nmf-mm') as unknown as { engineAlgorithm: unknown }).engineAlgorithm).toBe(nmfMM);
+    expect((findTfjsAlgorithm('nmf-mu') as unknown as { engineAlgorithm: unknown }).engineAlgorithm).toBe(nmfMU);
   });
 });
 

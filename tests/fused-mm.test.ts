@@ -6,7 +6,7 @@
 import * as tf from '@tensorflow/tfjs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { findAlgorithm } from '../src/core/algorithms/registry';
+import { findTfjsAlgorithm as findAlgorithm } from '../src/core/engines/tfjs/algorithms';
 import { fSlack } from '../src/core/algorithms/mm-shared';
 import { loadExperiment, type ExperimentConfig } from '../src/core/config';
 import { Experiment, runExperiment } from '../src/core/experiment';

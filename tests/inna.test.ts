@@ -4,7 +4,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
-import { getAlgorithm } from '../src/core/algorithms/registry';
+import { getTfjsAlgorithm as getAlgorithm } from '../src/core/engines/tfjs/algorithms';
 import { loadExperiment, parseExperiment, parseHyper } from '../src/core/config';
 import { runExperiment } from '../src/core/experiment';
 import { buildMLP, type MLPProblem } from '../src/core/problems/mlp';

@@ -1,7 +1,7 @@
 // Shared by tests/mm-*.test.ts and tests/surrogate.test.ts: problems from configs, folds, float64 references.
 import * as tf from '@tensorflow/tfjs';
 import { mlpProblemSchema, type MLPProblemConfig } from '../src/core/config';
-import { getAlgorithm } from '../src/core/algorithms/registry';
+import { getTfjsAlgorithm as getAlgorithm } from '../src/core/engines/tfjs/algorithms';
 import { buildMLPProblem } from '../src/core/problems/build';
 import type { MLPProblem } from '../src/core/problems/mlp';
 import { disposeReplaced } from '../src/core/run';

@@ -13,7 +13,7 @@ import { nmfMU as nmfMUEngine } from '../src/core/algorithms/nmf-mu';
 import { mmExponent } from '../src/core/algorithms/nmf-updates';
 import { onTfjs } from '../src/core/engines/tfjs/adapter';
 import { nmfIteration } from '../src/core/engines/tfjs/nmf-ops';
-import { getAlgorithm } from '../src/core/algorithms/registry';
+import { getTfjsAlgorithm as getAlgorithm } from '../src/core/engines/tfjs/algorithms';
 import { loadExperiment, parseExperiment, type NMFProblemConfig } from '../src/core/config';
 import { runExperiment } from '../src/core/experiment';
 import { betaDivergence, buildNMF, EPSILON, type NMFProblem } from '../src/core/problems/nmf';

@@ -5,7 +5,8 @@
 import { readFileSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
-import { ALGORITHMS, getAlgorithm } from '../src/core/algorithms/registry';
+import { ALGORITHMS } from '../src/core/algorithms/registry';
+import { getTfjsAlgorithm as getAlgorithm } from '../src/core/engines/tfjs/algorithms';
 import { loadExperiment, parseHyper } from '../src/core/config';
 import { runExperiment } from '../src/core/experiment';
 import { buildMLP, type MLPProblem } from '../src/core/problems/mlp';

@@ -6,7 +6,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
-import { getAlgorithm } from '../src/core/algorithms/registry';
+import { getTfjsAlgorithm as getAlgorithm } from '../src/core/engines/tfjs/algorithms';
 import { proxprop as proxpropEngine } from '../src/core/algorithms/proxprop';
 import { loadExperiment, parseExperiment } from '../src/core/config';
 import { runExperiment } from '../src/core/experiment';

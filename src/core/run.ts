@@ -5,7 +5,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { AnyAlgorithm, Objective, Params, StepInfo, Surrogate } from './types';
-import { getAlgorithm } from './algorithms/registry';
+import { getTfjsAlgorithm as getAlgorithm } from './engines/tfjs/algorithms';
 
 export { stopIfNotFinite, type RunEnd, type RunStatus, type SwitchRecord } from './fold/status';
 import { stopIfNotFinite, type RunStatus, type SwitchRecord } from './fold/status';

@@ -5,7 +5,8 @@
  */
 import { ALGORITHMS } from '../core/algorithms/registry';
 import { CONFIG_VERSION, parseExperiment, type ExperimentConfig, type ParseResult, type ProblemConfig } from '../core/config';
-import type { AnyAlgorithm, ProblemKind } from '../core/types';
+import type { AlgorithmSpec } from '../core/engine/algorithm';
+import type { ObjectiveKind as ProblemKind } from '../core/engine/types';
 import { checkHyper, draftToHyper, hyperDraft, type HyperDraft } from './hyperFields';
 
 export interface SwitchEntry {
@@ -35,7 +36,7 @@ export interface Draft {
 let nextKey = 1;
 export const newKey = (): number => nextKey++;
 
-export function algorithmsFor(kind: ProblemKind): AnyAlgorithm[] {
+export function algorithmsFor(kind: ProblemKind): AlgorithmSpec[] {
   return Object.values(ALGORITHMS).filter((a) => a.problems.includes(kind));
 }
 

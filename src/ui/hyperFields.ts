@@ -2,7 +2,7 @@
  * Form fields generated from an algorithm's zod hyper-parameter schema (zod v4 introspection), and
  * validation of the form's raw values back through the same schema, with messages per field.
  */
-import type { AnyAlgorithm } from '../core/types';
+import type { AlgorithmSpec } from '../core/engine/algorithm';
 
 /** 'list': a tuple or array of numbers, edited as comma-separated text (e.g. Adam's betas). */
 export type HyperFieldKind = 'number' | 'boolean' | 'enum' | 'list' | 'text';
@@ -62,7 +62,7 @@ function objectShape(s: ZodLike): Record<string, ZodLike> | null {
 const cache = new WeakMap<object, HyperField[]>();
 
 /** The fields of an algorithm's hyper-parameter schema, in declaration order. */
-export function hyperFields(alg: AnyAlgorithm): HyperField[] {
+export function hyperFields(alg: AlgorithmSpec): HyperField[] {
   const hit = cache.get(alg);
   if (hit) return hit;
   const shape = objectShape(alg.hyper as unknown as ZodLike) ?? {};
@@ -93,7 +93,7 @@ export function hyperFields(alg: AnyAlgorithm): HyperField[] {
 }
 
 /** Form values for an algorithm from (validated) hyper-parameters, or its defaults. */
-export function hyperDraft(alg: AnyAlgorithm, hyper: Record<string, unknown> = {}): HyperDraft {
+export function hyperDraft(alg: AlgorithmSpec, hyper: Record<string, unknown> = {}): HyperDraft {
   const out: HyperDraft = {};
   for (const f of hyperFields(alg)) {
     const v = f.name in hyper ? hyper[f.name] : f.default;
@@ -103,7 +103,7 @@ export function hyperDraft(alg: AnyAlgorithm, hyper: Record<string, unknown> = {
 }
 
 /** Converts form values to the schema's input types (numbers parsed; blanks omitted → defaults). */
-export function draftToHyper(alg: AnyAlgorithm, draft: HyperDraft): Record<string, unknown> {
+export function draftToHyper(alg: AlgorithmSpec, draft: HyperDraft): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const f of hyperFields(alg)) {
     const v = draft[f.name];
@@ -134,7 +134,7 @@ export function draftToHyper(alg: AnyAlgorithm, draft: HyperDraft): Record<strin
 export type HyperCheck = { ok: true; hyper: Record<string, unknown> } | { ok: false; fieldErrors: Record<string, string>; errors: string[] };
 
 /** Validates form values; errors are keyed by field ('' for errors on the whole object). */
-export function checkHyper(alg: AnyAlgorithm, draft: HyperDraft): HyperCheck {
+export function checkHyper(alg: AlgorithmSpec, draft: HyperDraft): HyperCheck {
   const r = alg.hyper.safeParse(draftToHyper(alg, draft));
   if (r.success) return { ok: true, hyper: r.data as Record<string, unknown> };
   const fieldErrors: Record<string, string> = {};

@@ -6,7 +6,7 @@
  */
 import { ALGORITHMS } from '../core/algorithms/registry';
 import type { RunConfig } from '../core/config';
-import type { AlgorithmFamily } from '../core/types';
+import type { AlgorithmFamily } from '../core/engine/algorithm';
 import { SeriesBuffer } from './lttb';
 
 /** Relative tolerance of the monotone check: losses are float32 reductions (≈1e-7 per op). */

@@ -5,7 +5,7 @@
  */
 import { create } from 'zustand';
 import type { ExperimentConfig } from '../core/config';
-import type { AlgorithmFamily } from '../core/types';
+import type { AlgorithmFamily } from '../core/engine/algorithm';
 import type { BackendName, BackendStatus, SurrogateEvt, ViewEvt } from '../worker/protocol';
 import { checkDraft, configToDraft, type Draft } from './draft';
 import type { Monotone } from './live';

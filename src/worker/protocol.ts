@@ -12,7 +12,7 @@
  *   client.ts keeps epochs increasing across worker restarts.
  */
 import type { ExperimentConfig } from '../core/config';
-import type { AlgorithmFamily } from '../core/types';
+import type { AlgorithmFamily } from '../core/engine/algorithm';
 import type { RunStatus, SwitchRecord } from '../core/run';
 import type { ToWorker } from './protocol-commands';
 import type { Matrix, SurrogateEvt, ViewEvt } from './protocol-data';

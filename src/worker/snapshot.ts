@@ -13,7 +13,7 @@ import { Experiment } from '../core/experiment';
 import type { AlgorithmState } from '../core/engine/algorithm';
 import { cpuVec } from '../core/engines/cpu/vector-ops';
 import { FusedExperiment, FUSED_SCOPE, isFusedAlgorithm, mapStateVecs, type FusedRun } from '../core/fused';
-import { getAlgorithm } from '../core/algorithms/registry';
+import { getTfjsAlgorithm } from '../core/engines/tfjs/algorithms';
 import type { RunStatus, SwitchRecord } from '../core/run';
 import { fusedConfig, handOverAt } from './fused-engine';
 
@@ -98,7 +98,7 @@ export function restoreTfjs(config: ExperimentConfig, snap: Snapshot): Experimen
     const s = snap.runs[i];
     tf.dispose(r.params);
     tf.dispose(r.state);
-    r.algorithm = getAlgorithm(s.algorithm);
+    r.algorithm = getTfjsAlgorithm(s.algorithm);
     r.hyper = s.hyper;
     r.params = s.params.map(toTensor);
     r.state = fromAny(s.state) as tf.TensorContainer;

@@ -1,10 +1,10 @@
 /**
- * Every algorithm MM Lab knows, by id. The config schema, the CLI, the worker and the UI all look
- * algorithms up here. One algorithm per file; add new ones to this table.
+ * Every algorithm MM Lab knows, by id — each written once against the engine interface, so it runs on
+ * every engine. The config schema, the CLI, the worker and the page look algorithms up here; nothing
+ * here imports tfjs (engines/tfjs/algorithms.ts wraps these for the tfjs fold). One algorithm per
+ * file; add new ones to this table.
  */
-import { onTfjs } from '../engines/tfjs/adapter';
 import type { AnyEngineAlgorithm } from '../engine/algorithm';
-import type { AnyAlgorithm } from '../types';
 import { adagrad } from './adagrad';
 import { adam } from './adam';
 import { adamw } from './adamw';
@@ -21,24 +21,7 @@ import { sgd } from './sgd';
 
 // A null-prototype table: ids come from links and files, and '__proto__' or 'constructor' must not
 // resolve to Object.prototype's members.
-export const ALGORITHMS: Record<string, AnyAlgorithm> = Object.assign(Object.create(null) as Record<string, AnyAlgorithm>, {
-  sgd: onTfjs(sgd),
-  adam: onTfjs(adam),
-  adamw: onTfjs(adamw),
-  rmsprop: onTfjs(rmsprop),
-  adagrad: onTfjs(adagrad),
-  inna: onTfjs(inna),
-  'mm-lipschitz': onTfjs(mmLipschitz),
-  'mm-bohning': onTfjs(mmBohning),
-  'mm-layerwise': onTfjs(mmLayerwise),
-  'mm-gauss-newton': onTfjs(mmGaussNewton),
-  'nmf-mm': onTfjs(nmfMM),
-  'nmf-mu': onTfjs(nmfMU),
-  proxprop: onTfjs(proxprop),
-});
-
-/** The algorithms written against the engine interface (they run on every engine), by id. */
-export const ENGINE_ALGORITHMS: Record<string, AnyEngineAlgorithm> = Object.assign(Object.create(null) as Record<string, AnyEngineAlgorithm>, {
+export const ALGORITHMS: Record<string, AnyEngineAlgorithm> = Object.assign(Object.create(null) as Record<string, AnyEngineAlgorithm>, {
   sgd,
   adam,
   adamw,
@@ -46,12 +29,12 @@ export const ENGINE_ALGORITHMS: Record<string, AnyEngineAlgorithm> = Object.assi
   adagrad,
   inna,
   'mm-lipschitz': mmLipschitz,
-  'mm-layerwise': mmLayerwise,
   'mm-bohning': mmBohning,
+  'mm-layerwise': mmLayerwise,
   'mm-gauss-newton': mmGaussNewton,
-  proxprop,
   'nmf-mm': nmfMM,
   'nmf-mu': nmfMU,
+  proxprop,
 });
 
 export function algorithmIds(): string[] {
@@ -59,11 +42,11 @@ export function algorithmIds(): string[] {
 }
 
 /** The algorithm with this id, or undefined (own keys only: '__proto__' is not an algorithm). */
-export function findAlgorithm(id: string): AnyAlgorithm | undefined {
+export function findAlgorithm(id: string): AnyEngineAlgorithm | undefined {
   return typeof id === 'string' && Object.hasOwn(ALGORITHMS, id) ? ALGORITHMS[id] : undefined;
 }
 
-export function getAlgorithm(id: string): AnyAlgorithm {
+export function getAlgorithm(id: string): AnyEngineAlgorithm {
   const alg = findAlgorithm(id);
   if (!alg) throw new Error(`unknown algorithm '${id}' (one of ${algorithmIds().join(', ')})`);
   return alg;

@@ -1,15 +1,15 @@
 /**
  * What the cpu engine runs for MLPs: every algorithm written against the engine interface
- * (algorithms/registry.ts's ENGINE_ALGORITHMS) that applies to MLPs. The others (Böhning,
+ * (algorithms/registry.ts) that applies to MLPs. The others (Böhning,
  * Gauss–Newton, ProxProp, INNA) are still written on tfjs and run there.
  */
 import type { AnyEngineAlgorithm } from '../engine/algorithm';
-import { ENGINE_ALGORITHMS } from '../algorithms/registry';
+import { ALGORITHMS } from '../algorithms/registry';
 
 export type FusedAlgorithmId = string;
 
-export const FUSED_ALGORITHMS: readonly string[] = Object.keys(ENGINE_ALGORITHMS).filter((id) => ENGINE_ALGORITHMS[id].problems.includes('mlp'));
-export const FUSED_MM: readonly string[] = FUSED_ALGORITHMS.filter((id) => ENGINE_ALGORITHMS[id].family === 'mm');
+export const FUSED_ALGORITHMS: readonly string[] = Object.keys(ALGORITHMS).filter((id) => ALGORITHMS[id].problems.includes('mlp'));
+export const FUSED_MM: readonly string[] = FUSED_ALGORITHMS.filter((id) => ALGORITHMS[id].family === 'mm');
 
 /** What the fused engine runs, in words (for messages). */
 export const FUSED_SCOPE = `MLP problems whose runs use ${FUSED_ALGORITHMS.join(', ')}`;
@@ -25,5 +25,5 @@ export function isFusedAlgorithm(id: string): boolean {
 /** The engine algorithm behind a fused id. */
 export function fusedAlgorithm(id: string): AnyEngineAlgorithm {
   if (!isFusedAlgorithm(id)) throw new Error(`the fused engine runs ${FUSED_ALGORITHMS.join(', ')} only, not '${id}'`);
-  return ENGINE_ALGORITHMS[id];
+  return ALGORITHMS[id];
 }

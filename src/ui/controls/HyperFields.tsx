@@ -2,11 +2,11 @@
  * The fields of an algorithm's hyper-parameters, generated from its zod schema, with the schema's
  * messages under each field. Used by the run cards (the start values) and by the mid-run editor.
  */
-import type { AnyAlgorithm } from '../../core/types';
+import type { AlgorithmSpec } from '../../core/engine/algorithm';
 import { hyperFields, type HyperDraft } from '../hyperFields';
 
 interface Props {
-  alg: AnyAlgorithm;
+  alg: AlgorithmSpec;
   values: HyperDraft;
   errors: Record<string, string>;
   onChange: (name: string, value: string | boolean) => void;

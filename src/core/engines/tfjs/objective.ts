@@ -41,7 +41,8 @@ export function tfjsObjective(obj: Objective, count: number): ObjectiveOps {
     },
     block: (theta, b) => tfjsVec(blockIndices(obj.kind, b).map((i) => tensorsOf(theta)[i])),
     withBlock: (theta, b, part) => tfjsVec(withIdx(theta, blockIndices(obj.kind, b), tensorsOf(part))),
-    mlp: obj.kind === 'mlp' ? tfjsMLPOps(obj as MLPObjective) : undefined,
-    nmf: obj.kind === 'nmf' ? tfjsNMFOps(obj as NMFObjective) : undefined,
+    // The structure exists only on the problems' own objectives (a test's ad-hoc f has none).
+    mlp: obj.kind === 'mlp' && 'spec' in obj ? tfjsMLPOps(obj as MLPObjective) : undefined,
+    nmf: obj.kind === 'nmf' && 'V' in obj ? tfjsNMFOps(obj as NMFObjective) : undefined,
   };
 }
