@@ -7,7 +7,7 @@ import * as tf from '@tensorflow/tfjs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { findTfjsAlgorithm as findAlgorithm } from '../src/core/engines/tfjs/algorithms';
-import { fSlack } from '../src/core/algorithms/mm-shared';
+import { fSlack } from '../src/core/algorithms/lipschitz';
 import { loadExperiment, type ExperimentConfig } from '../src/core/config';
 import { Experiment, runExperiment } from '../src/core/experiment';
 import { canFuse, FusedExperiment, fromTfjs, runFusedExperiment, toTfjs, type KernelKind } from '../src/core/fused';

@@ -4,7 +4,7 @@
  * top-curvature direction (Hessian power iteration) and random directions.
  */
 import * as tf from '@tensorflow/tfjs';
-import { powerIteration } from './algorithms/mm-shared';
+import { tfjsPowerIteration as powerIteration } from './engines/tfjs/adapter';
 import { evaluate, linspace, norm, randomDirection, surrogateSlice, type SurrogateSlice } from './surrogate';
 import type { AnyAlgorithm, Objective, Params } from './types';
 

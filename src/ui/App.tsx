@@ -16,6 +16,7 @@ import { Notices } from './panels/Notices';
 import { Presets } from './panels/Presets';
 import { RunsTable } from './panels/RunsTable';
 import { SurrogatePanel } from './panels/SurrogatePanel';
+import { send } from './engine';
 import { startRequestPump } from './requests';
 import { decodeShare } from './share';
 import { setLab } from './store';
@@ -39,7 +40,7 @@ function useHashNavigation(): void {
 export function App() {
   useHashNavigation();
   useEffect(() => {
-    startRequestPump();
+    startRequestPump(send);
     prepare();
   }, []);
   return (

@@ -4,7 +4,7 @@
  * through mode), at most every ~0.4 s while playing (less often when views are slow to compute), one
  * request of each kind in flight.
  */
-import { send } from './engine';
+import type { ToWorker } from '../worker/protocol';
 import { getLab, setLab, useLab, type LabState } from './store';
 
 type Kind = 'slice' | 'plane' | 'view';
@@ -62,9 +62,13 @@ export function answeredFor(kind: Kind, error?: string): void {
 }
 
 let started = false;
-export function startRequestPump(): void {
+/** The channel to the worker (ui/engine.ts's send, passed in: engine.ts reports answers back here). */
+let send: (cmd: ToWorker) => void = () => {};
+
+export function startRequestPump(sendToWorker: (cmd: ToWorker) => void): void {
   if (started) return;
   started = true;
+  send = sendToWorker;
   let last = '';
   useLab.subscribe((s) => {
     const k = `${keyOf(s)}:${s.view.surr}:${s.playing}`;

@@ -5,7 +5,7 @@
  *   g_λ(θₖ + d) = f(θₖ) + gₖ·d + ½ dᵀ(c_h·JₖᵀJₖ/n + l2·D + λI) d,
  * Jₖ = ∂c/∂θ at θₖ, D = diag(1 on weights, 0 on biases) (the ridge penalty's exact quadratic). The step
  * solves (c_h·JᵀJ/n + l2·D + λI) d = −gₖ and is accepted only when f(θₖ + d) ≤ g_λ(θₖ + d) (float32
- * slack, see mm-shared.ts); then λ ← λ/decrease (kept when only the slack let it pass), else
+ * slack, see lipschitz.ts); then λ ← λ/decrease (kept when only the slack let it pass), else
  * λ ← λ·increase and the system is solved again (at most maxTries solves; then θ stays, accepted: false).
  *
  * Why the test: h(c(θₖ) + Jd) ≤ the quadratic above (h″ ≤ c_h/n), but c(θₖ + d) ≠ c(θₖ) + Jd for a
@@ -78,13 +78,35 @@ interface GNSearch {
   quad: (d: Float64Array) => number;
 }
 
+/**
+ * Work arrays of the direct path (the curvature matrix, the shifted matrix, its factor), reused from
+ * step to step: allocating three P×P arrays per step costs more than the solve on a small net (V8
+ * zero-fills each and frees it by a full GC). One set, for the last P seen, up to SCRATCH_MAX entries
+ * each (beyond, the O(nP²) product dominates and they are allocated per step). `step` only: a model's
+ * surrogate keeps its matrix for its lifetime.
+ */
+interface DirectBuffers {
+  G: Float64Array;
+  A: Float64Array;
+  L: Float64Array;
+}
+const SCRATCH_MAX = 512 * 512;
+let scratch: DirectBuffers | null = null;
+
+function directBuffers(P: number, reuse: boolean): DirectBuffers {
+  const make = (): DirectBuffers => ({ G: new Float64Array(P * P), A: new Float64Array(P * P), L: new Float64Array(P * P) });
+  if (!reuse || P * P > SCRATCH_MAX) return make();
+  if (!scratch || scratch.G.length !== P * P) scratch = make();
+  return scratch;
+}
+
 /** (c_h·JᵀJ/n + l2·D) at θ: explicit (P ≤ maxDirect) or as a matrix-free product (J·v then Jᵀu). */
 function curvatureOperator(
   { ops }: StepContext,
   mlp: MLPOps,
   theta: Vec,
   P: number,
-  direct: boolean,
+  bufs: DirectBuffers | null,
 ): { apply: (v: Float64Array) => Float64Array; quad: (d: Float64Array) => number; Gm: Float64Array | null } {
   const c = mlp.curvatureBound / mlp.n;
   const mask = Float64Array.from(ops.toArray(mlp.weightMask(theta)));
@@ -94,8 +116,8 @@ function curvatureOperator(
     for (let i = 0; i < P; i++) pen += mask[i] * d[i] * d[i];
     return l2 * pen;
   };
-  if (direct) {
-    const G = mlp.jacobianGram(theta);
+  if (bufs) {
+    const G = mlp.jacobianGram(theta, bufs.G);
     for (let i = 0; i < P * P; i++) G[i] *= c;
     for (let i = 0; i < P; i++) G[i * P + i] += l2 * mask[i];
     return { Gm: G, apply: (v) => matVec(G, P, v), quad: (d) => dot(d, matVec(G, P, d)) };
@@ -125,7 +147,7 @@ function curvatureOperator(
  * The damped search at θ: solve, test f(θ + d) ≤ g_λ(θ + d) (+ slack), raise λ until it holds. `theta`
  * must outlive `quad` (the matrix-free path evaluates J at θ).
  */
-function gnSearch(c: StepContext, theta: Vec, lambdaStart: number, h: MMGaussNewtonHyper): GNSearch {
+function gnSearch(c: StepContext, theta: Vec, lambdaStart: number, h: MMGaussNewtonHyper, reuse: boolean): GNSearch {
   const { ops, f } = c;
   const mlp = requireMLP(f, WHO);
   const { value: f0, grad } = f.valueAndGrad(theta);
@@ -139,18 +161,18 @@ function gnSearch(c: StepContext, theta: Vec, lambdaStart: number, h: MMGaussNew
   if (g.every((v) => v === 0))
     return { ...base, d: zero, lambda: lambdaStart, accepted: true, strict: false, tries: 0, fNext: f0, next: ops.clone(theta), quad: () => 0 };
 
-  const op = curvatureOperator(c, mlp, theta, P, direct);
+  const bufs = direct ? directBuffers(P, reuse) : null;
+  const op = curvatureOperator(c, mlp, theta, P, bufs);
   const rhs = g.map((v) => -v);
   let lambda = Math.min(LAMBDA_MAX, Math.max(LAMBDA_MIN, lambdaStart));
   let cgIterations = 0;
-  const A = op.Gm ? new Float64Array(P * P) : null;
-  const factor = op.Gm ? new Float64Array(P * P) : undefined;
   for (let tries = 0; tries < h.maxTries; tries++) {
     let d: Float64Array;
-    if (op.Gm && A) {
+    if (op.Gm && bufs) {
+      const A = bufs.A;
       A.set(op.Gm);
       for (let i = 0; i < P; i++) A[i * P + i] += lambda;
-      const { L, jitter } = cholesky(A, P, factor);
+      const { L, jitter } = cholesky(A, P, bufs.L);
       if (jitter > 0) lambda += jitter; // the factored matrix is A + jitter·I: count it in λ
       d = cholSolve(L, P, rhs);
     } else {
@@ -190,7 +212,7 @@ export const mmGaussNewton: EngineAlgorithm<MMGaussNewtonHyper, MMGaussNewtonSta
   formula: String.raw`g_\lambda(\theta_k + d) = f(\theta_k) + \nabla f^\top d + \tfrac12 d^\top\big(c_h J_k^\top J_k/n + \ell_2 D + \lambda I\big)d,\quad d = -\big(c_h J_k^\top J_k/n + \ell_2 D + \lambda I\big)^{-1}\nabla f`,
   init: (_c, _theta, h) => ({ t: 0, lambda: h.lambda0 }),
   step(c, theta, state, h) {
-    const s = gnSearch(c, theta, state.lambda, h);
+    const s = gnSearch(c, theta, state.lambda, h, true);
     const next = s.next ?? c.ops.clone(theta);
     const lambda = s.accepted && s.strict ? Math.max(LAMBDA_MIN, s.lambda / h.decrease) : s.lambda;
     return {
@@ -213,7 +235,7 @@ export const mmGaussNewton: EngineAlgorithm<MMGaussNewtonHyper, MMGaussNewtonSta
     // θₖ is kept for the surrogate's lifetime: the matrix-free quad evaluates J there.
     const thetaK = ops.keep(ops.clone(theta));
     const s = ops.tidy(() => {
-      const r = gnSearch(c, thetaK, state.lambda, h);
+      const r = gnSearch(c, thetaK, state.lambda, h, false);
       ops.keep(r.next);
       return { ...r, next: null, minimiser: r.accepted && r.next ? r.next : null };
     }) as GNSearch & { minimiser: Vec | null };

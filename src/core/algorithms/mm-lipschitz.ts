@@ -2,8 +2,8 @@
  * Lipschitz-quadratic MM with backtracking (docs/ARCHITECTURE.md; the MM invariant f(θₖ₊₁) ≤ g(θₖ₊₁|θₖ) ≤ f(θₖ)):
  *   g(θ|θₖ) = f(θₖ) + gₖ·Δ + (L/2)‖Δ‖²,  Δ = θ − θₖ,  minimiser θₖ₊₁ = θₖ − gₖ/L.
  * L starts from L_{k−1}/decrease (first step: L0, or a Hessian power-iteration seed; from L_{k−1} itself
- * when the previous decrease was below float32 resolution, see mm-shared.ts) and doubles until
- * f(θₖ − gₖ/L) ≤ f(θₖ) − ‖gₖ‖²/(2L) = g(θₖ₊₁|θₖ) (up to float32 slack, see mm-shared.ts). That test
+ * when the previous decrease was below float32 resolution, see lipschitz.ts) and doubles until
+ * f(θₖ − gₖ/L) ≤ f(θₖ) − ‖gₖ‖²/(2L) = g(θₖ₊₁|θₖ) (up to float32 slack, see lipschitz.ts). That test
  * certifies the majorization where the MM invariant needs it — at the accepted point:
  * f(θₖ₊₁) ≤ g(θₖ₊₁|θₖ) ≤ g(θₖ|θₖ) = f(θₖ). It is a global bound only when L ≥ sup‖∇²f‖ (e.g. least
  * squares with L = λ_max); for a network a backtracked L bounds the curvature along −gₖ, not in every

@@ -20,7 +20,7 @@
  * the passes (the cpu engine never forms the m×n matrices) and never materialises the θ between two
  * half-steps of one `update` call.
  */
-import type { Vec } from './types';
+import type { Vec } from './vec';
 
 /** One half-step of the multiplicative updates: block X ← X ⊙ R_X(θ)^exponent at the current θ. */
 export interface NMFHalfStep {

@@ -2,18 +2,26 @@
  * What the selected run's algorithm does: summary and update formula (KaTeX, from the registry — never
  * from a link), and the live monotone-decrease indicator for MM runs.
  */
-import katex from 'katex';
-import 'katex/dist/katex.min.css';
 import { useEffect, useRef } from 'react';
 import { ALGORITHMS } from '../../core/algorithms/registry';
 import { MONOTONE_RTOL } from '../live';
 import { useLab } from '../store';
 import { RunPicker } from './RunPicker';
 
+// KaTeX (~270 kB) loads after the first paint, on the first formula shown: the page's entry stays small.
+let katexModule: Promise<typeof import('katex')['default']> | null = null;
+const loadKatex = () => (katexModule ??= Promise.all([import('katex'), import('katex/dist/katex.min.css')]).then(([m]) => m.default));
+
 function Formula({ tex }: { tex: string }) {
   const ref = useRef<HTMLDivElement>(null);
   useEffect(() => {
-    if (ref.current) katex.render(tex, ref.current, { displayMode: true, throwOnError: false, strict: 'ignore', trust: false });
+    let current = true;
+    void loadKatex().then((katex) => {
+      if (current && ref.current) katex.render(tex, ref.current, { displayMode: true, throwOnError: false, strict: 'ignore', trust: false });
+    });
+    return () => {
+      current = false;
+    };
   }, [tex]);
   return <div ref={ref} className="formula" aria-label="Update formula" />;
 }

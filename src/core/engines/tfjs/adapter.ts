@@ -8,6 +8,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { AnyEngineAlgorithm, VecSurrogate } from '../../engine/algorithm';
 import type { StepContext } from '../../engine/types';
 import type { Algorithm, Objective, Params, Surrogate } from '../../types';
+import { powerIteration } from '../../algorithms/lipschitz';
 import { tfjsObjective } from './objective';
 import { tensorsOf, tfjsVec, tfjsVectorOps } from './vector-ops';
 
@@ -44,4 +45,15 @@ export function onTfjs<A extends AnyEngineAlgorithm>(alg: A): Algorithm<any, any
       }),
     model: (obj, params, state, h) => tfjsSurrogate(alg.model(tfjsContext(obj, params), tfjsVec(params), state, h)),
   };
+}
+
+/**
+ * Largest-magnitude Hessian eigenvalue at θ on tfjs tensors (algorithms/lipschitz.ts's power iteration),
+ * for the implied-model probe. Returns |λ| and the unit direction (owned by the caller).
+ */
+export function tfjsPowerIteration(obj: Objective, params: Params, iterations: number, seed = 1): { lambda: number; vector: tf.Tensor[] } {
+  return tf.tidy(() => {
+    const r = powerIteration(tfjsContext(obj, params), tfjsVec(params), iterations, seed);
+    return { lambda: r.lambda, vector: tensorsOf(r.vector) };
+  });
 }
