@@ -1,8 +1,10 @@
 /**
- * β-NMF multiplicative updates on the fused engine's WebAssembly SIMD kernels (wasm-kernels.ts,
- * nmf-wasm-kernels.ts): V, Vᵀ, W, H and the scratch as float32 in the kernels' memory, the same
- * iteration as algorithms/nmf-updates.ts (scikit-learn's `mu` loop body, float32 products, per-entry
- * weights in float64 rounded once — the shared loops of problems/nmf-loops.ts or kernels with their bits).
+ * The β-NMF operations of the cpu engine (engine/nmf-ops.ts; engines/cpu/nmf-objective.ts is the
+ * ObjectiveOps over this workspace) on the WebAssembly SIMD kernels (wasm-kernels.ts,
+ * nmf-wasm-kernels.ts): V, Vᵀ, W, H and the scratch as float32 in the kernels' memory; the half-steps
+ * of scikit-learn's `mu` loop body (float32 products, per-entry weights in float64 rounded once — the
+ * shared loops of problems/nmf-loops.ts or kernels with their bits), the update ratios, ∇f and
+ * D_β(V | WH). The algorithms (exponent, order, zeroing) are algorithms/nmf-updates.ts's.
  *
  * The speed comes from never materialising the m×n matrices WH, (WH)^{β−2}⊙V and (WH)^{β−1}: a half
  * step runs over blocks of R rows (W's) or R columns (H's) of V, and per block computes
@@ -15,8 +17,10 @@
  * with its own scratch; the per-entry JS loops (general β, the β = 0 / 1 divergences) stay on this
  * thread. Results are bit-identical for any number of threads.
  *
- * `loss()` computes P = W·H block by block for D_β(V | WH); for β ≠ 2 the same pass also yields the
- * next W-update's N_W and D_W (they need that very P), which `step` then uses instead of a second pass.
+ * The workspace holds one point θ = [W (m×K); H (K×n)] (`use`, keyed by the identity of θ's array,
+ * which the cpu engine never mutates). `loss()` computes P = W·H block by block for D_β(V | WH); for
+ * β ≠ 2 the same pass also yields the next W half-step's N_W and D_W (they need that very P), which
+ * `halfStep` then uses instead of a second pass.
  */
 import { divergenceLoop, updateLoop, weightsLoop, EPSILON, type Strides } from '../problems/nmf-loops';
 import { KERNEL, KernelPool, type KernelCall, type SpawnThread } from './kernel-pool';
@@ -30,7 +34,7 @@ const MIN_MACS_PER_THREAD = 1 << 21;
 const BLOCK_FLOATS = 16384;
 
 /** A Float32Array of n ones (the X of updateLoop when only the ratio is wanted). */
-function ONES(n: number): Float32Array {
+function ones(n: number): Float32Array {
   return new Float32Array(n).fill(1);
 }
 
@@ -153,6 +157,12 @@ export class NMFWorkspace {
     this.prepared = null;
   }
 
+  /** Drops any reference to θ (its array is about to hold another θ). */
+  forget(theta: Float32Array): void {
+    if (this.loaded === theta) this.loaded = null;
+    if (this.prepared?.theta === theta) this.prepared = null;
+  }
+
   /** Copies the loaded (W, H) into `out` (m·K + K·n entries), which becomes the loaded θ. */
   read(out: Float32Array): Float32Array {
     out.set(this.f.W);
@@ -194,7 +204,7 @@ export class NMFWorkspace {
     const { N, D, ds } = this.pieces(beta, block);
     const rows = block === 0 ? m : n;
     const R = block === 0 ? out : new Float32Array(n * K);
-    updateLoop(R, ONES(rows * K), N, [0, K, 1], D, ds, rows, K, 1, false, block === 1 && beta === 1);
+    updateLoop(R, ones(rows * K), N, [0, K, 1], D, ds, rows, K, 1, false, block === 1 && beta === 1);
     if (block === 1) transpose(R, out, n, K);
     return out;
   }

@@ -67,18 +67,20 @@ export class FusedNMFRun {
     return workspace.m * workspace.K;
   }
 
-  /** W (m×K row-major), a view of θ. */
+  /** W (m×K row-major), a view of θ (valid until the next step). */
   get W(): Float32Array {
     return cpuArray(this.theta).subarray(0, this.size);
   }
 
-  /** H (K×n row-major), a view of θ. */
+  /** H (K×n row-major), a view of θ (valid until the next step). */
   get H(): Float32Array {
     return cpuArray(this.theta).subarray(this.size);
   }
 
   step(): void {
     const r = NMF_ALGORITHMS[this.algorithm].step(this.c, this.theta, this.state, {});
+    // the old θ is nobody's any more: its array backs a later θ (no allocation per step)
+    if (r.theta !== this.theta) (this.c.f as CpuNMFObjective).release(this.theta);
     this.theta = r.theta;
     this.state = r.state;
     this.t += 1;

@@ -27,6 +27,8 @@ export class CpuNMFObjective implements ObjectiveOps {
   private readonly size: number;
   /** f at the last θ evaluated (by identity). */
   private cached: { theta: Float32Array; value: number } | null = null;
+  /** Arrays of released θs (see `release`), reused for later results. */
+  private readonly spare: Float32Array[] = [];
 
   constructor(
     readonly workspace: NMFWorkspace,
@@ -53,6 +55,23 @@ export class CpuNMFObjective implements ObjectiveOps {
     const value = Math.fround(Math.max(0, this.workspace.loss(this.beta)));
     this.cached = { theta: a, value };
     return value;
+  }
+
+  /**
+   * Declares that θ will never be read again (its owner replaced it and holds no view of it), so its
+   * array may back a later result: a run stepping on one objective then allocates nothing per step.
+   */
+  release(theta: Vec): void {
+    const a = cpuArray(theta);
+    if (a.length !== this.size || this.spare.includes(a) || this.spare.length >= 4) return;
+    if (this.cached?.theta === a) this.cached = null;
+    this.workspace.forget(a);
+    this.spare.push(a);
+  }
+
+  /** An array for a new θ (a released one, or a fresh one). */
+  fresh(): Float32Array {
+    return this.spare.pop() ?? allocF32(this.size);
   }
 
   valueAndGrad(theta: Vec): { value: number; grad: Vec } {
@@ -102,7 +121,7 @@ class CpuNMFOps implements NMFOps {
   update(theta: Vec, halves: readonly NMFHalfStep[]): Vec {
     this.f.load(theta);
     for (const h of halves) this.ws.halfStep(this.beta, h.block, h.exponent, h.zeroTiny);
-    return cpuVec(this.ws.read(allocF32(this.ws.size)));
+    return cpuVec(this.ws.read(this.f.fresh()));
   }
 
   ratio(theta: Vec, block: 0 | 1): Vec {
