@@ -30,6 +30,7 @@ export const SHARED_MAX_PAGES = 16384;
 const KERNELS = {
   mlp: ['gemm', 'tanh', 'relu', 'dtanh', 'drelu', 'dsigmoid'],
   nmf: ['weightsKL', 'weightsIS', 'update', 'updateTiny', 'sqDiff'],
+  gram: ['syrk64'],
 };
 
 // Release build, no runtime (the kernels never allocate), memory imported and not re-exported.

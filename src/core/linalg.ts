@@ -7,38 +7,75 @@
 
 /**
  * In-place lower Cholesky factor A = LLᵀ of a symmetric matrix (only the lower triangle is read; the
- * strict upper triangle is zeroed). Row-oriented (Cholesky–Crout): L[i][j] = (A[i][j] − Σₖ L[i][k]L[j][k]) / L[j][j]
- * with contiguous row prefixes, two rows i at a time sharing the loads of row j.
+ * strict upper triangle is zeroed). Row-oriented (Cholesky–Crout), L[i][j] = (A[i][j] − Σₖ L[i][k]L[j][k]) / L[j][j]
+ * over contiguous row prefixes, two columns j, j+1 at a time against two rows i, i+1 (a 2×2 register
+ * tile: four loads feed four multiply-adds). Each entry subtracts its products in order k = 0, 1, ….
  */
 export function choleskyInPlace(a: Float64Array, n: number): boolean {
-  for (let j = 0; j < n; j++) {
+  let j = 0;
+  for (; j + 1 < n; j += 2) {
+    const jo = j * n;
+    const j1 = jo + n;
+    // The 2×2 diagonal block: L[j][j], L[j+1][j], L[j+1][j+1].
+    let d0 = a[jo + j];
+    let s10 = a[j1 + j];
+    let d1 = a[j1 + j + 1];
+    for (let k = 0; k < j; k++) {
+      const x = a[jo + k];
+      const y = a[j1 + k];
+      d0 -= x * x;
+      s10 -= y * x;
+      d1 -= y * y;
+    }
+    if (!(d0 > 0) || !Number.isFinite(d0)) return false;
+    const l00 = Math.sqrt(d0);
+    const l10 = s10 / l00;
+    d1 -= l10 * l10;
+    if (!(d1 > 0) || !Number.isFinite(d1)) return false;
+    const l11 = Math.sqrt(d1);
+    a[jo + j] = l00;
+    a[j1 + j] = l10;
+    a[j1 + j + 1] = l11;
+    let i = j + 2;
+    for (; i + 1 < n; i += 2) {
+      const io = i * n;
+      const i1 = io + n;
+      let s00 = a[io + j], s01 = a[io + j + 1], s10r = a[i1 + j], s11 = a[i1 + j + 1];
+      for (let k = 0; k < j; k++) {
+        const x0 = a[io + k], x1 = a[i1 + k];
+        const y0 = a[jo + k], y1 = a[j1 + k];
+        s00 -= x0 * y0; s01 -= x0 * y1;
+        s10r -= x1 * y0; s11 -= x1 * y1;
+      }
+      const r0 = s00 / l00;
+      const r1 = s10r / l00;
+      a[io + j] = r0;
+      a[i1 + j] = r1;
+      a[io + j + 1] = (s01 - r0 * l10) / l11;
+      a[i1 + j + 1] = (s11 - r1 * l10) / l11;
+    }
+    if (i < n) {
+      const io = i * n;
+      let s0 = a[io + j], s1 = a[io + j + 1];
+      for (let k = 0; k < j; k++) {
+        const x = a[io + k];
+        s0 -= x * a[jo + k];
+        s1 -= x * a[j1 + k];
+      }
+      const r0 = s0 / l00;
+      a[io + j] = r0;
+      a[io + j + 1] = (s1 - r0 * l10) / l11;
+    }
+    for (let k = j + 1; k < n; k++) a[jo + k] = 0;
+    for (let k = j + 2; k < n; k++) a[j1 + k] = 0;
+  }
+  if (j < n) {
+    // The last column when n is odd.
     const jo = j * n;
     let d = a[jo + j];
     for (let k = 0; k < j; k++) d -= a[jo + k] * a[jo + k];
     if (!(d > 0) || !Number.isFinite(d)) return false;
-    const ljj = Math.sqrt(d);
-    a[jo + j] = ljj;
-    let i = j + 1;
-    for (; i + 1 < n; i += 2) {
-      const io = i * n;
-      const io2 = io + n;
-      let s0 = a[io + j];
-      let s1 = a[io2 + j];
-      for (let k = 0; k < j; k++) {
-        const l = a[jo + k];
-        s0 -= a[io + k] * l;
-        s1 -= a[io2 + k] * l;
-      }
-      a[io + j] = s0 / ljj;
-      a[io2 + j] = s1 / ljj;
-    }
-    if (i < n) {
-      const io = i * n;
-      let s = a[io + j];
-      for (let k = 0; k < j; k++) s -= a[io + k] * a[jo + k];
-      a[io + j] = s / ljj;
-    }
-    for (let k = j + 1; k < n; k++) a[jo + k] = 0;
+    a[jo + j] = Math.sqrt(d);
   }
   return true;
 }

@@ -50,8 +50,12 @@ export interface MLPOps {
   jvp(theta: Vec, v: Vec): Float64Array;
   /** Jᵀu for u shaped like the outputs (n×K). */
   vjp(theta: Vec, u: Float64Array): Vec;
-  /** JᵀJ, P×P row-major in θ's layout order (float64). */
-  jacobianGram(theta: Vec): Float64Array;
+  /**
+   * JᵀJ, P×P row-major in θ's layout order (float64). With `out` (P×P) the result is written there and
+   * `out` returned: a caller that steps many times reuses one buffer (a fresh large typed array per step
+   * costs more than the product on a small net: V8 zero-fills it and collects it with a full GC).
+   */
+  jacobianGram(theta: Vec, out?: Float64Array): Float64Array;
   /** 1 on weight entries, 0 on biases (the ridge penalty's diagonal), as a Vec. */
   weightMask(like: Vec): Vec;
 }

@@ -34,7 +34,7 @@ export class CpuMLPObjective implements ObjectiveOps {
     const { wOff, bOff } = paramLayout(net.spec.sizes);
     this.ranges = wOff.map((w, l) => [w, bOff[l] + net.spec.sizes[l + 1]]);
     this.blocks = this.ranges.length;
-    this.mlp = new CpuMLPOps(net.spec, data, () => this.rows, withPenalty);
+    this.mlp = new CpuMLPOps(net.spec, data, () => this.rows, withPenalty, net.kernels);
     this.theta64 = new Float64Array(net.nParams);
     this.grad64 = new Float64Array(net.nParams);
   }

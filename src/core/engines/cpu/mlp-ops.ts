@@ -18,11 +18,45 @@
 import { curvatureBoundOf, inputsKey, mlpLayout, weightMaskArray, type MLPOps } from '../../engine/mlp-ops';
 import type { Vec } from '../../engine/types';
 import { activate, activationBackward, gemmBias, gemmNT, gemmTN, type F64 } from '../../fused/mlp-kernels';
-import type { FusedData, NetSpec } from '../../fused/mlp-net';
+import type { FusedData, KernelKind, NetSpec } from '../../fused/mlp-net';
+import { compileKernels } from '../../fused/wasm-kernels';
 import { allocF32, cpuArray, cpuVec } from './vector-ops';
 
 /** Rows of per-example Jacobian rows built before they are folded into JᵀJ (bounds memory to CHUNK·P). */
 const CHUNK = 32;
+/** The same for the WebAssembly SIMD product. */
+const SIMD_CHUNK = 128;
+
+/** The float64 Gram kernel (fused/kernels/gram.ts), compiled once; null without WebAssembly SIMD. */
+let gramModule: WebAssembly.Module | null | undefined;
+
+interface GramKernel {
+  syrk64(J: number, r: number, ld: number, G: number): void;
+  /** Leading dimension (P rounded up to a multiple of 4), and float64 views of J (SIMD_CHUNK×ld) and G (ld×ld). */
+  ld: number;
+  J: Float64Array;
+  G: Float64Array;
+  jPtr: number;
+  gPtr: number;
+}
+
+function createGramKernel(P: number): GramKernel | null {
+  if (gramModule === undefined) gramModule = compileKernels('gram', false);
+  if (!gramModule) return null;
+  const ld = (P + 3) & ~3;
+  const jBytes = SIMD_CHUNK * ld * 8;
+  const gBytes = ld * ld * 8;
+  const memory = new WebAssembly.Memory({ initial: Math.max(1, Math.ceil((jBytes + gBytes) / 65536)) });
+  const e = new WebAssembly.Instance(gramModule, { env: { memory } }).exports as unknown as Pick<GramKernel, 'syrk64'>;
+  return {
+    syrk64: e.syrk64,
+    ld,
+    jPtr: 0,
+    gPtr: jBytes,
+    J: new Float64Array(memory.buffer, 0, SIMD_CHUNK * ld),
+    G: new Float64Array(memory.buffer, jBytes, ld * ld),
+  };
+}
 
 /**
  * G[p·ldg + q] += Σᵢ A[i·K + p]·A[i·K + q] for q ≤ p (the lower triangle of AᵀA, A row-major M×K;
@@ -112,6 +146,8 @@ export class CpuMLPOps implements MLPOps {
   private gatheredRows: Int32Array | null | undefined = undefined;
   private keyRows: Int32Array | null | undefined = undefined;
   private key = 0;
+  /** The SIMD Gram kernel (created on first use; null: unavailable, use the JS loops). */
+  private simd: GramKernel | null | undefined;
 
   constructor(
     spec: NetSpec,
@@ -119,6 +155,8 @@ export class CpuMLPOps implements MLPOps {
     /** The objective's current rows (null: every row); read at each call. */
     private readonly rowsOf: () => Int32Array | null,
     withPenalty = true,
+    /** 'wasm-simd': JᵀJ's products on the WebAssembly f64x2 kernel (fused/kernels/gram.ts). */
+    private readonly kernels: KernelKind = 'js',
   ) {
     this.sizes = spec.sizes;
     this.activation = spec.activation;
@@ -136,8 +174,8 @@ export class CpuMLPOps implements MLPOps {
     this.v64 = new Float64Array(this.P);
     this.grad64 = new Float64Array(this.P);
     this.jchunk = new Float64Array(CHUNK * this.P);
-    this.dchunkA = new Float64Array(CHUNK * this.widest);
-    this.dchunkB = new Float64Array(CHUNK * this.widest);
+    this.dchunkA = new Float64Array(Math.max(CHUNK, SIMD_CHUNK) * this.widest);
+    this.dchunkB = new Float64Array(Math.max(CHUNK, SIMD_CHUNK) * this.widest);
   }
 
   get n(): number {
@@ -177,9 +215,21 @@ export class CpuMLPOps implements MLPOps {
     }
     const w = this.theta64;
     w.set(theta);
+    // With the WebAssembly kernels f is evaluated on float32 activations: round ours the same way
+    // (z, then σ(z)), so that the features an algorithm builds its model from are (nearly always bit
+    // for bit) the ones f sees — Böhning's bound is exact for mse, and a model built on features that
+    // differ from f's by float32 rounding mispredicts f(θ⁺) by more than the acceptance slack. The JS
+    // kernels keep float64 activations, which these loops reproduce exactly.
+    const f32 = this.kernels === 'wasm-simd';
     for (let l = 0; l < L; l++) {
-      gemmBias(this.acts[l], w, this.wOff[l], this.bOff[l], this.acts[l + 1], n, sizes[l], sizes[l + 1]);
-      if (l < L - 1) activate(this.acts[l + 1], n * sizes[l + 1], this.activation);
+      const Z = this.acts[l + 1];
+      const len = n * sizes[l + 1];
+      gemmBias(this.acts[l], w, this.wOff[l], this.bOff[l], Z, n, sizes[l], sizes[l + 1]);
+      if (f32) for (let i = 0; i < len; i++) Z[i] = Math.fround(Z[i]);
+      if (l < L - 1) {
+        activate(Z, len, this.activation);
+        if (f32) for (let i = 0; i < len; i++) Z[i] = Math.fround(Z[i]);
+      }
     }
     this.fwdTheta = theta;
     this.fwdRows = rows;
@@ -265,47 +315,114 @@ export class CpuMLPOps implements MLPOps {
     return cpuVec(out);
   }
 
-  jacobianGram(theta: Vec): Float64Array {
+  jacobianGram(theta: Vec, out?: Float64Array): Float64Array {
     const n = this.forward(cpuArray(theta));
-    const { sizes, L, K, P, wOff, bOff, acts, jchunk: J } = this;
-    const w = this.theta64;
-    const G = new Float64Array(P * P);
-    for (let k = 0; k < K; k++) {
+    const G = out ?? new Float64Array(this.P * this.P);
+    if (G.length !== this.P * this.P) throw new Error(`jacobianGram: out must hold ${this.P}×${this.P} entries`);
+    G.fill(0);
+    if (this.simd === undefined) this.simd = this.kernels === 'wasm-simd' ? createGramKernel(this.P) : null;
+    const simd = this.simd;
+    if (simd) this.gramSimd(n, G, simd);
+    else this.gramJs(n, G);
+    mirrorLower(G, this.P);
+    return G;
+  }
+
+  /**
+   * Writes the per-example Jacobian rows of output k for rows [start, start + r) into J (r×P,
+   * row-major with row stride ld ≥ P): ∂z_k/∂W_l[p, j] = a_l[p]·δ_l[j] at wOff + p·out + j and ∂z_k/∂b_l[j] = δ_l[j],
+   * δ_L = e_k, δ_{l−1} = (δ_l W_lᵀ) ⊙ σ′(a_{l−1}).
+   */
+  private jacobianRows(k: number, start: number, r: number, J: Float64Array, ld: number): void {
+    const { sizes, L, K, wOff, bOff, acts } = this;
+    let D = this.dchunkA;
+    let prev = this.dchunkB;
+    D.fill(0, 0, r * K);
+    for (let i = 0; i < r; i++) D[i * K + k] = 1;
+    for (let l = L - 1; l >= 0; l--) {
+      const din = sizes[l];
+      const out = sizes[l + 1];
+      const A = acts[l];
+      const wo = wOff[l];
+      const bo = bOff[l];
+      if (out === 1) {
+        for (let i = 0, row = 0, a = start * din; i < r; i++, row += ld, a += din) {
+          const d = D[i];
+          const o = row + wo;
+          for (let p = 0; p < din; p++) J[o + p] = A[a + p] * d;
+          J[row + bo] = d;
+        }
+      } else {
+        for (let i = 0, row = 0, a = start * din, dr = 0; i < r; i++, row += ld, a += din, dr += out) {
+          let o = row + wo;
+          for (let p = 0; p < din; p++, o += out) {
+            const ap = A[a + p];
+            for (let j = 0; j < out; j++) J[o + j] = ap * D[dr + j];
+          }
+          const ob = row + bo;
+          for (let j = 0; j < out; j++) J[ob + j] = D[dr + j];
+        }
+      }
+      if (l === 0) break;
+      // δ_{l−1} = (δ_l W_lᵀ) ⊙ σ′(a_{l−1}), σ′ from the stored activations of this chunk's rows
+      gemmNT(D, this.theta64, wo, prev, r, out, din);
+      const len = r * din;
+      const a0 = start * din;
+      switch (this.activation) {
+        case 'tanh':
+          for (let t = 0; t < len; t++) {
+            const v = A[a0 + t];
+            prev[t] *= 1 - v * v;
+          }
+          break;
+        case 'sigmoid':
+          for (let t = 0; t < len; t++) {
+            const v = A[a0 + t];
+            prev[t] *= v * (1 - v);
+          }
+          break;
+        case 'relu':
+          for (let t = 0; t < len; t++) if (!(A[a0 + t] > 0)) prev[t] = 0;
+          break;
+        case 'linear':
+          break;
+      }
+      const tmp = D;
+      D = prev;
+      prev = tmp;
+    }
+  }
+
+  /** G += Σ_k J_kᵀJ_k (lower triangle), float64 loops (syrkLower) over chunks of CHUNK rows. */
+  private gramJs(n: number, G: Float64Array): void {
+    for (let k = 0; k < this.K; k++)
       for (let start = 0; start < n; start += CHUNK) {
         const r = Math.min(CHUNK, n - start);
-        // δ_L = e_k for every row of the chunk.
-        let D = this.dchunkA;
-        let prev = this.dchunkB;
-        D.fill(0, 0, r * K);
-        for (let i = 0; i < r; i++) D[i * K + k] = 1;
-        for (let l = L - 1; l >= 0; l--) {
-          const din = sizes[l];
-          const out = sizes[l + 1];
-          const A = acts[l];
-          const wo = wOff[l];
-          const bo = bOff[l];
-          // J rows, layer l: ∂z_k/∂W_l[p, j] = a[p]·δ[j] at wOff + p·out + j, ∂z_k/∂b_l[j] = δ[j].
-          for (let i = 0; i < r; i++) {
-            const row = i * P;
-            const a = (start + i) * din;
-            const dr = i * out;
-            for (let p = 0; p < din; p++) {
-              const ap = A[a + p];
-              const o = row + wo + p * out;
-              for (let j = 0; j < out; j++) J[o + j] = ap * D[dr + j];
-            }
-            for (let j = 0; j < out; j++) J[row + bo + j] = D[dr + j];
-          }
-          if (l === 0) break;
-          gemmNT(D, w, wo, prev, r, out, din);
-          activationBackward(prev, A.subarray(start * din, (start + r) * din), r * din, this.activation);
-          [D, prev] = [prev, D];
-        }
-        syrkLower(J, r, P, G, P);
+        this.jacobianRows(k, start, r, this.jchunk, this.P);
+        syrkLower(this.jchunk, r, this.P, G, this.P);
       }
+  }
+
+  /**
+   * G += Σ_k J_kᵀJ_k (lower triangle) with the WebAssembly f64x2 kernel syrk64 (fused/kernels/gram.ts):
+   * the same float64 products and sums as syrkLower, two at a time and without bounds checks. The
+   * rows are padded to a multiple of 4 columns with zeros (never written, so they stay zero).
+   */
+  private gramSimd(n: number, G: Float64Array, s: GramKernel): void {
+    const { P } = this;
+    const { ld, J, G: Gw } = s;
+    Gw.fill(0);
+    for (let k = 0; k < this.K; k++)
+      for (let start = 0; start < n; start += SIMD_CHUNK) {
+        const r = Math.min(SIMD_CHUNK, n - start);
+        this.jacobianRows(k, start, r, J, ld);
+        s.syrk64(s.jPtr, r, ld, s.gPtr);
+      }
+    for (let p = 0; p < P; p++) {
+      const o = p * P;
+      const w = p * ld;
+      for (let q = 0; q <= p; q++) G[o + q] = Gw[w + q];
     }
-    mirrorLower(G, P);
-    return G;
   }
 
   weightMask(like: Vec): Vec {

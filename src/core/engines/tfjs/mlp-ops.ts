@@ -167,7 +167,12 @@ export function tfjsMLPOps(obj: MLPObjective): MLPOps {
         ut.dispose();
       }
     },
-    jacobianGram: (theta) => jacobianGram(obj, tensorsOf(theta)).G,
+    jacobianGram(theta, out) {
+      const { G } = jacobianGram(obj, tensorsOf(theta));
+      if (!out) return G;
+      out.set(G);
+      return out;
+    },
     weightMask: (like: Vec) => tfjsVec(tensorsOf(like).map((t, i) => (i % 2 === 0 ? tf.onesLike(t) : tf.zerosLike(t)))),
   };
 }
