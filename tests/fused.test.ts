@@ -250,7 +250,7 @@ describe('fused fold', () => {
     }
   });
 
-  it('canFuse: MLP with gradient optimizers and Lipschitz MM only, switches included', () => {
+  it('canFuse: every MLP algorithm (gradient, Lipschitz, Gauss–Newton, Böhning, ProxProp), switches included; not NMF', () => {
     const base = loadExperiment({ version: 1, problem: problemFor('tanh', 'bce'), runs: [{ algorithm: 'adam' }, { algorithm: 'sgd' }] });
     expect(canFuse(base)).toBe(true);
     const lip = structuredClone(base);
@@ -259,10 +259,12 @@ describe('fused fold', () => {
     expect(canFuse(lip)).toBe(true);
     const gn = structuredClone(base);
     gn.runs[1].algorithm = 'mm-gauss-newton';
-    expect(canFuse(gn)).toBe(false);
+    expect(canFuse(gn)).toBe(true); // written once against the engine interface: runs on the cpu engine
+    gn.runs[0].algorithm = 'proxprop';
+    expect(canFuse(gn)).toBe(true);
     const sw = structuredClone(base);
     sw.runs[0].switches.push({ at: 5, algorithm: 'mm-bohning', hyper: {}, keepState: false });
-    expect(canFuse(sw)).toBe(false);
+    expect(canFuse(sw)).toBe(true);
     const nmf = loadExperiment({ version: 1, problem: { kind: 'nmf' }, runs: [{ algorithm: 'nmf-mu' }] });
     expect(canFuse(nmf)).toBe(false);
     expect(() => new FusedExperiment(nmf)).toThrow(/fused engine runs MLP problems whose runs use/);
