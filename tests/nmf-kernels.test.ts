@@ -7,19 +7,31 @@ import { readFileSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { setNodeBackend } from '../src/cli/backend';
-import { nmfStep } from '../src/core/engines/tfjs/nmf-ops';
+import * as tfjsNMF from '../src/core/engines/tfjs/nmf-ops';
+import { nmfIterate } from '../src/core/algorithms/nmf-updates';
+import { tensorsOf, tfjsVec } from '../src/core/engines/tfjs/vector-ops';
+import type { NMFObjective } from '../src/core/problems/nmf';
 import { loadExperiment, type NMFProblemConfig } from '../src/core/config';
 import { runExperiment } from '../src/core/experiment';
 import { divergenceLoop, fusedNMFKernels, setFusedNMFKernels } from '../src/core/problems/nmf-kernels';
 import { betaDivergence, buildNMF, EPSILON } from '../src/core/problems/nmf';
 import { Rng } from '../src/core/rng';
-import { Run } from '../src/core/run';
+import { ops, paramsOf, tfjsRun } from './tfjs-run';
 
 const fixture: { cases: { name: string; config: unknown; losses: number[] }[] } = JSON.parse(
   readFileSync(new URL('./fixtures/sklearn-nmf.json', import.meta.url), 'utf8'),
 );
 const maxRelErr = (a: number[], b: number[]): number => Math.max(...a.map((v, i) => Math.abs(v - b[i]) / Math.abs(b[i])));
 const SEEDS = { data: 1, init: 2, batch: 3 };
+
+/** One iteration on the tfjs engine (the engine algorithms' nmfIterate) and its carry, W⁺H⁺ (β ≠ 2). */
+function nmfStep(obj: NMFObjective, W: tf.Tensor2D, H: tf.Tensor2D, e: number): { W: tf.Tensor2D; H: tf.Tensor2D; WH: tf.Tensor2D | null } {
+  const ops = tfjsNMF.tfjsNMFOps(obj);
+  const next = nmfIterate(ops, tfjsVec([W, H]), e);
+  const carry = ops.carry(next);
+  const [W1, H1] = tensorsOf(next) as tf.Tensor2D[];
+  return { W: W1, H: H1, WH: carry ? (tensorsOf(carry)[0] as tf.Tensor2D) : null };
+}
 
 function randomMatrix(rng: Rng, m: number, n: number, lo: number, hi: number): number[][] {
   return Array.from({ length: m }, () => Array.from({ length: n }, () => Math.exp(rng.range(Math.log(lo), Math.log(hi)))));
@@ -113,15 +125,16 @@ describe('W·H memo and tapes', () => {
 
   it('f(θ) after a step reuses the step’s W⁺H⁺ and equals a fresh evaluation bit for bit', () => {
     const p = buildNMF(randomConfig(3, 0.5), SEEDS);
-    const run = new Run('r', 'nmf-mm', {}, p.initialParams(), p.full);
-    run.step(p.full);
-    const WH = p.full.products.get(run.params[0], run.params[1]);
+    const run = tfjsRun('r', 'nmf-mm', {}, p);
+    run.step(ops(p.full, run));
+    const [W, H] = paramsOf(run);
+    const WH = p.full.products.get(W, H);
     expect(WH).not.toBeNull();
-    const viaMemo = tf.tidy(() => p.full.loss(run.params).dataSync()[0]);
-    const fresh = tf.tidy(() => betaDivergence(p.full.V, p.full.mask, run.params[0], run.params[1], 0.5).dataSync()[0]);
+    const viaMemo = tf.tidy(() => p.full.loss(paramsOf(run)).dataSync()[0]);
+    const fresh = tf.tidy(() => betaDivergence(p.full.V, p.full.mask, W, H, 0.5).dataSync()[0]);
     expect(viaMemo).toBe(fresh);
-    const old = run.params;
-    run.step(p.full); // disposes the old state's W·H (and the old θ)
+    const old = paramsOf(run);
+    run.step(ops(p.full, run)); // disposes the old state's W·H (and the old θ)
     expect(p.full.products.get(old[0], old[1])).toBeNull();
     run.dispose();
     p.dispose();

@@ -10,16 +10,18 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { nmfMM as nmfMMEngine } from '../src/core/algorithms/nmf-mm';
 import { nmfMU as nmfMUEngine } from '../src/core/algorithms/nmf-mu';
-import { mmExponent } from '../src/core/algorithms/nmf-updates';
+import { mmExponent, nmfIterate } from '../src/core/algorithms/nmf-updates';
 import { onTfjs } from '../src/core/engines/tfjs/adapter';
-import { nmfIteration } from '../src/core/engines/tfjs/nmf-ops';
+import { tfjsNMFOps } from '../src/core/engines/tfjs/nmf-ops';
+import { tensorsOf, tfjsVec } from '../src/core/engines/tfjs/vector-ops';
 import { getTfjsAlgorithm as getAlgorithm } from '../src/core/engines/tfjs/algorithms';
 import { loadExperiment, parseExperiment, type NMFProblemConfig } from '../src/core/config';
 import { runExperiment } from '../src/core/experiment';
 import { betaDivergence, buildNMF, EPSILON, type NMFProblem } from '../src/core/problems/nmf';
 import { buildProblem } from '../src/core/problems/build';
 import { Rng } from '../src/core/rng';
-import { Run } from '../src/core/run';
+import { tfjsSurrogate } from '../src/core/engines/tfjs/adapter';
+import { ops, paramsOf, tfjsRun } from './tfjs-run';
 import type { Params } from '../src/core/types';
 
 interface FixtureCase {
@@ -329,14 +331,15 @@ describe('memory', () => {
     const p = randomProblem({ m: 8, n: 7, K: 3, beta: 0.5, seed: 1 });
     const before = tf.memory().numTensors;
     for (const id of ['nmf-mm', 'nmf-mu']) {
-      const run = new Run(id, id, {}, p.initialParams(), p.full);
-      for (let k = 0; k < 1000; k++) run.step(p.full);
+      const run = tfjsRun(id, id, {}, p);
+      const f = ops(p.full, run);
+      for (let k = 0; k < 1000; k++) run.step(f);
       expect(run.status).toBe('running');
       for (let k = 0; k < 20; k++) {
-        const g = run.model(p.full);
+        const g = tfjsSurrogate(run.model(f));
         const q = g.path!(0.3);
         g.value(q);
-        g.value(run.params);
+        g.value(paramsOf(run));
         tf.dispose(q);
         g.dispose();
       }
@@ -345,7 +348,7 @@ describe('memory', () => {
     // also the bare iteration helper, 2,000 times
     let [W, H] = p.initialParams() as [tf.Tensor2D, tf.Tensor2D];
     for (let k = 0; k < 2000; k++) {
-      const next = nmfIteration(p.full, W, H, 1);
+      const next = tensorsOf(nmfIterate(tfjsNMFOps(p.full), tfjsVec([W, H]), 1)) as [tf.Tensor2D, tf.Tensor2D];
       tf.dispose([W, H]);
       [W, H] = next;
     }

@@ -80,10 +80,10 @@ function zeroTiny(X: tf.Tensor2D): tf.Tensor2D {
 }
 
 /**
- * W's half-step: W ⊙ R_W^e, then (β < 1) tiny entries → 0. `WH` = W·H when the caller has it.
+ * W's half-step: W ⊙ R_W^e, then (tiny) entries < float64 eps → 0. `WH` = W·H when the caller has it.
  * The ratio's numerator and denominator come from one matmul, [Q; D]·Hᵀ, read in place by the update.
  */
-export function updateW(obj: NMFObjective, W: tf.Tensor2D, H: tf.Tensor2D, beta: number, e: number, WH?: tf.Tensor2D | null, tiny = beta < 1): tf.Tensor2D {
+export function updateW(obj: NMFObjective, W: tf.Tensor2D, H: tf.Tensor2D, beta: number, e: number, WH: tf.Tensor2D | null, tiny: boolean): tf.Tensor2D {
   return tf.tidy(() => {
     if (beta === 2) {
       // VHᵀ = (H·Vᵀ)ᵀ: read transposed; denominator W(HHᵀ), the K×K Gram matrix first (as sklearn)
@@ -100,10 +100,10 @@ export function updateW(obj: NMFObjective, W: tf.Tensor2D, H: tf.Tensor2D, beta:
 }
 
 /**
- * H's half-step with the given (new) W: H ⊙ R_H^e, then (β ≤ 1) tiny entries → 0. Works on the
+ * H's half-step with the given (new) W: H ⊙ R_H^e, then (tiny) entries < float64 eps → 0. Works on the
  * transposes, (WH)ᵀ = HᵀWᵀ against Vᵀ, so that Wᵀ[Q D] is one plain matmul [Qᵀ; Dᵀ]·W.
  */
-export function updateH(obj: NMFObjective, W: tf.Tensor2D, H: tf.Tensor2D, beta: number, e: number, tiny = beta <= 1): tf.Tensor2D {
+export function updateH(obj: NMFObjective, W: tf.Tensor2D, H: tf.Tensor2D, beta: number, e: number, tiny: boolean): tf.Tensor2D {
   return tf.tidy(() => {
     const WT = tf.transpose(W);
     if (beta === 2) {
@@ -115,28 +115,6 @@ export function updateH(obj: NMFObjective, W: tf.Tensor2D, H: tf.Tensor2D, beta:
     const NDT = tf.matMul(QDT, W); // [numeratorᵀ; denominatorᵀ], 2n×K
     if (beta === 1) return nmfApplyUpdate(H, { t: NDT, transposed: true }, { t: tf.sum(W, 0), vector: 'row' }, e, tiny, true);
     return nmfApplyUpdate(H, { t: NDT, half: 0, transposed: true }, { t: NDT, half: 1, transposed: true }, e, tiny);
-  });
-}
-
-/**
- * One full iteration, W with the old H then H with the new W, and (β ≠ 2) the product W⁺H⁺ that the
- * next iteration and f(θ⁺) both need (β = 2 needs none). `WH` = W·H when the caller has it.
- */
-export function nmfStep(obj: NMFObjective, W: tf.Tensor2D, H: tf.Tensor2D, e: number, WH?: tf.Tensor2D | null): { W: tf.Tensor2D; H: tf.Tensor2D; WH: tf.Tensor2D | null } {
-  const [W1, H1, WH1] = tf.tidy(() => {
-    const W1 = updateW(obj, W, H, obj.beta, e, WH);
-    const H1 = updateH(obj, W1, H, obj.beta, e);
-    return obj.beta === 2 ? [W1, H1] : [W1, H1, tf.matMul(W1, H1)];
-  });
-  return { W: W1, H: H1, WH: WH1 ?? null };
-}
-
-/** One full iteration: W with the old H, then H with the new W. */
-export function nmfIteration(obj: NMFObjective, W: tf.Tensor2D, H: tf.Tensor2D, e: number): [tf.Tensor2D, tf.Tensor2D] {
-  return tf.tidy(() => {
-    const W1 = updateW(obj, W, H, obj.beta, e);
-    const H1 = updateH(obj, W1, H, obj.beta, e);
-    return [W1, H1] as [tf.Tensor2D, tf.Tensor2D];
   });
 }
 
