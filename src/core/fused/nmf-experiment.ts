@@ -25,7 +25,7 @@ const NMF_ALGORITHMS = { 'nmf-mm': nmfMM, 'nmf-mu': nmfMU } as const;
 export type FusedNMFAlgorithmId = keyof typeof NMF_ALGORITHMS;
 export const FUSED_NMF_ALGORITHMS = Object.keys(NMF_ALGORITHMS) as FusedNMFAlgorithmId[];
 
-const isFusedNMF = (id: string): id is FusedNMFAlgorithmId => id in NMF_ALGORITHMS;
+const isFusedNMF = (id: string): id is FusedNMFAlgorithmId => Object.hasOwn(NMF_ALGORITHMS, id);
 
 /** True for an NMF problem whose runs (and their switches) all use multiplicative updates, where WebAssembly SIMD runs. */
 export function canFuseNMF(config: ExperimentConfig): boolean {
