@@ -9,7 +9,7 @@
 import os from 'node:os';
 import * as tf from '@tensorflow/tfjs';
 import { loadExperiment, type ExperimentInput } from '../src/core/config';
-import { Experiment } from '../src/core/experiment';
+import { Experiment, paramsOf } from '../src/core/experiment';
 import { ALGORITHMS } from '../src/core/algorithms/registry';
 import { setNodeBackend, NODE_BACKENDS } from '../src/cli/backend';
 import { setWasmThreads, wasmThreads } from '../src/cli/wasm-threads';
@@ -63,11 +63,12 @@ function measure(input: ExperimentInput, seconds = SECONDS, withLoss = true, win
   const exp = new Experiment(loadExperiment(input));
   try {
     return exp.runs.map((run) => {
-      const obj = exp.problem.full;
+      const obj = exp.problem.tfjs.full;
       const tick = () => {
-        run.step(obj);
-        if (!withLoss) return void tf.tidy(() => tf.slice(run.params.at(-1)!.flatten(), [run.params.at(-1)!.size - 1], [1]).dataSync());
-        const f = obj.loss(run.params);
+        run.step(exp.problem.full);
+        const params = paramsOf(run);
+        if (!withLoss) return void tf.tidy(() => tf.slice(params.at(-1)!.flatten(), [params.at(-1)!.size - 1], [1]).dataSync());
+        const f = obj.loss(params);
         f.dataSync();
         f.dispose();
       };
@@ -115,8 +116,8 @@ async function benchMLP(): Promise<void> {
     // The exact data and initial weights, handed to PyTorch.
     await setNodeBackend('cpu');
     const probe = new Experiment(loadExperiment({ version: 1, problem, runs: [{ algorithm: 'adam' }] }));
-    const mlp = probe.problem as MLPProblem;
-    const init = probe.runs[0].params;
+    const mlp = probe.problem.tfjs as MLPProblem;
+    const init = paramsOf(probe.runs[0]);
     const layers = Array.from({ length: init.length / 2 }, (_, l) => ({
       W: init[2 * l].arraySync() as number[][],
       b: init[2 * l + 1].arraySync() as number[],
@@ -159,8 +160,8 @@ function measureFusedNMF(input: ExperimentInput, seconds: number, withLoss: bool
   const fx = new FusedNMFExperiment(loadExperiment(input), { threads: KERNEL_THREADS, spawn: spawnNodeThread });
   const run = fx.runs[0];
   const tick = () => {
-    run.step();
-    if (withLoss) run.evaluate();
+    run.step(fx.problem.full);
+    if (withLoss) run.evaluate(false, false);
   };
   try {
     return { itPerSec: bestOfWindows(tick, seconds, windows).stepsPerSec, threads: fx.workspace.threads };
@@ -184,8 +185,8 @@ async function benchNMF(): Promise<void> {
         runs: [{ algorithm: 'nmf-mm' }],
       };
       const probe = new Experiment(loadExperiment(input));
-      const nmf = probe.problem as NMFProblem;
-      const [W0, H0] = probe.runs[0].params;
+      const nmf = probe.problem.tfjs as NMFProblem;
+      const [W0, H0] = paramsOf(probe.runs[0]);
       const job = { V: nmf.full.V.arraySync(), W0: W0.arraySync() as number[][], H0: H0.arraySync() as number[][], beta, seconds: 2 * SECONDS, windows: NMF_WINDOWS };
       // Both sides timed the same two ways: the update alone, and the update + D_β(V | WH) after every
       // iteration (the lab records f every step; sklearn: _beta_divergence every iteration).

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 import { loadExperiment } from '../src/core/config';
-import { BatchSchedule, Experiment, runExperiment } from '../src/core/experiment';
+import { BatchSchedule, Experiment, paramsOf, runExperiment } from '../src/core/experiment';
 import { buildMLP } from '../src/core/problems/mlp';
 
 const moons = (runs: unknown[], extra: Record<string, unknown> = {}) =>
@@ -50,14 +50,14 @@ describe('MLP objective', () => {
     const cfg = moons([{ algorithm: 'sgd' }]);
     const a = new Experiment(cfg);
     const b = new Experiment(cfg);
-    const W1 = a.runs[0].params[0].arraySync() as number[][];
-    expect(W1).toEqual(b.runs[0].params[0].arraySync());
+    const W1 = paramsOf(a.runs[0])[0].arraySync() as number[][];
+    expect(W1).toEqual(paramsOf(b.runs[0])[0].arraySync());
     const bound = Math.sqrt(6 / (2 + 6));
     W1.flat().forEach((w) => expect(Math.abs(w)).toBeLessThanOrEqual(bound));
     const c = new Experiment({ ...cfg, seeds: { ...cfg.seeds, init: 99 } });
-    expect(c.runs[0].params[0].arraySync()).not.toEqual(W1);
+    expect(paramsOf(c.runs[0])[0].arraySync()).not.toEqual(W1);
     // Same data regardless of the init seed.
-    expect(c.problem.full.loss(c.runs[0].params).dataSync()[0]).not.toBe(a.problem.full.loss(a.runs[0].params).dataSync()[0]);
+    expect(c.problem.tfjs.full.loss(paramsOf(c.runs[0])).dataSync()[0]).not.toBe(a.problem.tfjs.full.loss(paramsOf(a.runs[0])).dataSync()[0]);
     [a, b, c].forEach((e) => e.dispose());
   });
 });

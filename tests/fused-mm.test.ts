@@ -165,7 +165,7 @@ describe('hand-over of the MM state between the fused engine and tfjs', () => {
         expect(s).toEqual({ t: 20, L: run.state.L, shrink: run.state.shrink });
         expect(t).toBe(20);
         // One more step on each side from the same θ and state.
-        const out = alg.step(exp.problem.full, params, state as never, run.hyper as never);
+        const out = alg.step(exp.problem.tfjs.full, params, state as never, run.hyper as never);
         fx.step();
         const fusedTheta = Array.from(run.thetaArray());
         const tfjsTheta = out.params.flatMap((p) => Array.from(p.dataSync()));
@@ -191,7 +191,7 @@ describe('hand-over of the MM state between the fused engine and tfjs', () => {
     const { params, state } = toTfjs(fx.runs[0]);
     const exp = new Experiment(cfg);
     try {
-      const model = findAlgorithm('mm-lipschitz')!.model!(exp.problem.full, params, state as never, fx.runs[0].hyper as never);
+      const model = findAlgorithm('mm-lipschitz')!.model!(exp.problem.tfjs.full, params, state as never, fx.runs[0].hyper as never);
       expect(model.certified).toBe(true);
       expect(rel(model.value(params), fx.runs[0].lastLoss)).toBeLessThan(1e-5);
       model.dispose?.();

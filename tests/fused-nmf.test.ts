@@ -8,7 +8,8 @@ import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadExperiment, type ExperimentInput } from '../src/core/config';
 import { runExperiment } from '../src/core/experiment';
-import { canFuseNMF, FusedNMFExperiment, runFusedNMFExperiment } from '../src/core/fused';
+import { canFuseNMF, FusedNMFExperiment, nmfFactors, runFusedNMFExperiment } from '../src/core/fused';
+import { cpuVec } from '../src/core/engines/cpu/vector-ops';
 import { createNMFKernels } from '../src/core/fused/nmf-wasm-kernels';
 import { updateLoop, weightsLoop } from '../src/core/problems/nmf-loops';
 import { Rng } from '../src/core/rng';
@@ -130,17 +131,17 @@ describe('the f-pass cache', () => {
       withF.evaluateAll();
       for (let t = 0; t < 12; t++) {
         withF.step(); // each run: step, then f (which prepares its next W half)
-        withoutF.runs.forEach((r) => r.step());
+        withoutF.runs.forEach((r) => r.step(withoutF.problem.full));
       }
       for (let i = 0; i < 2; i++) {
-        expect(Array.from(withF.runs[i].W)).toEqual(Array.from(withoutF.runs[i].W));
-        expect(Array.from(withF.runs[i].H)).toEqual(Array.from(withoutF.runs[i].H));
+        expect(Array.from(nmfFactors(withF.runs[i]).W)).toEqual(Array.from(nmfFactors(withoutF.runs[i]).W));
+        expect(Array.from(nmfFactors(withF.runs[i]).H)).toEqual(Array.from(nmfFactors(withoutF.runs[i]).H));
       }
       // f from the cache-preparing pass = f from a fresh workspace at the same (W, H)
       const again = new FusedNMFExperiment(config);
-      again.runs[0].W.set(withF.runs[0].W);
-      again.runs[0].H.set(withF.runs[0].H);
-      expect(again.runs[0].evaluate()).toBe(withF.runs[0].lastLoss);
+      const r0 = again.runs[0];
+      r0.load(r0.algorithm.id, r0.hyper, cpuVec(withF.runs[0].thetaArray()), r0.state);
+      expect(r0.evaluate(false, false)).toBe(withF.runs[0].lastLoss);
     });
   }
 });
@@ -182,12 +183,12 @@ describe('kernel threads (worker_threads helpers on a shared memory)', () => {
           many.evaluateAll();
           for (let t = 0; t < 8; t++) {
             many.step();
-            alone.runs.forEach((r) => r.step()); // without f: the other code path of the W half
+            alone.runs.forEach((r) => r.step(alone.problem.full)); // without f: the other code path of the W half
           }
           many.runs.forEach((run, i) => {
             expect(run.lastLoss).toBe(one.runs[i].losses[8]);
-            expect(Array.from(run.W)).toEqual(Array.from(alone.runs[i].W));
-            expect(Array.from(run.H)).toEqual(Array.from(alone.runs[i].H));
+            expect(Array.from(nmfFactors(run).W)).toEqual(Array.from(nmfFactors(alone.runs[i]).W));
+            expect(Array.from(nmfFactors(run).H)).toEqual(Array.from(nmfFactors(alone.runs[i]).H));
           });
         } finally {
           many.close();
@@ -202,6 +203,8 @@ describe('kernel threads (worker_threads helpers on a shared memory)', () => {
     const fx = new FusedNMFExperiment(loadExperiment(nmfInput(2, 'nmf-mm', 256, 256, 64)), { threads: 2, spawn: spawnNodeThread });
     expect(fx.workspace.threads).toBe(2);
     fx.close();
-    expect(() => fx.runs[0].step()).toThrow(/kernel pool was closed/);
+    fx.runs[0].step(fx.problem.full);
+    expect(fx.runs[0].status).toBe('error');
+    expect(fx.runs[0].message).toMatch(/kernel pool was closed/);
   });
 });

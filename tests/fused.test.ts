@@ -14,7 +14,10 @@ import {
   buildFusedProblem, canFuse, fromTfjs, FusedExperiment, FusedRun, fusedAlgorithm, runFusedExperiment, simdAvailable, toTfjs, unflattenLayers, type KernelKind,
 } from '../src/core/fused';
 import { CpuMLPProblem } from '../src/core/engines/cpu/mlp-problem';
-import { Run } from '../src/core/run';
+import { ops, paramsOf, tfjsRun } from './tfjs-run';
+import type { Run } from '../src/core/run';
+import type { AlgorithmState } from '../src/core/engine/algorithm';
+import { tfjsVec } from '../src/core/engines/tfjs/vector-ops';
 import { fastTanh } from '../src/core/fused/mlp-kernels';
 import { createWasmKernels } from '../src/core/fused/wasm-kernels';
 
@@ -304,26 +307,25 @@ describe('hand-over between the engines (tfjs-bridge)', () => {
     const tfjsProblem = buildMLPProblem(config.problem as Extract<ExperimentConfig['problem'], { kind: 'mlp' }>, config.seeds);
     const obj = tfjsProblem.full;
     const h = config.runs[0].hyper;
-    const loss = (r: Run) => tf.tidy(() => obj.loss(r.params).dataSync()[0]);
+    const loss = (r: Run) => tf.tidy(() => obj.loss(paramsOf(r)).dataSync()[0]);
 
     // fused → tfjs
     const fx = new FusedExperiment(config);
     for (let k = 0; k < 30; k++) fx.step({ withTest: false });
     const out = toTfjs(fx.runs[0]);
-    const run = new Run('r', algorithm, h, out.params, obj);
-    tf.dispose(run.state);
-    run.state = out.state;
+    const run = tfjsRun('r', algorithm, h, tfjsProblem, out.params);
+    run.load(algorithm, h, tfjsVec(out.params), out.state as unknown as AlgorithmState);
     run.t = out.t;
     expect(loss(run)).toBeCloseTo(fusedAll[30], 6);
-    for (let k = 0; k < 30; k++) run.step(obj);
+    for (let k = 0; k < 30; k++) run.step(ops(obj, run));
     expect(Math.abs(loss(run) - tfjsAll[60]) / tfjsAll[60]).toBeLessThan(1e-5);
 
     // tfjs → fused
-    const back = new Run('b', algorithm, h, tfjsProblem.initialParams(), obj);
-    for (let k = 0; k < 30; k++) back.step(obj);
+    const back = tfjsRun('b', algorithm, h, tfjsProblem);
+    for (let k = 0; k < 30; k++) back.step(ops(obj, back));
     const cpu = new CpuMLPProblem(buildFusedProblem(config));
     const fused = new FusedRun('f', algorithm, h, cpu, fusedAlgorithm);
-    fromTfjs(fused, back.params, back.state);
+    fromTfjs(fused, paramsOf(back), back.state as unknown as tf.TensorContainer);
     fused.t = back.t;
     expect(fused.state.t).toBe(30);
     for (let k = 0; k < 30; k++) fused.step(cpu.full);

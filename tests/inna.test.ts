@@ -8,7 +8,7 @@ import { getTfjsAlgorithm as getAlgorithm } from '../src/core/engines/tfjs/algor
 import { loadExperiment, parseExperiment, parseHyper } from '../src/core/config';
 import { runExperiment } from '../src/core/experiment';
 import { buildMLP, type MLPProblem } from '../src/core/problems/mlp';
-import { Run } from '../src/core/run';
+import { ops, paramsOf, tfjsRun } from './tfjs-run';
 import type { Objective, Params } from '../src/core/types';
 
 const values = (ps: Params): number[][] => ps.map((p) => Array.from(p.dataSync()));
@@ -99,13 +99,13 @@ describe('known answer: ½cθ² makes INNA a linear recurrence in (θ, ψ)', () 
   it('with lr = β and s = β it is exactly torch SGD with lr β², momentum 1 − αβ', () => {
     const problem = smallMLP();
     const [alpha, beta] = [0.4, 0.2];
-    const a = new Run('inna', 'inna', parseOk({ lr: beta, alpha, beta, speed_ini: beta }), problem.initialParams(), problem.full);
-    const b = new Run('sgd', 'sgd', parseOk({ lr: beta * beta, momentum: 1 - alpha * beta }, 'sgd'), problem.initialParams(), problem.full);
+    const a = tfjsRun('inna', 'inna', parseOk({ lr: beta, alpha, beta, speed_ini: beta }), problem);
+    const b = tfjsRun('sgd', 'sgd', parseOk({ lr: beta * beta, momentum: 1 - alpha * beta }, 'sgd'), problem);
     for (let k = 0; k < 40; k++) {
-      a.step(problem.full);
-      b.step(problem.full);
+      a.step(ops(problem.full, a));
+      b.step(ops(problem.full, b));
     }
-    const [pa, pb] = [values(a.params).flat(), values(b.params).flat()];
+    const [pa, pb] = [values(paramsOf(a)).flat(), values(paramsOf(b)).flat()];
     const init = problem.initialParams();
     const p0 = values(init).flat();
     tf.dispose(init);
@@ -242,10 +242,11 @@ describe('config validation', () => {
 describe('tensor hygiene', () => {
   it('2,000 steps keep tf.memory().numTensors constant', () => {
     const problem = smallMLP();
-    const run = new Run('inna', 'inna', parseOk({ decay: 0.25 }), problem.initialParams(), problem.full);
-    run.step(problem.full);
+    const run = tfjsRun('inna', 'inna', parseOk({ decay: 0.25 }), problem);
+    const f = ops(problem.full, run);
+    run.step(f);
     const before = tf.memory().numTensors;
-    for (let k = 0; k < 2000; k++) run.step(problem.full);
+    for (let k = 0; k < 2000; k++) run.step(f);
     expect(run.status, run.message).toBe('running');
     expect(tf.memory().numTensors).toBe(before);
     run.dispose();

@@ -4,7 +4,7 @@ import { mlpProblemSchema, type MLPProblemConfig } from '../src/core/config';
 import { getTfjsAlgorithm as getAlgorithm } from '../src/core/engines/tfjs/algorithms';
 import { buildMLPProblem } from '../src/core/problems/build';
 import type { MLPProblem } from '../src/core/problems/mlp';
-import { disposeReplaced } from '../src/core/run';
+import { disposeReplaced } from '../src/core/engines/tfjs/problem';
 import type { AnyAlgorithm, Params, StepInfo } from '../src/core/types';
 
 export const CLASSIFICATION = ['moons', 'circles', 'xor', 'gaussians', 'spiral'] as const;

@@ -10,7 +10,7 @@ import { getTfjsAlgorithm as getAlgorithm } from '../src/core/engines/tfjs/algor
 import { loadExperiment, parseHyper } from '../src/core/config';
 import { runExperiment } from '../src/core/experiment';
 import { buildMLP, type MLPProblem } from '../src/core/problems/mlp';
-import { Run } from '../src/core/run';
+import { ops, paramsOf, tfjsRun } from './tfjs-run';
 import type { Params } from '../src/core/types';
 
 interface FixtureCase {
@@ -108,20 +108,21 @@ describe('known answers', () => {
     const thetaStar = solve(AtA, Aty);
     const lr = 0.3;
     const M = H.map((r, i) => r.map((v, j) => (i === j ? 1 : 0) - lr * v));
-    const run = new Run('sgd', 'sgd', sgdHyper({ lr }), problem.initialParams(), problem.full);
+    const run = tfjsRun('sgd', 'sgd', sgdHyper({ lr }), problem);
+    const f = ops(problem.full, run);
     let Mk: Mat = M.map((r, i) => r.map((_, j) => (i === j ? 1 : 0)));
     const d0 = theta0.map((v, i) => v - thetaStar[i]);
     for (let k = 1; k <= 40; k++) {
-      run.step(problem.full);
+      run.step(f);
       Mk = matMul(Mk, M);
       if (k % 10 !== 0 && k > 3) continue;
       const expected = matVec(Mk, d0).map((v, i) => v + thetaStar[i]);
-      const [W, b] = values(run.params);
+      const [W, b] = values(paramsOf(run));
       const got = [W[0], W[1], b[0]];
       got.forEach((v, i) => expect(v, `θ_${k}[${i}]`).toBeCloseTo(expected[i], 5));
     }
     // and it does converge towards θ*: after 40 steps far closer than at the start
-    const [W, b] = values(run.params);
+    const [W, b] = values(paramsOf(run));
     const dist = Math.hypot(W[0] - thetaStar[0], W[1] - thetaStar[1], b[0] - thetaStar[2]);
     expect(dist).toBeLessThan(0.05 * Math.hypot(...d0));
     run.dispose();
@@ -268,10 +269,11 @@ describe('hyper-parameters', () => {
 describe('tensor hygiene', () => {
   it('5,000 Adam steps keep tf.memory().numTensors constant', () => {
     const problem = smallMLP();
-    const run = new Run('adam', 'adam', parseOk('adam', { lr: 0.01, amsgrad: true }), problem.initialParams(), problem.full);
-    run.step(problem.full);
+    const run = tfjsRun('adam', 'adam', parseOk('adam', { lr: 0.01, amsgrad: true }), problem);
+    const f = ops(problem.full, run);
+    run.step(f);
     const before = tf.memory().numTensors;
-    for (let k = 0; k < 5000; k++) run.step(problem.full);
+    for (let k = 0; k < 5000; k++) run.step(f);
     expect(run.status, run.message).toBe('running');
     expect(tf.memory().numTensors).toBe(before);
     run.dispose();

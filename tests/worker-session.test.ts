@@ -3,7 +3,7 @@ import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 import { ALGORITHMS } from '../src/core/algorithms/registry';
 import { loadExperiment, type ExperimentConfig } from '../src/core/config';
-import { runExperiment } from '../src/core/experiment';
+import { paramsOf, runExperiment } from '../src/core/experiment';
 import type { BackendHost } from '../src/worker/backend';
 import type { BackendName } from '../src/worker/protocol';
 import { harness as makeHarness, type Harness } from './session-harness';
@@ -178,7 +178,7 @@ describe('Session switching', () => {
     await h.send({ type: 'switchAlgorithm', run: 0, ...OTHER });
     // θ kept: f right after the switch is f before it.
     const exp = h.s.experiment!;
-    const after = exp.problem.full.loss(exp.runs[0].params);
+    const after = exp.problem.tfjs.full.loss(paramsOf(exp.runs[0]));
     expect(after.dataSync()[0]).toBe(before);
     after.dispose();
     const sw = h.of('switched').at(-1)!;
@@ -354,7 +354,7 @@ describe('Session robustness', () => {
     expect(v.view.extent.x0).toBeLessThan(v.view.extent.x1);
     // The corner output equals the network evaluated there.
     const exp = h.s.experiment!;
-    const z = tf.tidy(() => (exp.problem as import('../src/core/problems/mlp').MLPProblem).predict(exp.runs[0].params, tf.tensor2d([[v.view.kind === 'mlp2d' ? v.view.extent.x1 : 0, v.view.kind === 'mlp2d' ? v.view.extent.y1 : 0]])));
+    const z = tf.tidy(() => (exp.problem.tfjs as import('../src/core/problems/mlp').MLPProblem).predict(paramsOf(exp.runs[0]), tf.tensor2d([[v.view.kind === 'mlp2d' ? v.view.extent.x1 : 0, v.view.kind === 'mlp2d' ? v.view.extent.y1 : 0]])));
     expect(v.view.outputs.data[255]).toBeCloseTo(z.dataSync()[0], 5);
     z.dispose();
 

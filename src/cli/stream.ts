@@ -34,9 +34,6 @@ interface RunLike {
   switches: SwitchRecord[];
 }
 
-/** A run's algorithm as an id (engines hold an id or an algorithm object). */
-const algorithmId = (a: unknown): string => (typeof a === 'string' ? a : String((a as { id?: unknown }).id));
-
 function summary(run: RunLike, algorithm: string, wallMs: number): RunSummary {
   const r = { id: run.id, algorithm, status: run.status, switches: run.switches, steps: 0, wallMs: 0, stepsPerSec: 0 } as RunResult;
   finishRunResult(r, run, wallMs);
@@ -50,10 +47,13 @@ export function foldExperiment(
   recordTest: boolean,
   record: RecordFn,
 ): { backend: string; steps: number; recordsTest: boolean; runs: RunSummary[] } {
-  if (engine.kind === 'fused') {
-    const fx = new FusedExperiment(config, engine.opts);
+  // The engine-generic fold (core/fold) on the cpu engine (MLP or NMF) or on tfjs: one loop, recording through `record`.
+  const fx =
+    engine.kind === 'fused' ? new FusedExperiment(config, engine.opts) : engine.kind === 'fused-nmf' ? new FusedNMFExperiment(config, engine.opts) : new Experiment(config);
+  const backend = engine.kind === 'tfjs' ? tf.getBackend() : FUSED_BACKEND;
+  try {
     const withTest = recordTest && fx.hasTest;
-    const algorithms = fx.runs.map((r) => algorithmId(r.algorithm));
+    const algorithms = fx.runs.map((r) => r.algorithm.id);
     const onRecord = (i: number, run: { t: number; lastLoss: number; lastTestLoss: number }): void =>
       record(i, run.t, run.lastLoss, withTest ? run.lastTestLoss : null);
     fx.evaluateAll({ withTest, prefetch: config.steps > 0, onRecord });
@@ -61,55 +61,9 @@ export function foldExperiment(
       if (!fx.runs.some((r) => r.active)) break;
       fx.step({ withTest, prefetch: t + 1 < config.steps, onRecord });
     }
-    return { backend: FUSED_BACKEND, steps: config.steps, recordsTest: withTest, runs: fx.runs.map((run, i) => summary(run, algorithms[i], fx.wallMs[i])) };
-  }
-  if (engine.kind === 'fused-nmf') {
-    const fx = new FusedNMFExperiment(config, engine.opts);
-    try {
-      const algorithms = fx.runs.map((r) => algorithmId(r.algorithm));
-      const onRecord = (i: number, run: { t: number; lastLoss: number }): void => record(i, run.t, run.lastLoss, null);
-      fx.evaluateAll(onRecord);
-      for (let t = 0; t < config.steps; t++) {
-        if (!fx.runs.some((r) => r.active)) break;
-        fx.step(onRecord);
-      }
-      return { backend: FUSED_BACKEND, steps: config.steps, recordsTest: false, runs: fx.runs.map((run, i) => summary(run, algorithms[i], fx.wallMs[i])) };
-    } finally {
-      fx.close();
-    }
-  }
-  // tfjs: runExperiment's loop, recording through `record`
-  const exp = new Experiment(config);
-  const withTest = recordTest && !!exp.problem.testLoss;
-  const algorithms = exp.runs.map((r) => r.algorithm.id);
-  const wallMs = exp.runs.map(() => 0);
-  const evaluate = (i: number): void => {
-    const run = exp.runs[i];
-    const { train, test } = exp.evaluate(run);
-    const v = train.dataSync()[0];
-    record(i, run.t, v, withTest && test ? test.dataSync()[0] : null);
-    tf.dispose([train, test ?? []]);
-    run.checkFinite(v, run.t);
-  };
-  try {
-    exp.runs.forEach((_, i) => evaluate(i));
-    for (let t = 0; t < config.steps; t++) {
-      if (!exp.runs.some((r) => r.active)) break;
-      const { obj, dispose } = exp.objectiveAt(t);
-      exp.runs.forEach((run, i) => {
-        if (!run.active) return;
-        const t0 = performance.now();
-        run.step(obj);
-        if (run.active) evaluate(i);
-        wallMs[i] += performance.now() - t0;
-      });
-      dispose();
-      exp.t += 1;
-      exp.runs.forEach((run, i) => run.active && exp.applySwitches(run, i, exp.problem.full));
-    }
-    return { backend: tf.getBackend(), steps: config.steps, recordsTest: withTest, runs: exp.runs.map((run, i) => summary(run, algorithms[i], wallMs[i])) };
+    return { backend, steps: config.steps, recordsTest: withTest, runs: fx.runs.map((run, i) => summary(run, algorithms[i], fx.wallMs[i])) };
   } finally {
-    exp.dispose();
+    fx.dispose();
   }
 }
 

@@ -112,11 +112,11 @@ export async function timeSteps(config: ExperimentConfig, budgetMs: number): Pro
   const exp = new Experiment(cfg);
   try {
     const once = async (): Promise<void> => {
-      const { obj, dispose } = exp.objectiveAt(exp.t);
+      const { f, release } = exp.stepObjective(exp.t);
       try {
-        exp.runs[0].step(obj);
+        exp.runs[0].step(f);
       } finally {
-        dispose();
+        release();
       }
       exp.t += 1;
       const { train, test } = exp.evaluate(exp.runs[0]);

@@ -94,7 +94,7 @@ export class LabEngine {
     const fx = this.fx;
     if (fx) return { kind: 'mlp', nTrain: fx.problem.nTrain, paramNames: fx.problem.layout.map((x) => x.name), hasTest: fx.hasTest };
     const p = this.exp!.problem;
-    return { kind: p.kind, nTrain: p.nTrain, paramNames: p.paramNames, hasTest: !!p.testLoss };
+    return { kind: p.kind, nTrain: p.nTrain, paramNames: p.layout.map((x) => x.name), hasTest: p.hasTest };
   }
 
   /** f and test f of every run at the current point, read back asynchronously. */
@@ -144,26 +144,26 @@ export class LabEngine {
     try {
       for (let k = 0; k < K; k++) {
         if (!runs.some((r) => r.active)) break;
-        const { obj, dispose } = exp.objectiveAt(exp.t);
+        const { f, release } = exp.stepObjective(exp.t);
         try {
           runs.forEach((run, i) => {
             if (!run.active) return;
             const s0 = performance.now();
-            run.step(obj);
+            run.step(f);
             if (run.active) {
               const { train, test } = exp.evaluate(run);
               idxOf[i].push(ts.length);
               ts.push(train, test ?? tf.scalar(NaN));
               stepsOf[i].push(run.t);
-              infoOf[i].push(numericInfo(run.lastInfo));
+              infoOf[i].push(run.lastInfo ? numericInfo(run.lastInfo) : NO_INFO);
             }
             runMs[i] += performance.now() - s0;
           });
         } finally {
-          dispose();
+          release();
         }
         exp.t += 1;
-        runs.forEach((run, i) => run.active && exp.applySwitches(run, i, exp.problem.full));
+        runs.forEach((run, i) => run.active && exp.applySwitches(run, i));
         done += 1;
       }
     } catch (e) {
@@ -181,7 +181,7 @@ export class LabEngine {
         stacked.dispose();
       }
     }
-    return { done, stepsOf, idxOf, infoOf, values, runMs, syncMs, hasTest: !!exp.problem.testLoss, activeAtLimit: null };
+    return { done, stepsOf, idxOf, infoOf, values, runMs, syncMs, hasTest: exp.hasTest, activeAtLimit: null };
   }
 
   /**
@@ -217,7 +217,7 @@ export class LabEngine {
   /** Switch run i (θ kept; state from init unless `keepState` and the same algorithm). */
   switchRun(i: number, algorithm: string, hyper: Record<string, unknown>, keepState: boolean): void {
     if (this.fx) this.fx.runs[i].switchTo(algorithm, hyper, keepState);
-    else this.exp!.runs[i].switchTo(algorithm, hyper, this.exp!.problem.full, keepState);
+    else this.exp!.runs[i].switchTo(algorithm, hyper, keepState);
   }
 
   /**
@@ -237,7 +237,7 @@ export class LabEngine {
         if (!applyDue[i]) return;
         const n = run.switches.length;
         const status = run.status;
-        exp.applySwitches(run, i, exp.problem.full);
+        exp.applySwitches(run, i);
         run.status = status;
         run.switches.slice(n).forEach((rec) => applied.push([i, rec]));
       });

@@ -10,10 +10,12 @@
  * the curve continues. Since a scheduled switch hands over at its step too, a recorded config replays
  * a live session with the same engines at the same steps, hence the same losses.
  */
-import * as tf from '@tensorflow/tfjs';
 import type { ExperimentConfig, RunConfig } from '../core/config';
 import { Experiment } from '../core/experiment';
 import { FusedExperiment, FUSED_SCOPE, isFusedAlgorithm, simdAvailable, toTfjs, type FusedRun } from '../core/fused';
+import { getAlgorithm } from '../core/algorithms/registry';
+import type { AlgorithmState } from '../core/engine/algorithm';
+import { tfjsVec } from '../core/engines/tfjs/vector-ops';
 import { Run } from '../core/run';
 
 /** The engine's name in the UI and in reasons. */
@@ -110,9 +112,8 @@ export function shadowExperiment(fx: FusedExperiment): Experiment {
 /** A tfjs Run holding a copy of fused run `run` (θ and optimizer state in the tfjs layout, same step) on `exp`'s problem. The caller disposes it. */
 export function tfjsCopy(run: FusedRun, exp: Experiment): Run {
   const { params, state, t } = toTfjs(run);
-  const copy = new Run(run.id, run.algorithm.id, run.hyper, params, exp.problem.full);
-  tf.dispose(copy.state);
-  copy.state = state;
+  const copy = new Run(run.id, run.algorithm.id, run.hyper, exp.problem, getAlgorithm);
+  copy.load(run.algorithm.id, run.hyper, tfjsVec(params), state as AlgorithmState);
   copy.t = t;
   copy.status = run.status;
   copy.message = run.message;

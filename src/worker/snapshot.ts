@@ -9,11 +9,11 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { ExperimentConfig } from '../core/config';
-import { Experiment } from '../core/experiment';
+import { Experiment, paramsOf } from '../core/experiment';
 import type { AlgorithmState } from '../core/engine/algorithm';
 import { cpuVec } from '../core/engines/cpu/vector-ops';
 import { FusedExperiment, FUSED_SCOPE, isFusedAlgorithm, mapStateVecs, type FusedRun } from '../core/fused';
-import { getTfjsAlgorithm } from '../core/engines/tfjs/algorithms';
+import { tfjsVec } from '../core/engines/tfjs/vector-ops';
 import type { RunStatus, SwitchRecord } from '../core/run';
 import { fusedConfig, handOverAt } from './fused-engine';
 
@@ -70,7 +70,7 @@ export async function snapshotTfjs(exp: Experiment): Promise<Snapshot> {
       exp.runs.map(async (r) => ({
         algorithm: r.algorithm.id,
         hyper: clone(r.hyper),
-        params: await Promise.all(r.params.map(snapTensor)),
+        params: await Promise.all(paramsOf(r).map(snapTensor)),
         state: await snapAny(r.state),
         t: r.t,
         status: r.status,
@@ -96,12 +96,7 @@ export function restoreTfjs(config: ExperimentConfig, snap: Snapshot): Experimen
   exp.t = snap.t;
   exp.runs.forEach((r, i) => {
     const s = snap.runs[i];
-    tf.dispose(r.params);
-    tf.dispose(r.state);
-    r.algorithm = getTfjsAlgorithm(s.algorithm);
-    r.hyper = s.hyper;
-    r.params = s.params.map(toTensor);
-    r.state = fromAny(s.state) as tf.TensorContainer;
+    r.load(s.algorithm, s.hyper, tfjsVec(s.params.map(toTensor)), fromAny(s.state) as AlgorithmState);
     restoreProgress(r, s);
   });
   return exp;

@@ -4,7 +4,8 @@
  * step minimises (the full training set, or that step's mini-batch), so θₜ₊₁ and g refer to the same f.
  * surrogate.ts reads scalars synchronously; that is fine here (one request, not the tick loop).
  */
-import type { Experiment } from '../core/experiment';
+import { paramsOf, tfjsState, type Experiment } from '../core/experiment';
+import { getTfjsAlgorithm } from '../core/engines/tfjs/algorithms';
 import { mmExponent } from '../core/algorithms/nmf-updates';
 import type { NMFProblem } from '../core/problems/nmf';
 import type { Run } from '../core/run';
@@ -18,17 +19,18 @@ const clampInt = (v: number | undefined, d: number, lo: number, hi: number): num
 
 export async function computeSurrogate(exp: Experiment, run: Run, cmd: RequestSurrogateCmd): Promise<SurrogatePayload> {
   const { obj, dispose } = exp.objectiveAt(run.t);
-  const objective = obj === exp.problem.full ? 'full' : 'minibatch';
+  const objective = obj === exp.problem.tfjs.full ? 'full' : 'minibatch';
+  const alg = getTfjsAlgorithm(run.algorithm.id);
   const marks: Record<string, number> = {};
   if (exp.problem.kind === 'nmf') {
     // NMF path H̃ ⊙ Rᵗ: t = γ(β) is the MM point, t = 1 the heuristic multiplicative update.
-    const gamma = mmExponent((exp.problem as NMFProblem).beta);
+    const gamma = mmExponent((exp.problem.tfjs as NMFProblem).beta);
     if (gamma !== 1) marks.mmPoint = gamma;
   }
   try {
     const range = cmd.range && cmd.range.every(Number.isFinite) && cmd.range[0] < cmd.range[1] ? cmd.range : undefined;
     if (cmd.kind === 'slice') {
-      const s = surrogateSlice(obj, run.algorithm, run.params, run.state, run.hyper, {
+      const s = surrogateSlice(obj, alg, paramsOf(run), tfjsState(run), run.hyper, {
         points: clampInt(cmd.points, 41, 3, 401),
         ...(range ? { tMin: range[0], tMax: range[1] } : {}),
       });
@@ -45,7 +47,7 @@ export async function computeSurrogate(exp: Experiment, run: Run, cmd: RequestSu
         objective,
       };
     }
-    const p = surrogatePlane(obj, run.algorithm, run.params, run.state, run.hyper, {
+    const p = surrogatePlane(obj, alg, paramsOf(run), tfjsState(run), run.hyper, {
       points: clampInt(cmd.points, 21, 3, 81),
       ...(range ? { aRange: range } : {}),
     });

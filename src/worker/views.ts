@@ -7,7 +7,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { ExperimentConfig } from '../core/config';
 import { mlpSizes } from '../core/config';
-import type { Experiment } from '../core/experiment';
+import { paramsOf, type Experiment } from '../core/experiment';
 import { mlpData } from '../core/problems/build';
 import type { MLPProblem } from '../core/problems/mlp';
 import type { NMFProblem } from '../core/problems/nmf';
@@ -33,8 +33,8 @@ export class ModelViews {
   async view(config: ExperimentConfig, exp: Experiment, run: Run, cmd: RequestViewCmd): Promise<ViewEvt['view']> {
     const G = Math.max(2, Math.min(256, Math.floor(cmd.grid ?? 64)));
     const withPoints = cmd.points ?? true;
-    if (exp.problem.kind === 'nmf') return nmfView(exp.problem as NMFProblem, run);
-    return this.mlpView(config, exp.problem as MLPProblem, run, G, withPoints);
+    if (exp.problem.kind === 'nmf') return nmfView(exp.problem.tfjs as NMFProblem, run);
+    return this.mlpView(config, exp.problem.tfjs as MLPProblem, run, G, withPoints);
   }
 
   private points(config: ExperimentConfig): PointsCache {
@@ -77,7 +77,7 @@ export class ModelViews {
     const cache = this.points(config);
     const pts = (s?: PointSet): PointSet | undefined => (s && withPoints ? { X: { data: s.X.data.slice(), shape: s.X.shape }, y: s.y.slice() } : undefined);
     const predict = async (inputs: Float32Array, n: number): Promise<Matrix> => {
-      const z = tf.tidy(() => problem.predict(run.params, tf.tensor2d(inputs, [n, d])));
+      const z = tf.tidy(() => problem.predict(paramsOf(run), tf.tensor2d(inputs, [n, d])));
       const data = (await z.data()) as Float32Array;
       z.dispose();
       return { data, shape: [n, out] };
@@ -100,7 +100,7 @@ export class ModelViews {
 }
 
 async function nmfView(problem: NMFProblem, run: Run): Promise<NMFView> {
-  const [W, H] = run.params as [tf.Tensor2D, tf.Tensor2D];
+  const [W, H] = paramsOf(run) as [tf.Tensor2D, tf.Tensor2D];
   const V = problem.full.V;
   const WH = tf.matMul(W, H);
   const read = async (t: tf.Tensor): Promise<Matrix> => ({ data: Float32Array.from((await t.data()) as Float32Array), shape: [t.shape[0]!, t.shape[1]!] });

@@ -7,6 +7,7 @@
 import type { ExperimentConfig } from '../config';
 import { runLabel } from '../config';
 import type { EngineProblem } from '../engine/problem';
+import type { ObjectiveOps } from '../engine/types';
 import { finishRunResult, type ExperimentResult, type RunOptions, type RunResult } from './result';
 import { Run, type AlgorithmLookup } from './run';
 import { BatchSchedule } from './schedule';
@@ -57,6 +58,12 @@ export class Experiment {
     return this.schedule ? this.schedule.indices(t) : null;
   }
 
+  /** The objective step `t` minimises (its mini-batch, or the full set); `release` after the step. */
+  stepObjective(t: number): { f: ObjectiveOps; release(): void } {
+    const rows = this.rowsAt(t);
+    return rows ? this.problem.batch(rows) : { f: this.problem.full, release: () => {} };
+  }
+
   /** Applies the config's scheduled switches for run i that are due at its current step. */
   applySwitches(run: Run, i: number): void {
     for (const s of this.config.runs[i].switches) {
@@ -78,9 +85,7 @@ export class Experiment {
 
   /** One step of every active run on objective t, each followed by its evaluation, then the due switches. */
   step(opts?: StepOptions): void {
-    const rows = this.rowsAt(this.t);
-    const batch = rows ? this.problem.batch(rows) : null;
-    const f = batch ? batch.f : this.problem.full;
+    const { f, release } = this.stepObjective(this.t);
     const withTest = opts?.withTest ?? this.hasTest;
     const prefetch = this.fullBatch && (opts?.prefetch ?? true);
     try {
@@ -97,7 +102,7 @@ export class Experiment {
         } else this.wallMs[i] += performance.now() - t0;
       }
     } finally {
-      batch?.release();
+      release();
     }
     this.t += 1;
     for (let i = 0; i < this.runs.length; i++) if (this.runs[i].active && this.config.runs[i].switches.length) this.applySwitches(this.runs[i], i);

@@ -9,7 +9,7 @@
 import type { AlgorithmState, AnyEngineAlgorithm, StepInfo, VecSurrogate } from '../engine/algorithm';
 import type { EngineProblem } from '../engine/problem';
 import type { ObjectiveOps, StepContext, Vec } from '../engine/types';
-import { stopIfNotFinite, type RunStatus, type SwitchRecord } from '../run';
+import { stopIfNotFinite, type RunStatus, type SwitchRecord } from './status';
 
 /** Looks an algorithm up by id (the registry), throwing a clear message for one this fold cannot run. */
 export type AlgorithmLookup = (id: string) => AnyEngineAlgorithm;
@@ -38,11 +38,13 @@ export class Run {
     hyper: Record<string, unknown>,
     readonly problem: EngineProblem,
     private readonly lookup: AlgorithmLookup,
+    /** Where the run starts (default θ₀ of the problem); the run owns it. */
+    theta?: Vec,
   ) {
     this.algorithm = lookup(algorithmId);
     this.hyper = hyper;
-    this.theta = problem.theta0();
-    this.state = this.algorithm.init(this.context(problem.full), this.theta, hyper);
+    this.theta = theta ?? problem.theta0();
+    this.state = problem.ops.tidy(() => this.algorithm.init(this.context(problem.full), this.theta, hyper));
   }
 
   get active(): boolean {
@@ -57,7 +59,8 @@ export class Run {
   step(f: ObjectiveOps): void {
     if (!this.active) return;
     try {
-      const out = this.algorithm.step(this.context(f), this.theta, this.state, this.hyper);
+      // tidy: on tfjs the step's intermediates are freed, only θ′ and the state survive.
+      const out = this.problem.ops.tidy(() => this.algorithm.step(this.context(f), this.theta, this.state, this.hyper));
       this.problem.releaseReplaced(this.theta, out.theta);
       this.problem.releaseReplaced(this.state, out.state);
       this.theta = out.theta;
@@ -85,7 +88,7 @@ export class Run {
     const next = this.lookup(algorithmId);
     const keep = keepState && next.id === this.algorithm.id;
     if (!keep) {
-      const state = next.init(this.context(this.problem.full), this.theta, hyper);
+      const state = this.problem.ops.tidy(() => next.init(this.context(this.problem.full), this.theta, hyper));
       this.problem.releaseReplaced(this.state, state);
       this.state = state;
     }

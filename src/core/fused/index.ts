@@ -10,4 +10,4 @@ export { FusedMLPWasm } from './mlp-net-wasm';
 export { toTfjs, fromTfjs, flatToTensors, tensorsToFlat, mapStateVecs, stateToTfjs, stateFromTfjs } from './tfjs-bridge';
 export { FUSED_ALGORITHMS, FUSED_MM, FUSED_SCOPE, fusedAlgorithm, isFusedAlgorithm, isFusedMM, type FusedAlgorithmId } from './algorithms';
 export { NMFWorkspace } from './nmf-engine';
-export { canFuseNMF, FusedNMFExperiment, FusedNMFRun, runFusedNMFExperiment, FUSED_NMF_ALGORITHMS } from './nmf-experiment';
+export { canFuseNMF, FusedNMFExperiment, nmfFactors, runFusedNMFExperiment, FUSED_NMF_ALGORITHMS, type FusedNMFRun } from './nmf-experiment';

@@ -1,0 +1,104 @@
+/**
+ * A problem on the tfjs engine (core/engine/problem.ts) over the tfjs Problem a config builds
+ * (problems/build.ts): its objectives as ObjectiveOps, θ₀ as a tensor list, losses read back as numbers
+ * — or kept as tensors (`lossTensors`) so a live session reads many at once without stalling a GPU.
+ */
+import * as tf from '@tensorflow/tfjs';
+import type { ExperimentConfig } from '../../config';
+import type { EngineProblem, ParamTensor } from '../../engine/problem';
+import type { ObjectiveOps, Vec } from '../../engine/types';
+import { buildProblem } from '../../problems/build';
+import type { Objective, Problem } from '../../types';
+import { tfjsObjective } from './objective';
+import { tensorsOf, tfjsVec, tfjsVectorOps } from './vector-ops';
+
+/** Frees every tensor of `old` that `next` no longer references (steps may pass tensors through). */
+export function disposeReplaced(old: unknown, next: unknown): void {
+  const keep = new Set<number>();
+  const collect = (x: unknown, out: (t: tf.Tensor) => void): void => {
+    if (x instanceof tf.Tensor) out(x);
+    else if (Array.isArray(x)) x.forEach((v) => collect(v, out));
+    else if (x && typeof x === 'object' && !ArrayBuffer.isView(x)) Object.values(x).forEach((v) => collect(v, out));
+  };
+  collect(next, (t) => keep.add(t.id));
+  collect(old, (t) => {
+    if (!keep.has(t.id) && !t.isDisposed) t.dispose();
+  });
+}
+
+export class TfjsProblem implements EngineProblem {
+  readonly engine = 'tfjs';
+  readonly ops = tfjsVectorOps;
+  readonly full: ObjectiveOps;
+  readonly layout: ParamTensor[];
+  private readonly count: number;
+
+  /** `tfjs`: the problem's tfjs form (objectives with their structure, predict, views' data). */
+  constructor(readonly tfjs: Problem) {
+    const p0 = tfjs.initialParams();
+    let offset = 0;
+    this.layout = p0.map((t, i) => {
+      const e = { name: tfjs.paramNames[i], shape: [...t.shape], offset, size: t.size };
+      offset += t.size;
+      return e;
+    });
+    tf.dispose(p0);
+    this.count = this.layout.length;
+    this.full = tfjsObjective(tfjs.full, this.count);
+  }
+
+  static build(config: Pick<ExperimentConfig, 'problem' | 'seeds'>): TfjsProblem {
+    return new TfjsProblem(buildProblem(config));
+  }
+
+  get kind() {
+    return this.tfjs.kind;
+  }
+
+  get nTrain(): number {
+    return this.tfjs.nTrain;
+  }
+
+  get hasTest(): boolean {
+    return !!this.tfjs.testLoss;
+  }
+
+  /** The tfjs Objective on a mini-batch's rows, or the full one; `dispose` after use. */
+  objectiveOn(rows: Int32Array | null): { obj: Objective; dispose(): void } {
+    if (!rows) return { obj: this.tfjs.full, dispose: () => {} };
+    const b = this.tfjs.batch(rows);
+    return { obj: b, dispose: () => b.dispose() };
+  }
+
+  batch(rows: Int32Array) {
+    const b = this.tfjs.batch(rows);
+    return { f: tfjsObjective(b, this.count), release: () => b.dispose() };
+  }
+
+  theta0(): Vec {
+    return tfjsVec(this.tfjs.initialParams());
+  }
+
+  /** f(θ) and the test f as scalar tensors (the caller reads and disposes them). */
+  lossTensors(theta: Vec, test: boolean): { train: tf.Scalar; test: tf.Scalar | null } {
+    const p = tensorsOf(theta);
+    const train = tf.tidy(() => this.tfjs.full.loss(p));
+    const t = test && this.tfjs.testLoss ? tf.tidy(() => this.tfjs.testLoss!(p)) : null;
+    return { train, test: t };
+  }
+
+  losses(theta: Vec, test: boolean): { train: number; test: number } {
+    const r = this.lossTensors(theta, test);
+    const out = { train: r.train.dataSync()[0], test: r.test ? r.test.dataSync()[0] : NaN };
+    tf.dispose([r.train, r.test ?? []]);
+    return out;
+  }
+
+  releaseReplaced(old: unknown, next: unknown): void {
+    disposeReplaced(old, next);
+  }
+
+  dispose(): void {
+    this.tfjs.dispose();
+  }
+}
