@@ -236,12 +236,29 @@ describe("'auto' calibration with the fused engine (Node)", () => {
     expect(h.of('started').map((e) => e.backend)).toEqual(['fused', 'fused']);
   });
 
-  it('leaves it out (and says why) when a run uses an algorithm it does not run', async () => {
+  it('calibrates it for an NMF problem too: the page’s NMF runs on the cpu engine, curves equal the headless fold, views and surrogates work', async () => {
+    const config = loadExperiment({
+      version: 1,
+      problem: { kind: 'nmf', beta: 1, rank: 3, data: { kind: 'synthetic', rows: 24, cols: 20, trueRank: 3 } },
+      runs: [{ algorithm: 'nmf-mm' }, { algorithm: 'nmf-mu' }],
+      steps: 1000,
+    });
     const h = harness();
-    await h.send({ type: 'start', config: mlp([{ algorithm: 'adam' }, { algorithm: 'mm-gauss-newton' }], {}, 3), backend: 'auto', play: false });
-    const ready = h.of('ready')[0];
-    expect(ready.backend).toBe('cpu');
-    expect(ready.backends.find((b) => b.name === 'fused')).toMatchObject({ status: 'unavailable', message: expect.stringMatching(/runs use sgd, adam.*mm-layerwise/) });
-    expect(h.of('started').map((e) => e.backend)).toEqual(['cpu', 'cpu']);
+    await h.send({ type: 'start', config, backend: 'auto', play: false });
+    const ready = h.of('ready').at(-1)!;
+    expect(ready.backends.find((b) => b.name === 'fused')).toMatchObject({ status: 'available' });
+    await h.send({ type: 'setBackend', backend: 'fused' });
+    expect(h.s.backendName).toBe('fused');
+    await h.send({ type: 'step', n: 15 });
+    const ref = runFusedExperiment({ ...config, steps: 15 });
+    for (let i = 0; i < 2; i++) expect(h.curve(i).loss).toEqual(f32(ref.runs[i].losses.slice(1)));
+    await h.send({ type: 'requestView', run: 0, requestId: 1 });
+    const view = h.of('view').at(-1)!.view;
+    expect(view.kind).toBe('nmf');
+    if (view.kind === 'nmf') expect(view.W.shape).toEqual([24, 3]);
+    await h.send({ type: 'requestSurrogate', run: 0, kind: 'slice', points: 9, requestId: 2 });
+    const surr = h.of('surrogate').at(-1)!;
+    expect(surr.certificate).toBe('global');
+    expect(surr.violations).toBe(0);
   });
 });

@@ -290,9 +290,11 @@ export class LabEngine {
 
   dispose(): void {
     const exp = this.exp;
+    const fx = this.fx;
     this.exp = null;
     this.fx = null;
     this.disposeShadow();
     exp?.dispose();
+    fx?.dispose();
   }
 }

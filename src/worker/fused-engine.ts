@@ -36,7 +36,7 @@ export function algorithmAt(rc: RunConfig, t: number): { algorithm: string; hype
  */
 export function fusableFromStart(config: ExperimentConfig): boolean {
   return (
-    config.problem.kind === 'mlp' &&
+    (config.problem.kind === 'mlp' || (config.problem.kind === 'nmf' && simdAvailable())) &&
     config.runs.every((r) => isFusedAlgorithm(r.algorithm) && r.switches.every((s) => s.at !== 0 || isFusedAlgorithm(s.algorithm)))
   );
 }
@@ -79,7 +79,7 @@ export function timeFusedSteps(config: ExperimentConfig, budgetMs: number): numb
   const rc =
     config.runs.find((r) => isFusedAlgorithm(r.algorithm)) ??
     config.runs.flatMap((r) => r.switches.map((s) => ({ ...r, algorithm: s.algorithm, hyper: s.hyper }))).find((r) => isFusedAlgorithm(r.algorithm));
-  if (!rc || config.problem.kind !== 'mlp') throw new Error(`the fused engine runs ${FUSED_SCOPE} only`);
+  if (!rc || !fusableFromStart({ ...config, runs: [{ ...rc, switches: [] }] })) throw new Error(`the fused engine runs ${FUSED_SCOPE} only`);
   // A step budget that cannot end the run mid-calibration (rebuilding it costs more than the steps).
   const cfg: ExperimentConfig = { ...config, steps: Math.max(config.steps, 1_000_000), runs: [{ ...rc, switches: [] }] };
   const make = (): FusedExperiment => {

@@ -12,7 +12,7 @@ import type { ExperimentConfig } from '../core/config';
 import { Experiment, paramsOf } from '../core/experiment';
 import type { AlgorithmState } from '../core/engine/algorithm';
 import { cpuVec } from '../core/engines/cpu/vector-ops';
-import { FusedExperiment, FUSED_SCOPE, isFusedAlgorithm, mapStateVecs, type FusedRun } from '../core/fused';
+import { FusedExperiment, FUSED_SCOPE, isFusedAlgorithm, mapStateVecs, simdAvailable, type FusedRun } from '../core/fused';
 import { tfjsVec } from '../core/engines/tfjs/vector-ops';
 import type { RunStatus, SwitchRecord } from '../core/run';
 import { fusedConfig, handOverAt } from './fused-engine';
@@ -137,7 +137,7 @@ export function snapshotFused(fx: FusedExperiment): Snapshot {
 
 /** True when every run of the snapshot uses an algorithm the fused engine runs (and the problem is an MLP). */
 export function fusableSnapshot(config: ExperimentConfig, snap: Snapshot): boolean {
-  return config.problem.kind === 'mlp' && snap.runs.every((r) => isFusedAlgorithm(r.algorithm));
+  return (config.problem.kind === 'mlp' || (config.problem.kind === 'nmf' && simdAvailable())) && snap.runs.every((r) => isFusedAlgorithm(r.algorithm));
 }
 
 /**
@@ -151,7 +151,7 @@ export function restoreFused(config: ExperimentConfig, snap: Snapshot): { fx: Fu
   const fx = new FusedExperiment(clone(fusedConfig(config, snap.t, until, snap.runs)));
   fx.t = snap.t;
   const glue = (parts: SnapTensor[]): Float32Array => {
-    const into = new Float32Array(fx.problem.fused.theta0.length);
+    const into = new Float32Array(fx.problem.layout.reduce((n, t) => n + t.size, 0));
     fx.problem.layout.forEach((t, i) => {
       if (parts[i].data.length !== t.size) throw new Error(`${t.name}: expected ${t.size} values, got ${parts[i].data.length}`);
       into.set(parts[i].data, t.offset);

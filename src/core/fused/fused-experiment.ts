@@ -10,30 +10,26 @@ import type { ExperimentConfig } from '../config';
 import { CpuMLPProblem } from '../engines/cpu/mlp-problem';
 import { Experiment, foldExperiment, type StepOptions } from '../fold/experiment';
 import type { ExperimentResult, RunOptions } from '../fold/result';
-import { FUSED_SCOPE, fusedAlgorithm, isFusedAlgorithm } from './algorithms';
+import { canFuse, FUSED_BACKEND, FUSED_SCOPE, fusedAlgorithm } from './algorithms';
+import { CpuNMFProblem } from '../engines/cpu/nmf-problem';
+import type { NMFWorkspaceOptions } from './nmf-engine';
 import type { FusedOptions } from './problem';
 
-/** The name the fused engine reports as `backend`. */
-export const FUSED_BACKEND = 'js-fused';
-
-/** True when the problem is an MLP and every run, and every scheduled switch, uses a fused algorithm (./algorithms.ts). */
-export function canFuse(config: ExperimentConfig): boolean {
-  return (
-    config.problem.kind === 'mlp' &&
-    config.runs.every((r) => isFusedAlgorithm(r.algorithm) && r.switches.every((s) => isFusedAlgorithm(s.algorithm)))
-  );
-}
+export { canFuse, FUSED_BACKEND } from './algorithms';
 
 /** Step options of the fold (core/fold/experiment.ts). */
 export type FusedStepOptions = StepOptions;
 
-/** An MLP experiment on the cpu engine: the engine-generic fold over a CpuMLPProblem. */
+/**
+ * An experiment on the cpu engine: the engine-generic fold over a CpuMLPProblem or a CpuNMFProblem
+ * (`opts.threads`/`spawn`: kernel threads for NMF). `dispose()` stops an NMF problem's kernel threads.
+ */
 export class FusedExperiment extends Experiment {
-  declare readonly problem: CpuMLPProblem;
+  declare readonly problem: CpuMLPProblem | CpuNMFProblem;
 
-  constructor(config: ExperimentConfig, opts: FusedOptions = {}) {
+  constructor(config: ExperimentConfig, opts: FusedOptions & NMFWorkspaceOptions = {}) {
     if (!canFuse(config)) throw new Error(`the fused engine runs ${FUSED_SCOPE} only`);
-    super(config, CpuMLPProblem.build(config, opts), fusedAlgorithm);
+    super(config, config.problem.kind === 'nmf' ? CpuNMFProblem.build(config, opts) : CpuMLPProblem.build(config, opts), fusedAlgorithm);
   }
 }
 

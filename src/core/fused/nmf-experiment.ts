@@ -5,30 +5,21 @@
  * one workspace (V, Vᵀ and the scratch) and one objective; each keeps its own θ = [W; H] and state.
  */
 import type { ExperimentConfig } from '../config';
-import { nmfMM } from '../algorithms/nmf-mm';
-import { nmfMU } from '../algorithms/nmf-mu';
-import { CpuNMFProblem } from '../engines/cpu/nmf-problem';
 import { cpuArray } from '../engines/cpu/vector-ops';
-import { Experiment, foldExperiment } from '../fold/experiment';
+import type { CpuNMFProblem } from '../engines/cpu/nmf-problem';
+import { foldExperiment } from '../fold/experiment';
 import type { ExperimentResult, RunOptions } from '../fold/result';
 import type { Run } from '../fold/run';
+import { canFuse, FUSED_BACKEND } from './algorithms';
+import { FusedExperiment } from './fused-experiment';
 import type { NMFWorkspace, NMFWorkspaceOptions } from './nmf-engine';
-import { simdAvailable } from './problem';
-import { FUSED_BACKEND } from './fused-experiment';
 
-const NMF_ALGORITHMS = { 'nmf-mm': nmfMM, 'nmf-mu': nmfMU } as const;
-export type FusedNMFAlgorithmId = keyof typeof NMF_ALGORITHMS;
-export const FUSED_NMF_ALGORITHMS = Object.keys(NMF_ALGORITHMS) as FusedNMFAlgorithmId[];
+/** The NMF algorithms (the multiplicative updates). */
+export const FUSED_NMF_ALGORITHMS = ['nmf-mm', 'nmf-mu'] as const;
 
-const isFusedNMF = (id: string): id is FusedNMFAlgorithmId => Object.hasOwn(NMF_ALGORITHMS, id);
-
-/** True for an NMF problem whose runs (and their switches) all use multiplicative updates, where WebAssembly SIMD runs. */
+/** True for an NMF problem the cpu engine runs (WebAssembly SIMD available; the schema keeps its runs to NMF algorithms). */
 export function canFuseNMF(config: ExperimentConfig): boolean {
-  return (
-    config.problem.kind === 'nmf' &&
-    config.runs.every((r) => isFusedNMF(r.algorithm) && r.switches.every((s) => isFusedNMF(s.algorithm))) &&
-    simdAvailable()
-  );
+  return config.problem.kind === 'nmf' && canFuse(config);
 }
 
 /** An NMF run on the cpu engine: the fold's Run (θ = [W; H], one Float32Array). */
@@ -41,22 +32,17 @@ export function nmfFactors(run: Run): { W: Float32Array; H: Float32Array } {
   return { W: theta.subarray(0, w.size), H: theta.subarray(w.size) };
 }
 
-const lookup = (id: string) => {
-  if (!isFusedNMF(id)) throw new Error(`the fused NMF engine runs ${FUSED_NMF_ALGORITHMS.join(', ')}, not '${id}'`);
-  return NMF_ALGORITHMS[id];
-};
-
 /**
  * NMF on the cpu engine: the engine-generic fold over a CpuNMFProblem (one workspace and objective for
  * all runs). `opts.threads` > 1 splits the kernels over helper threads started by `opts.spawn` (same
  * results); `close()` (or `dispose()`) stops them.
  */
-export class FusedNMFExperiment extends Experiment {
+export class FusedNMFExperiment extends FusedExperiment {
   declare readonly problem: CpuNMFProblem;
 
   constructor(config: ExperimentConfig, opts: NMFWorkspaceOptions = {}) {
     if (!canFuseNMF(config)) throw new Error(`the fused engine runs NMF problems whose runs use ${FUSED_NMF_ALGORITHMS.join(', ')} (with WebAssembly SIMD)`);
-    super(config, CpuNMFProblem.build(config, opts), lookup);
+    super(config, opts);
   }
 
   get workspace(): NMFWorkspace {
