@@ -41,6 +41,8 @@ export interface TorchJob {
   optimizer: 'adam' | 'sgd';
   hyper: Record<string, unknown>;
   seconds: number;
+  /** Intra-op threads for torch (default: every core). */
+  threads?: number;
 }
 
 /** PyTorch CPU full-batch steps/s on the same net, data and initial weights. */
@@ -49,6 +51,6 @@ export function torchStepsPerSec(job: TorchJob): Reference {
 }
 
 /** scikit-learn `mu` iterations/s on the same V, W0, H0 (`withLoss`: + `_beta_divergence` every iteration). */
-export function sklearnNmfItersPerSec(job: { V: number[][]; W0: number[][]; H0: number[][]; beta: number; seconds: number; withLoss?: boolean; windows?: number }): Reference {
+export function sklearnNmfItersPerSec(job: { V: number[][]; W0: number[][]; H0: number[][]; beta: number; seconds: number; withLoss?: boolean; windows?: number; threads?: number }): Reference {
   return runTool('sklearn', 'tools/bench_sklearn_nmf.py', job, 'itersPerSec');
 }

@@ -97,6 +97,9 @@ function measureFused(input: ExperimentInput, kernels: KernelKind, seconds = SEC
   return { stepsPerSec: (1000 * steps) / (performance.now() - t0), steps };
 }
 
+/** The references get every core (PyTorch reads 1 intra-op thread here by default): pinned and printed. */
+const CORES = os.cpus().length;
+
 const fmt = (x: number) => (x >= 100 ? x.toFixed(0) : x >= 10 ? x.toFixed(1) : x.toFixed(2));
 const ratio = (ours: number, ref: Reference) => (ref.ok ? `${(ours / ref.value).toFixed(2)}×` : '—');
 
@@ -104,6 +107,9 @@ const MLP_CASES = [
   { name: 'moons 2-8-8-1, 256 pts', data: { kind: 'dataset', name: 'moons', n: 256, testRatio: 0 }, hidden: [8, 8] },
   { name: 'moons 2-64-64-1, 4096 pts', data: { kind: 'dataset', name: 'moons', n: 4096, testRatio: 0 }, hidden: [64, 64] },
 ] as const;
+
+/** Every MLP algorithm, Adam first. */
+const MLP_ALGORITHMS = ['adam', ...Object.keys(ALGORITHMS).filter((id) => id !== 'adam' && ALGORITHMS[id].problems.includes('mlp'))];
 
 function mlpAlgorithms(): string[] {
   return ['adam', ...Object.values(ALGORITHMS).filter((a) => a.family === 'mm' && a.problems.includes('mlp') && a.id !== 'mm-bohning').map((a) => a.id)];
@@ -130,17 +136,19 @@ async function benchMLP(): Promise<void> {
       optimizer: 'adam',
       hyper: { lr: 0.01 },
       seconds: SECONDS,
+      threads: CORES,
     });
     probe.dispose();
-    rows.push([c.name, 'PyTorch CPU (adam)', 'torch', torch.ok ? fmt(torch.value) : torch.reason, '1.00×']);
-    // The fused engine (`--backend js`) covers the gradient optimizers and the Lipschitz MM algorithms,
-    // on WebAssembly SIMD kernels where the runtime has them (the default) or plain JS ones; the other
-    // MM algorithms run on tfjs only.
+    const torchThreads = torch.ok ? ` (${torch.detail.threads} threads)` : '';
+    rows.push([c.name, 'PyTorch CPU (adam)', `torch${torchThreads}`, torch.ok ? fmt(torch.value) : torch.reason, '1.00×']);
+    // The cpu engine (`--backend js`, one thread) runs every MLP algorithm (each written once against
+    // the engine interface), on WebAssembly SIMD kernels where the runtime has them (the default); the
+    // plain-JS kernels are timed for Adam and the Lipschitz MM algorithms.
     for (const kernels of (simdAvailable() ? ['wasm-simd', 'js'] : ['js']) as KernelKind[]) {
-      for (const alg of ['adam', ...FUSED_MM]) {
+      for (const alg of kernels === 'js' ? ['adam', ...FUSED_MM.filter((a) => a.startsWith('mm-l'))] : MLP_ALGORITHMS) {
         const hyper = alg === 'adam' ? { lr: 0.01 } : {};
         const fused = measureFused({ version: 1, problem, runs: [{ algorithm: alg, hyper }] }, kernels);
-        rows.push([c.name, alg, `${FUSED_BACKEND} (${kernels})`, fmt(fused.stepsPerSec), ratio(fused.stepsPerSec, torch)]);
+        rows.push([c.name, alg, `${FUSED_BACKEND} (${kernels}, 1 thread)`, fmt(fused.stepsPerSec), ratio(fused.stepsPerSec, torch)]);
       }
     }
     for (const backend of NODE_BACKENDS) {
@@ -187,7 +195,7 @@ async function benchNMF(): Promise<void> {
       const probe = new Experiment(loadExperiment(input));
       const nmf = probe.problem.tfjs as NMFProblem;
       const [W0, H0] = paramsOf(probe.runs[0]);
-      const job = { V: nmf.full.V.arraySync(), W0: W0.arraySync() as number[][], H0: H0.arraySync() as number[][], beta, seconds: 2 * SECONDS, windows: NMF_WINDOWS };
+      const job = { V: nmf.full.V.arraySync(), W0: W0.arraySync() as number[][], H0: H0.arraySync() as number[][], beta, seconds: 2 * SECONDS, windows: NMF_WINDOWS, threads: CORES };
       // Both sides timed the same two ways: the update alone, and the update + D_β(V | WH) after every
       // iteration (the lab records f every step; sklearn: _beta_divergence every iteration).
       const sk = sklearnNmfItersPerSec(job);
@@ -195,7 +203,7 @@ async function benchNMF(): Promise<void> {
       probe.dispose();
       const name = `${m}×${m}, K=${K}, β=${beta}`;
       const cell = (x: Reference) => (x.ok ? fmt(x.value) : x.reason);
-      rows.push([name, 'scikit-learn mu', cell(sk), '1.00×', cell(skf), '1.00×']);
+      rows.push([name, `scikit-learn mu${sk.ok && sk.detail.threads ? ` (${sk.detail.threads} BLAS threads)` : ''}`, cell(sk), '1.00×', cell(skf), '1.00×']);
       if (simdAvailable()) {
         const { itPerSec: r, threads } = measureFusedNMF(input, 2 * SECONDS, false, NMF_WINDOWS);
         const rf = measureFusedNMF(input, 2 * SECONDS, true, NMF_WINDOWS).itPerSec;

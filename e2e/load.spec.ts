@@ -5,9 +5,10 @@ test('the lab loads without console errors or CSP violations and shows its backe
   await expect(page.getByRole('heading', { name: 'MM Lab' })).toBeVisible();
   await ready(page);
   const badge = page.getByTestId('backend-badge');
-  await expect(badge).toHaveAttribute('data-backend', /^(webgpu|webgl|wasm|cpu)$/);
+  // The default preset (Lipschitz MM, Gauss–Newton, Adam) runs on every engine; the calibration picks one.
+  await expect(badge).toHaveAttribute('data-backend', /^(fused|webgpu|webgl|wasm|cpu)$/);
   const backend = await badge.getAttribute('data-backend');
-  await expect(badge).toContainText(/Backend: (WebGPU|WebGL|WASM|CPU)/);
+  await expect(badge).toContainText(/Backend: (Fused \(WASM\)|WebGPU|WebGL|WASM|CPU)/);
   // Why it runs there: the details list every backend the worker considered.
   await badge.click();
   const details = page.getByRole('region', { name: 'Backend details' });

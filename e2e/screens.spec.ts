@@ -3,6 +3,7 @@ import { test, expect, ready } from './fixtures';
 test('screenshots at desktop and phone widths', async ({ page, problems }) => {
   await page.goto('/');
   await ready(page);
+  await page.getByLabel('Speed').selectOption('100');
   await page.getByRole('button', { name: 'Start' }).click();
   await expect.poll(async () => Number(await page.getByTestId('position').getAttribute('data-step')), { timeout: 60_000 }).toBeGreaterThan(60);
   await page.getByRole('button', { name: 'Pause' }).click();

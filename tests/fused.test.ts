@@ -253,7 +253,7 @@ describe('fused fold', () => {
     }
   });
 
-  it('canFuse: every MLP algorithm (gradient, Lipschitz, Gauss–Newton, Böhning, ProxProp), switches included; not NMF', () => {
+  it('canFuse: every MLP algorithm (gradient, Lipschitz, Gauss–Newton, Böhning, ProxProp), switches included; NMF where SIMD runs', () => {
     const base = loadExperiment({ version: 1, problem: problemFor('tanh', 'bce'), runs: [{ algorithm: 'adam' }, { algorithm: 'sgd' }] });
     expect(canFuse(base)).toBe(true);
     const lip = structuredClone(base);
@@ -269,8 +269,12 @@ describe('fused fold', () => {
     sw.runs[0].switches.push({ at: 5, algorithm: 'mm-bohning', hyper: {}, keepState: false });
     expect(canFuse(sw)).toBe(true);
     const nmf = loadExperiment({ version: 1, problem: { kind: 'nmf' }, runs: [{ algorithm: 'nmf-mu' }] });
-    expect(canFuse(nmf)).toBe(false);
-    expect(() => new FusedExperiment(nmf)).toThrow(/fused engine runs MLP problems whose runs use/);
+    expect(canFuse(nmf)).toBe(simdAvailable());
+    expect(new FusedExperiment(nmf).problem.kind).toBe('nmf');
+    const unknown = structuredClone(base);
+    unknown.runs[0].algorithm = 'constructor';
+    expect(canFuse(unknown)).toBe(false);
+    expect(() => new FusedExperiment(unknown)).toThrow(/fused engine runs MLP problems, and NMF problems/);
   });
 
   it('steps treat θ and the state as values: the arrays a step read are never written (the objective caches by identity)', () => {

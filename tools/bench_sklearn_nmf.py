@@ -7,6 +7,7 @@ With "withLoss": true every iteration also evaluates `_beta_divergence(V, W, H, 
 records f after every step (sklearn's own loop checks it every 10 iterations only).
 """
 import json
+import os
 import sys
 import time
 
@@ -14,6 +15,14 @@ import numpy as np
 from sklearn.decomposition._nmf import _beta_divergence, _multiplicative_update_h, _multiplicative_update_w
 
 job = json.load(sys.stdin)
+# BLAS threads pinned to job["threads"] (default: every core) and reported, when threadpoolctl is there.
+threads = int(job.get("threads") or os.cpu_count() or 1)
+try:
+    from threadpoolctl import threadpool_limits
+
+    threadpool_limits(limits=threads)
+except ImportError:
+    threads = None
 V = np.asarray(job["V"], dtype=np.float64)
 W = np.asarray(job["W0"], dtype=np.float64).copy()
 H = np.asarray(job["H0"], dtype=np.float64).copy()
@@ -50,4 +59,4 @@ for _ in range(windows):
         iters += 1
     best = max(best, iters / (time.perf_counter() - t0))
     total += iters
-print(json.dumps({"itersPerSec": best, "iters": total, "finalDivergence": float(_beta_divergence(V, W, H, beta))}))
+print(json.dumps({"itersPerSec": best, "iters": total, "finalDivergence": float(_beta_divergence(V, W, H, beta)), "threads": threads}))

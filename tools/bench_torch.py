@@ -1,17 +1,20 @@
 """Reference throughput for `npm run bench`: PyTorch CPU on the same MLP, data and initial weights.
 
 Reads a JSON job on stdin: {"X": [[...]], "y": [...], "init": [{"W": [in][out], "b": [out]}, ...],
-"activation": "tanh", "optimizer": "adam", "hyper": {...}, "seconds": 2.0, "maxSteps": 5000}
+"activation": "tanh", "optimizer": "adam", "hyper": {...}, "seconds": 2.0, "maxSteps": 5000, "threads": N}
 and prints {"stepsPerSec": ..., "steps": ..., "finalLoss": ..., "threads": ...}. Float32, full batch,
-mean BCE-with-logits, a loss.item() read every step (as the lab records every loss).
+mean BCE-with-logits, a loss.item() read every step (as the lab records every loss). Intra-op threads
+are pinned to job["threads"] (default: every core; torch reads 1 here by default) and reported.
 """
 import json
+import os
 import sys
 import time
 
 import torch
 
 job = json.load(sys.stdin)
+torch.set_num_threads(int(job.get("threads") or os.cpu_count() or 1))
 torch.manual_seed(0)
 X = torch.tensor(job["X"], dtype=torch.float32)
 y = torch.tensor(job["y"], dtype=torch.float32).reshape(-1, 1)

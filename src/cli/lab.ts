@@ -95,7 +95,7 @@ async function main(argv: string[]): Promise<void> {
   const fusable = canFuse(parsed.config) || fusedNMF;
   const backend: Engine = requested ?? (fusable ? 'js' : parsed.config.problem.kind === 'nmf' ? 'wasm' : 'cpu');
   if (backend === 'js' && !fusable)
-    fail(`--backend js runs ${FUSED_SCOPE}, or NMF problems whose runs use nmf-mm, nmf-mu (switches included); use --backend cpu or wasm`);
+    fail(`--backend js runs ${FUSED_SCOPE}; use --backend cpu or wasm`);
   const opts = { recordTest: !flags.has('--no-test') };
   if (flags.has('--stream') || every !== null) {
     // Bounded memory: a fold that stores (or prints) only what was asked for (stream.ts).

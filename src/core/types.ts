@@ -3,12 +3,13 @@
  * worker, the CLI and the tests. Switching algorithm mid-run is `state = next.init(params, hyper)`.
  */
 import type * as tf from '@tensorflow/tfjs';
-import type { z } from 'zod';
+import type { AlgorithmSpec } from './engine/algorithm';
 
 /** Model parameters, e.g. [W1, b1, W2, b2] for an MLP (W stored [in, out]) or [W, H] for NMF. */
 export type Params = tf.Tensor[];
 
-export type ProblemKind = 'mlp' | 'nmf';
+export type { ObjectiveKind as ProblemKind } from './engine/types';
+import type { ObjectiveKind as ProblemKind } from './engine/types';
 
 /**
  * A risk restricted to the data of one step (the full training set, or one mini-batch).
@@ -90,7 +91,7 @@ export function certificateOf(s: Pick<Surrogate, 'certified' | 'scope'>): Surrog
   return s.certified ? (s.scope ?? 'global') : 'none';
 }
 
-export type AlgorithmFamily = 'gradient' | 'mm';
+export type { AlgorithmFamily } from './engine/algorithm';
 
 /**
  * An optimisation algorithm as pure values (optax-style). `step` must not mutate or dispose its
@@ -98,17 +99,7 @@ export type AlgorithmFamily = 'gradient' | 'mm';
  * State is a tf.TensorContainer (tensors, numbers, nested objects/arrays) so it can be disposed and
  * serialised generically.
  */
-export interface Algorithm<H extends object = Record<string, unknown>, S extends tf.TensorContainer = tf.TensorContainer> {
-  readonly id: string;
-  readonly label: string;
-  readonly family: AlgorithmFamily;
-  /** The problem kinds this algorithm applies to. */
-  readonly problems: readonly ProblemKind[];
-  /** Hyper-parameter schema: parsing fills torch's defaults and refuses out-of-range values. */
-  readonly hyper: z.ZodType<H>;
-  /** One-line description and the update formula (LaTeX) for the explanation panel and README. */
-  readonly summary: string;
-  readonly formula: string;
+export interface Algorithm<H extends object = Record<string, unknown>, S extends tf.TensorContainer = tf.TensorContainer> extends AlgorithmSpec<H> {
   init(params: Params, h: H, obj: Objective): S;
   step(obj: Objective, params: Params, state: S, h: H): StepResult<S>;
   /** g(·|θₖ) at the current point (see Surrogate). */

@@ -6,6 +6,7 @@
  * once. A mini-batch is the same computation on the rows listed by an index array.
  */
 import type { Activation, LossName } from '../problems/mlp';
+import { mlpLayout } from '../engine/mlp-ops';
 import { lossChunk } from './losses';
 import { activate, activationBackward, gemmBias, gemmNT, gemmTN, type F64 } from './mlp-kernels';
 
@@ -24,19 +25,8 @@ export interface FusedData {
   y: F64;
 }
 
-/** Offsets of W_l and b_l (l = 0 … L−1) in the flat vector, and its length. */
-export function paramLayout(sizes: number[]): { wOff: number[]; bOff: number[]; nParams: number } {
-  const wOff: number[] = [];
-  const bOff: number[] = [];
-  let o = 0;
-  for (let l = 0; l + 1 < sizes.length; l++) {
-    wOff.push(o);
-    o += sizes[l] * sizes[l + 1];
-    bOff.push(o);
-    o += sizes[l + 1];
-  }
-  return { wOff, bOff, nParams: o };
-}
+/** Offsets of W_l and b_l (l = 0 … L−1) in the flat vector, and its length (engine/mlp-ops.ts). */
+export const paramLayout = mlpLayout;
 
 /** Which kernels a net runs on: WebAssembly SIMD (float32) or plain JS (float64 intermediates). */
 export type KernelKind = 'wasm-simd' | 'js';
