@@ -98,11 +98,12 @@ describe('MLPOps: the cpu engine (float64 loops) agrees with the tfjs engine', (
             expect(Math.abs(dot(Jv, u) - dot(v, JTu))).toBeLessThanOrEqual(1e-5 * (1 + Math.abs(dot(Jv, u))));
             const G = c.jacobianGram(cVec);
             expect(relErr(G, t.jacobianGram(tVec))).toBeLessThan(1e-5);
-            // vᵀ(JᵀJ)v = ‖Jv‖², and the out buffer gives the same matrix
+            // vᵀ(JᵀJ)v = ‖Jv‖², and the out buffer gives the same matrix (JᵀJ is float64 on both kernels;
+            // J·v is float64 on the JS kernels, float32 on the SIMD ones)
             const P = theta.length;
             let q = 0;
             for (let i = 0; i < P; i++) for (let j = 0; j < P; j++) q += v[i] * G[i * P + j] * v[j];
-            expect(Math.abs(q - dot(Jv, Jv))).toBeLessThanOrEqual(1e-9 * (1 + dot(Jv, Jv)));
+            expect(Math.abs(q - dot(Jv, Jv))).toBeLessThanOrEqual((kernels === 'js' ? 1e-9 : 1e-6) * (1 + dot(Jv, Jv)));
             const out = new Float64Array(P * P).fill(NaN);
             expect(Array.from(c.jacobianGram(cVec, out))).toEqual(Array.from(G));
             expect(Array.from(cpuArray(c.weightMask(cVec)))).toEqual(tf.tidy(() => Array.from(tfjsVectorOps.toArray(t.weightMask(tVec)))));
@@ -120,6 +121,33 @@ describe('MLPOps: the cpu engine (float64 loops) agrees with the tfjs engine', (
       }
     },
   );
+
+  it.each([
+    ['moons 2-16-9-1 tanh bce', { kind: 'mlp', data: { kind: 'dataset', name: 'moons', n: 700, testRatio: 0 }, hidden: [16, 9], activation: 'tanh', loss: 'bce' }],
+    ['spiral 2-12-3 relu softmax', { kind: 'mlp', data: { kind: 'dataset', name: 'spiral', n: 600, testRatio: 0 }, hidden: [12], activation: 'relu', loss: 'softmax_ce' }],
+  ] as Case[])('%s: the float32 SIMD J·v and Jᵀu (several row chunks) agree with the float64 JS loops and are adjoint', (_name, problem) => {
+    const { fused, theta } = pair(problem, 'wasm-simd');
+    const rng = new Rng(5);
+    const cVec = cpuVec(theta);
+    const js = new CpuMLPOps(fused.spec, fused.train, () => null, true, 'js');
+    const simd = new CpuMLPOps(fused.spec, fused.train, () => null, true, 'wasm-simd');
+    const v = Float32Array.from(theta, () => rng.normal());
+    const Jv = simd.jvp(cVec, cpuVec(v));
+    expect(relErr(Jv, js.jvp(cVec, cpuVec(v)))).toBeLessThan(1e-5);
+    const u = Float64Array.from(Jv, () => rng.normal());
+    const JTu = cpuArray(simd.vjp(cVec, u));
+    expect(relErr(JTu, cpuArray(js.vjp(cVec, u)))).toBeLessThan(1e-5);
+    expect(Math.abs(dot(Jv, u) - dot(v, JTu))).toBeLessThanOrEqual(1e-5 * (1 + Math.abs(dot(Jv, u))));
+    // a mini-batch after the full data (the same buffers, fewer rows), then the full data again
+    const rows = Int32Array.from({ length: 300 }, (_, i) => (i * 13 + 1) % fused.train.n);
+    const jsB = new CpuMLPOps(fused.spec, fused.train, () => rows, true, 'js');
+    let cur: Int32Array | null = rows;
+    const simdB = new CpuMLPOps(fused.spec, fused.train, () => cur, true, 'wasm-simd');
+    expect(relErr(simdB.jvp(cVec, cpuVec(v)), jsB.jvp(cVec, cpuVec(v)))).toBeLessThan(1e-5);
+    cur = null;
+    expect(relErr(simdB.jvp(cVec, cpuVec(v)), Jv)).toBe(0);
+    expect(relErr(simdB.outputs(cVec), js.outputs(cVec))).toBeLessThan(1e-5);
+  });
 
   it('the JS and WebAssembly Gram kernels agree (the SIMD side rounds its activations to float32, as its f does)', () => {
     const { fused, cVec } = pair(CASES[0][1], 'js');

@@ -14,12 +14,19 @@
  *   Ã_lᵀÃ_l  the same kernel on the stored activations, plus the column sums for the ones column.
  * σ′ is read off the activation's output, as the tfjs engine and the backward pass do (relu′(0) = 0).
  * Buffers are allocated once per data size and reused: a step allocates only the arrays it returns.
+ *
+ * With the 'wasm-simd' kernels the forward pass, J·v and Jᵀu run instead on the float32 WebAssembly
+ * SIMD gemm and activation kernels (fused/wasm-kernels.ts, those fused/mlp-net-wasm.ts evaluates f
+ * with; ≈10× the float64 JS loops, which made Gauss–Newton's conjugate-gradient path the slow one):
+ * float32 storage and products as f's own pass (and the tfjs engine), sums over one layer's width or
+ * F32_CHUNK rows only, Jᵀu's partial sums added in float64. The forward pass is then bit for bit f's,
+ * and JᵀJ and the input Grams are built in float64 from those (float32) activations.
  */
 import { curvatureBoundOf, inputsKey, mlpLayout, weightMaskArray, type MLPOps } from '../../engine/mlp-ops';
 import type { Vec } from '../../engine/types';
 import { activate, activationBackward, gemmBias, gemmNT, gemmTN, type F64 } from '../../fused/mlp-kernels';
 import type { FusedData, KernelKind, NetSpec } from '../../fused/mlp-net';
-import { compileKernels } from '../../fused/wasm-kernels';
+import { compileKernels, createWasmKernels, type WasmKernels } from '../../fused/wasm-kernels';
 import { allocF32, cpuArray, cpuVec } from './vector-ops';
 
 /** Rows of per-example Jacobian rows built before they are folded into JᵀJ (bounds memory to CHUNK·P). */
@@ -95,6 +102,79 @@ export function syrkLower(A: F64, M: number, K: number, G: F64, ldg: number): vo
   }
 }
 
+/** Rows per float32 partial sum of Jᵀu's weight and bias gradients (then summed in float64). */
+const F32_CHUNK = 256;
+
+/**
+ * The float32 forward pass, J·v and Jᵀu on the WebAssembly SIMD kernels (fused/wasm-kernels.ts, the
+ * ones fused/mlp-net-wasm.ts evaluates f with): θ, the tangent V, Wᵀ per layer, every layer's
+ * activations for all rows and two n×widest work buffers, float32 in the kernels' memory (regions
+ * padded to four floats, as the elementwise kernels process whole vectors).
+ */
+interface F32Net {
+  k: WasmKernels;
+  /** Rows the regions hold. */
+  cap: number;
+  thPtr: number;
+  th: Float32Array;
+  vPtr: number;
+  v: Float32Array;
+  wtPtr: number[];
+  wt: Float32Array[];
+  zeroPtr: number;
+  onesPtr: number;
+  gPtr: number;
+  g: Float32Array;
+  actPtr: number[];
+  act: Float32Array[];
+  bufPtr: number[];
+  buf: Float32Array[];
+}
+
+function createF32Net(sizes: readonly number[], P: number, rows: number): F32Net | null {
+  const L = sizes.length - 1;
+  const widest = Math.max(...sizes);
+  const lengths = [
+    P,
+    P,
+    ...sizes.slice(0, -1).map((s, l) => (l === 0 ? 0 : s * sizes[l + 1])),
+    widest,
+    F32_CHUNK,
+    P,
+    ...sizes.map((s) => rows * s),
+    rows * widest,
+    rows * widest,
+  ];
+  const offsets: number[] = [];
+  let total = 0;
+  for (const len of lengths) {
+    offsets.push(total * 4);
+    total += Math.ceil(len / 4) * 4 + 4;
+  }
+  const k = createWasmKernels(total * 4);
+  if (!k) return null;
+  const view = (i: number) => new Float32Array(k.memory.buffer, offsets[i], lengths[i]);
+  new Float32Array(k.memory.buffer, offsets[3 + L], F32_CHUNK).fill(1);
+  return {
+    k,
+    cap: rows,
+    thPtr: offsets[0],
+    th: view(0),
+    vPtr: offsets[1],
+    v: view(1),
+    wtPtr: sizes.slice(0, -1).map((_, l) => offsets[2 + l]),
+    wt: sizes.slice(0, -1).map((_, l) => view(2 + l)),
+    zeroPtr: offsets[2 + L],
+    onesPtr: offsets[3 + L],
+    gPtr: offsets[4 + L],
+    g: view(4 + L),
+    actPtr: sizes.map((_, l) => offsets[5 + L + l]),
+    act: sizes.map((_, l) => view(5 + L + l)),
+    bufPtr: [offsets[6 + 2 * L], offsets[7 + 2 * L]],
+    buf: [view(6 + 2 * L), view(7 + 2 * L)],
+  };
+}
+
 /** Copies the lower triangle of G (n×n, leading dimension n) onto the upper one. */
 function mirrorLower(G: F64, n: number): void {
   for (let p = 0; p < n; p++) for (let q = 0; q < p; q++) G[q * n + p] = G[p * n + q];
@@ -148,6 +228,10 @@ export class CpuMLPOps implements MLPOps {
   private key = 0;
   /** The SIMD Gram kernel (created on first use; null: unavailable, use the JS loops). */
   private simd: GramKernel | null | undefined;
+  /** The float32 SIMD net ('wasm-simd' kernels; created on first use, null: unavailable). */
+  private f32: F32Net | null | undefined;
+  /** acts[1 …] are behind the float32 activations of the SIMD net (copied on demand). */
+  private acts64Stale = false;
 
   constructor(
     spec: NetSpec,
@@ -215,6 +299,13 @@ export class CpuMLPOps implements MLPOps {
     }
     const w = this.theta64;
     w.set(theta);
+    const net = this.f32Net(n);
+    if (net) {
+      this.forward32(net, theta, n);
+      this.fwdTheta = theta;
+      this.fwdRows = rows;
+      return n;
+    }
     // With the WebAssembly kernels f is evaluated on float32 activations: round ours the same way
     // (z, then σ(z)), so that the features an algorithm builds its model from are (nearly always bit
     // for bit) the ones f sees — Böhning's bound is exact for mse, and a model built on features that
@@ -236,6 +327,127 @@ export class CpuMLPOps implements MLPOps {
     return n;
   }
 
+  /** The float32 SIMD net for n rows (grown as needed), or null (JS kernels, or no WebAssembly SIMD). */
+  private f32Net(n: number): F32Net | null {
+    if (this.kernels !== 'wasm-simd') return null;
+    if (this.f32 === undefined || (this.f32 && this.f32.cap < n)) {
+      this.f32 = createF32Net(this.sizes, this.P, Math.max(n, this.f32?.cap ?? 0));
+      this.fwdTheta = null;
+    }
+    return this.f32;
+  }
+
+  /**
+   * The forward pass on the SIMD kernels, bit for bit the one fused/mlp-net-wasm.ts evaluates f with
+   * (the same float32 gemm — each entry sums its products in the same order whatever the blocking —
+   * and the same activation kernels), so that the features an algorithm builds its model from are the
+   * ones f sees: Böhning's bound is exact for mse, and a model built on features that differ from f's
+   * by float32 rounding mispredicts f(θ⁺) by more than the acceptance slack. Also stores Wᵀ (l ≥ 1) for
+   * Jᵀu. The float64 activations (acts) are copied from these on demand (ensureActs64).
+   */
+  private forward32(net: F32Net, theta: Float32Array, n: number): void {
+    const { sizes, L, wOff, bOff } = this;
+    const { k, act, actPtr, thPtr } = net;
+    net.th.set(theta);
+    for (let l = 1; l < L; l++) {
+      const K = sizes[l], N = sizes[l + 1], wo = wOff[l], wt = net.wt[l];
+      for (let a = 0; a < K; a++) for (let b = 0; b < N; b++) wt[b * K + a] = theta[wo + a * N + b];
+    }
+    act[0].set(this.acts[0].subarray(0, n * sizes[0]));
+    for (let l = 0; l < L; l++) {
+      const K = sizes[l], N = sizes[l + 1];
+      k.gemm(actPtr[l], K * 4, 4, thPtr + wOff[l] * 4, thPtr + bOff[l] * 4, actPtr[l + 1], n, K, N, 0);
+      if (l < L - 1) {
+        if (this.activation === 'tanh') k.tanh(actPtr[l + 1], n * N);
+        else if (this.activation === 'relu') k.relu(actPtr[l + 1], n * N);
+        else activate(act[l + 1], n * N, this.activation);
+      }
+    }
+    this.acts64Stale = true;
+  }
+
+  /** Brings acts[1 …] (float64) up to the SIMD net's activations; returns n. */
+  private forward64(theta: Float32Array): number {
+    const n = this.forward(theta);
+    if (this.acts64Stale && this.f32) {
+      for (let l = 1; l <= this.L; l++) {
+        const len = n * this.sizes[l];
+        const src = this.f32.act[l];
+        const dst = this.acts[l];
+        for (let i = 0; i < len; i++) dst[i] = src[i];
+      }
+      this.acts64Stale = false;
+    }
+    return n;
+  }
+
+  /** In place: D ← D ⊙ σ′(A) on the SIMD net (A: the activations at byte `aPtr`). */
+  private dact32(net: F32Net, dPtr: number, aPtr: number, len: number): void {
+    const k = net.k;
+    if (this.activation === 'tanh') k.dtanh(dPtr, aPtr, len);
+    else if (this.activation === 'relu') k.drelu(dPtr, aPtr, len);
+    else if (this.activation === 'sigmoid') k.dsigmoid(dPtr, aPtr, len);
+  }
+
+  /** J·v on the SIMD net, float32 (sums over one layer's width only). */
+  private jvp32(net: F32Net, n: number, v: Float32Array): Float64Array {
+    const { sizes, L, wOff, bOff } = this;
+    const { k, actPtr, vPtr, thPtr, zeroPtr } = net;
+    net.v.set(v);
+    let Z = 0;
+    k.gemm(actPtr[0], sizes[0] * 4, 4, vPtr + wOff[0] * 4, vPtr + bOff[0] * 4, net.bufPtr[Z], n, sizes[0], sizes[1], 0);
+    for (let l = 1; l < L; l++) {
+      const K = sizes[l], N = sizes[l + 1];
+      const z = net.bufPtr[Z], next = net.bufPtr[1 - Z];
+      this.dact32(net, z, actPtr[l], n * K); // ȧ_l = σ′(a_l) ⊙ ż_l
+      k.gemm(actPtr[l], K * 4, 4, vPtr + wOff[l] * 4, vPtr + bOff[l] * 4, next, n, K, N, 0);
+      k.gemm(z, K * 4, 4, thPtr + wOff[l] * 4, zeroPtr, next, n, K, N, 1);
+      Z = 1 - Z;
+    }
+    const len = n * this.K;
+    const src = net.buf[Z];
+    const out = new Float64Array(len);
+    for (let i = 0; i < len; i++) out[i] = src[i];
+    return out;
+  }
+
+  /**
+   * Jᵀu on the SIMD net: float32 products; the weight and bias gradients summed in float32 over
+   * F32_CHUNK rows at a time, those partial sums in float64 (as fused/mlp-net-wasm.ts's gradient).
+   */
+  private vjp32(net: F32Net, n: number, u: Float64Array): Float64Array {
+    const { sizes, L, wOff, bOff } = this;
+    const { k, actPtr, gPtr, zeroPtr, onesPtr } = net;
+    const g64 = this.grad64;
+    g64.fill(0);
+    const g = net.g;
+    let D = 0;
+    const len = n * this.K;
+    const d0 = net.buf[0];
+    for (let i = 0; i < len; i++) d0[i] = u[i];
+    for (let l = L - 1; l >= 0; l--) {
+      const K = sizes[l], N = sizes[l + 1];
+      const dp = net.bufPtr[D];
+      for (let start = 0; start < n; start += F32_CHUNK) {
+        const r = Math.min(F32_CHUNK, n - start);
+        const dr = dp + start * N * 4;
+        const ar = actPtr[l] + start * K * 4;
+        // ∇W_l (these rows) = A_lᵀ·Δ; with one output as Δᵀ·A_l (vectorised along K)
+        if (N === 1) k.gemm(dr, 0, 4, ar, zeroPtr, gPtr + wOff[l] * 4, 1, r, K, 0);
+        else k.gemm(ar, 4, K * 4, dr, zeroPtr, gPtr + wOff[l] * 4, K, r, N, 0);
+        k.gemm(onesPtr, 0, 4, dr, zeroPtr, gPtr + bOff[l] * 4, 1, r, N, 0);
+        for (let p = wOff[l], e = bOff[l] + N; p < e; p++) g64[p] += g[p];
+      }
+      if (l === 0) break;
+      // Δ_{l−1} = (Δ_l W_lᵀ) ⊙ σ′(a_{l−1})
+      const prev = net.bufPtr[1 - D];
+      k.gemm(dp, N * 4, 4, net.wtPtr[l], zeroPtr, prev, n, N, K, 0);
+      this.dact32(net, prev, actPtr[l], n * K);
+      D = 1 - D;
+    }
+    return g64;
+  }
+
   targets(): Float64Array {
     const rows = this.rowsOf();
     const n = rows ? rows.length : this.data.n;
@@ -251,17 +463,17 @@ export class CpuMLPOps implements MLPOps {
   }
 
   outputs(theta: Vec): Float64Array {
-    const n = this.forward(cpuArray(theta));
+    const n = this.forward64(cpuArray(theta));
     return this.acts[this.L].slice(0, n * this.K);
   }
 
   layerInputs(theta: Vec): Float64Array[] {
-    const n = this.forward(cpuArray(theta));
+    const n = this.forward64(cpuArray(theta));
     return this.sizes.slice(0, this.L).map((s, l) => this.acts[l].slice(0, n * s));
   }
 
   inputGrams(theta: Vec): Float64Array[] {
-    const n = this.forward(cpuArray(theta));
+    const n = this.forward64(cpuArray(theta));
     return this.sizes.slice(0, this.L).map((d, l) => {
       const A = this.acts[l];
       const m = d + 1;
@@ -280,6 +492,7 @@ export class CpuMLPOps implements MLPOps {
 
   jvp(theta: Vec, v: Vec): Float64Array {
     const n = this.forward(cpuArray(theta));
+    if (this.f32) return this.jvp32(this.f32, n, cpuArray(v));
     const { sizes, L, wOff, bOff, acts } = this;
     const v64 = this.v64;
     v64.set(cpuArray(v));
@@ -297,6 +510,11 @@ export class CpuMLPOps implements MLPOps {
 
   vjp(theta: Vec, u: Float64Array): Vec {
     const n = this.forward(cpuArray(theta));
+    if (this.f32) {
+      const out = allocF32(this.P);
+      out.set(this.vjp32(this.f32, n, u));
+      return cpuVec(out);
+    }
     const { sizes, L, wOff, bOff, acts } = this;
     const g = this.grad64;
     g.fill(0);
@@ -316,7 +534,7 @@ export class CpuMLPOps implements MLPOps {
   }
 
   jacobianGram(theta: Vec, out?: Float64Array): Float64Array {
-    const n = this.forward(cpuArray(theta));
+    const n = this.forward64(cpuArray(theta));
     const G = out ?? new Float64Array(this.P * this.P);
     if (G.length !== this.P * this.P) throw new Error(`jacobianGram: out must hold ${this.P}×${this.P} entries`);
     G.fill(0);
