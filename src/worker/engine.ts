@@ -1,20 +1,19 @@
 /**
- * The session's experiment on one of two engines: a tfjs Experiment, or a FusedExperiment (backend
- * 'fused': MLP + gradient optimizers and Lipschitz MM on flat float32 arrays, ./fused-engine.ts). The session sees the
- * same runs, step counter, K-step collection of losses and snapshots either way.
+ * The session's experiment: the one fold (core/fold) on the tfjs engine (an Experiment) or on the cpu
+ * engine (a FusedExperiment, backend 'fused': MLP or NMF on flat float32 arrays, ./fused-engine.ts). The
+ * session sees the same runs, step counter, K-step collection of losses and snapshots either way.
  *
  * - collect(K): K steps of every active run, each followed by f (and test f), in runExperiment's order.
- *   On tfjs the losses stay tensors and are read back once (`await data()`, no dataSync); the fused
- *   engine computes them synchronously and stops at the step where it must hand over.
- * - handOver(): fused → tfjs at the same step, exactly (snapshot.ts), then the switches due there.
- * - withTfjsRun(): a tfjs Run for views and surrogates; on the fused engine a copy, disposed after use.
+ *   On tfjs the losses stay tensors and are read back once (`await data()`, no dataSync, so a GPU is
+ *   never stalled for a loss); the cpu engine computes them synchronously.
+ * - withTfjsRun(): a tfjs Run for views and surrogates; on the cpu engine a copy, disposed after use.
  */
 import * as tf from '@tensorflow/tfjs';
 import type { ExperimentConfig } from '../core/config';
 import { Experiment } from '../core/experiment';
 import { FusedExperiment, type FusedRun } from '../core/fused';
-import type { Run, SwitchRecord } from '../core/run';
-import { fusedConfig, handOverAt, shadowExperiment, tfjsCopy } from './fused-engine';
+import type { Run } from '../core/run';
+import { shadowExperiment, tfjsCopy } from './fused-engine';
 import type { StartedEvt } from './protocol';
 import { restoreFused, restoreTfjs, snapshotFused, snapshotTfjs, type Snapshot } from './snapshot';
 
@@ -36,8 +35,6 @@ export interface Collected {
   /** ms of synchronous work (the rest of the tick waited for the readback). */
   syncMs: number;
   hasTest: boolean;
-  /** Fused engine: the runs still active after the step that reached the hand-over, else null. */
-  activeAtLimit: boolean[] | null;
 }
 
 const NO_INFO: [string, number][] = [];
@@ -58,8 +55,6 @@ export class LabEngine {
   /** tfjs experiment (exactly one of exp and fx is set while an experiment exists). */
   exp: Experiment | null = null;
   fx: FusedExperiment | null = null;
-  /** Step count at which the fused engine hands over to tfjs (a scheduled switch it cannot run). */
-  fusedUntil = Infinity;
   /** While on the fused engine: a tfjs Experiment with the problem, for views and surrogates (lazy). */
   private shadow: Experiment | null = null;
 
@@ -72,21 +67,11 @@ export class LabEngine {
   get t(): number {
     return this.fx?.t ?? this.exp?.t ?? 0;
   }
-  /** On the fused engine, at the step where it must hand over to tfjs. */
-  get atHandOver(): boolean {
-    return this.fx !== null && this.fx.t >= this.fusedUntil;
-  }
-
   /** A new experiment at step 0: fused (then `config` must pass fusableFromStart) or tfjs. */
   build(config: ExperimentConfig, fused: boolean): void {
     this.dispose();
-    if (fused) {
-      this.fusedUntil = handOverAt(config, 0);
-      this.fx = new FusedExperiment(clone(fusedConfig(config, 0, this.fusedUntil)));
-    } else {
-      this.fusedUntil = Infinity;
-      this.exp = new Experiment(clone(config));
-    }
+    if (fused) this.fx = new FusedExperiment(clone(config));
+    else this.exp = new Experiment(clone(config));
   }
 
   /** For `started`. */
@@ -181,13 +166,10 @@ export class LabEngine {
         stacked.dispose();
       }
     }
-    return { done, stepsOf, idxOf, infoOf, values, runMs, syncMs, hasTest: exp.hasTest, activeAtLimit: null };
+    return { done, stepsOf, idxOf, infoOf, values, runMs, syncMs, hasTest: exp.hasTest };
   }
 
-  /**
-   * K steps on the fused engine (synchronous, no readback), stopping at the hand-over step. A
-   * non-finite f stops its run inside the step, so no point follows it.
-   */
+  /** K steps on the cpu engine (synchronous, no readback). A non-finite f stops its run inside the step, so no point follows it. */
   private collectFused(fx: FusedExperiment, K: number): Collected {
     const runs = fx.runs;
     const t0 = performance.now();
@@ -203,45 +185,19 @@ export class LabEngine {
       infoOf[i].push(run.lastInfo ? numericInfo(run.lastInfo) : NO_INFO);
     };
     let done = 0;
-    let activeAtLimit: boolean[] | null = null;
     for (let k = 0; k < K; k++) {
-      if (!runs.some((r) => r.active) || fx.t >= this.fusedUntil) break;
+      if (!runs.some((r) => r.active)) break;
       fx.step({ withTest: fx.hasTest, onRecord });
       done += 1;
-      if (fx.t >= this.fusedUntil) activeAtLimit = runs.map((r) => r.active);
     }
     const runMs = Float64Array.from(fx.wallMs, (w, i) => w - before[i]);
-    return { done, stepsOf, idxOf, infoOf, values: Float32Array.from(vals), runMs, syncMs: performance.now() - t0, hasTest: fx.hasTest, activeAtLimit };
+    return { done, stepsOf, idxOf, infoOf, values: Float32Array.from(vals), runMs, syncMs: performance.now() - t0, hasTest: fx.hasTest };
   }
 
   /** Switch run i (θ kept; state from init unless `keepState` and the same algorithm). */
   switchRun(i: number, algorithm: string, hyper: Record<string, unknown>, keepState: boolean): void {
     if (this.fx) this.fx.runs[i].switchTo(algorithm, hyper, keepState);
     else this.exp!.runs[i].switchTo(algorithm, hyper, keepState);
-  }
-
-  /**
-   * Fused engine → tfjs at the same step, exactly: θ and optimizer states copied as float32 arrays into
-   * a tfjs Experiment on the current tfjs backend. `applyDue`: the runs that took the step reaching a
-   * scheduled switch the fused engine cannot run; they get the switches due there now, their status
-   * kept (runExperiment applies them right after that step, before any 'done' marking).
-   */
-  handOver(config: ExperimentConfig, applyDue: boolean[] | null): { t: number; applied: [number, SwitchRecord][] } {
-    const snap = snapshotFused(this.fx!);
-    this.dispose();
-    const exp = restoreTfjs(config, snap);
-    this.exp = exp;
-    const applied: [number, SwitchRecord][] = [];
-    if (applyDue)
-      exp.runs.forEach((run, i) => {
-        if (!applyDue[i]) return;
-        const n = run.switches.length;
-        const status = run.status;
-        exp.applySwitches(run, i);
-        run.status = status;
-        run.switches.slice(n).forEach((rec) => applied.push([i, rec]));
-      });
-    return { t: snap.t, applied };
   }
 
   async snapshot(): Promise<Snapshot> {
@@ -251,14 +207,8 @@ export class LabEngine {
   /** Rebuilds the experiment from a snapshot, on the fused engine or on the current tfjs backend. */
   restore(config: ExperimentConfig, snap: Snapshot, fused: boolean): void {
     this.dispose();
-    if (fused) {
-      const { fx, until } = restoreFused(config, snap);
-      this.fx = fx;
-      this.fusedUntil = until;
-    } else {
-      this.exp = restoreTfjs(config, snap);
-      this.fusedUntil = Infinity;
-    }
+    if (fused) this.fx = restoreFused(config, snap);
+    else this.exp = restoreTfjs(config, snap);
   }
 
   /**

@@ -1,18 +1,13 @@
 /**
- * The fused engine (src/core/fused: MLP + gradient optimizers and Lipschitz MM on flat float32 arrays, WebAssembly SIMD
- * kernels, no tfjs in the loop) inside the lab's worker: which sessions it can run and up to which
- * step, the config a FusedExperiment is built from, its calibration, and the tfjs copies of a run that
- * views and surrogates need while the session stays on it.
- *
- * A session on the fused engine hands the whole experiment over to tfjs when a run switches to an
- * algorithm the engine does not run (an MM algorithm) — live, or at a switch scheduled in the config —
- * exactly: θ and the optimizer states are copied as float32 arrays at the same step (snapshot.ts), and
- * the curve continues. Since a scheduled switch hands over at its step too, a recorded config replays
- * a live session with the same engines at the same steps, hence the same losses.
+ * The cpu ("fused") engine (src/core/engines/cpu and src/core/fused: flat float32 arrays, WebAssembly SIMD
+ * kernels, no tfjs in the loop) inside the lab's worker: which sessions it can run, its calibration, and
+ * the tfjs copies of a run that views and surrogates need while the session stays on it. Every
+ * algorithm runs on it (each is written once against the engine interface), for MLPs, and for NMF where
+ * WebAssembly SIMD is available.
  */
-import type { ExperimentConfig, RunConfig } from '../core/config';
+import type { ExperimentConfig } from '../core/config';
 import { Experiment } from '../core/experiment';
-import { FusedExperiment, FUSED_SCOPE, isFusedAlgorithm, simdAvailable, toTfjs, type FusedRun } from '../core/fused';
+import { canFuse, FusedExperiment, FUSED_SCOPE, isFusedAlgorithm, simdAvailable, toTfjs, type FusedRun } from '../core/fused';
 import { getAlgorithm } from '../core/algorithms/registry';
 import type { AlgorithmState } from '../core/engine/algorithm';
 import { tfjsVec } from '../core/engines/tfjs/vector-ops';
@@ -23,52 +18,8 @@ export function fusedLabel(): string {
   return simdAvailable() ? 'JS fused (WASM SIMD)' : 'JS fused';
 }
 
-/** The algorithm and hyper-parameters run `rc` uses after `t` steps: its last switch due at ≤ t, else its own. */
-export function algorithmAt(rc: RunConfig, t: number): { algorithm: string; hyper: Record<string, unknown> } {
-  let cur: { algorithm: string; hyper: Record<string, unknown> } = { algorithm: rc.algorithm, hyper: rc.hyper };
-  for (const s of rc.switches) if (s.at <= t) cur = { algorithm: s.algorithm, hyper: s.hyper };
-  return cur;
-}
-
-/**
- * True when the fused engine can build `config` at step 0: an MLP whose runs all start with an algorithm
- * it runs (switches due at step 0 included). Later switches to other algorithms hand over (handOverAt).
- */
-export function fusableFromStart(config: ExperimentConfig): boolean {
-  return (
-    (config.problem.kind === 'mlp' || (config.problem.kind === 'nmf' && simdAvailable())) &&
-    config.runs.every((r) => isFusedAlgorithm(r.algorithm) && r.switches.every((s) => s.at !== 0 || isFusedAlgorithm(s.algorithm)))
-  );
-}
-
-/** The first step count > `from` at which a switch to an algorithm the fused engine does not run is due (Infinity: none). */
-export function handOverAt(config: ExperimentConfig, from: number): number {
-  let at = Infinity;
-  for (const r of config.runs) for (const s of r.switches) if (s.at > from && s.at < at && !isFusedAlgorithm(s.algorithm)) at = s.at;
-  return at;
-}
-
-/**
- * The config a FusedExperiment is built from to run `config` from step `from` until the hand-over at
- * `until`: each run's own algorithm and its switches due before `until` (from step 0), or — for a
- * restore, whose snapshot then overwrites every run — the algorithms the runs use now (`current`) and
- * the switches due in (from, until).
- */
-export function fusedConfig(
-  config: ExperimentConfig,
-  from: number,
-  until: number,
-  current?: readonly { algorithm: string; hyper: Record<string, unknown> }[],
-): ExperimentConfig {
-  return {
-    ...config,
-    runs: config.runs.map((rc, i) => ({
-      ...rc,
-      ...(current ? { algorithm: current[i].algorithm, hyper: current[i].hyper } : {}),
-      switches: rc.switches.filter((s) => s.at < until && (!current || s.at > from)),
-    })),
-  };
-}
+/** True when the cpu engine can build `config`: an MLP, or NMF with WebAssembly SIMD, of registered algorithms. */
+export const fusableFromStart = (config: ExperimentConfig): boolean => canFuse(config);
 
 /**
  * Calibration: mean ms per step (one step of one run and the evaluation of f after it, test f

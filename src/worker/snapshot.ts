@@ -15,7 +15,6 @@ import { cpuVec } from '../core/engines/cpu/vector-ops';
 import { FusedExperiment, FUSED_SCOPE, isFusedAlgorithm, mapStateVecs, simdAvailable, type FusedRun } from '../core/fused';
 import { tfjsVec } from '../core/engines/tfjs/vector-ops';
 import type { RunStatus, SwitchRecord } from '../core/run';
-import { fusedConfig, handOverAt } from './fused-engine';
 
 export interface SnapTensor {
   __snapTensor: true;
@@ -141,14 +140,13 @@ export function fusableSnapshot(config: ExperimentConfig, snap: Snapshot): boole
 }
 
 /**
- * A FusedExperiment for `config` holding the snapshot's state, with the step at which it must hand
- * over to tfjs (the next switch to an algorithm it does not run). Throws if a run's algorithm is not a
- * fused algorithm (check fusableSnapshot first).
+ * A FusedExperiment (cpu engine) for `config` holding the snapshot's state (its runs' scheduled switches
+ * already taken are in their records, so they are not applied again). Throws when the cpu engine cannot
+ * run it (check fusableSnapshot first).
  */
-export function restoreFused(config: ExperimentConfig, snap: Snapshot): { fx: FusedExperiment; until: number } {
+export function restoreFused(config: ExperimentConfig, snap: Snapshot): FusedExperiment {
   if (!fusableSnapshot(config, snap)) throw new Error(`the fused engine runs ${FUSED_SCOPE} only`);
-  const until = handOverAt(config, snap.t);
-  const fx = new FusedExperiment(clone(fusedConfig(config, snap.t, until, snap.runs)));
+  const fx = new FusedExperiment(clone(config));
   fx.t = snap.t;
   const glue = (parts: SnapTensor[]): Float32Array => {
     const into = new Float32Array(fx.problem.layout.reduce((n, t) => n + t.size, 0));
@@ -167,5 +165,5 @@ export function restoreFused(config: ExperimentConfig, snap: Snapshot): { fx: Fu
     r.load(s.algorithm, s.hyper, cpuVec(glue(s.params)), state as AlgorithmState);
     restoreProgress(r, s);
   });
-  return { fx, until };
+  return fx;
 }

@@ -7,18 +7,15 @@
  * - Divergence: the first non-finite f of a run stops that run (status 'diverged', divergedAt); the
  *   points after it in the same tick are dropped; the other runs continue.
  * - Time: each run's own synchronous work plus the readback wait shared pro rata (wallMs).
- * - The fused engine stops at a scheduled switch it cannot run; tfjs takes over there (switching.ts).
  */
 import { getAlgorithm } from '../core/algorithms/registry';
 import type { AnyRun, Collected } from './engine';
 import type { ProgressBlock } from './protocol';
 import type { SessionState } from './state';
-import { handOver } from './switching';
 
 /** One tick; `silent` (replaying to a step) posts nothing and leaves statuses unreported. */
 export async function tick(s: SessionState, silent: boolean): Promise<void> {
   const engine = s.engine;
-  if (engine.atHandOver) await handOver(s, engine.fx!.runs.map((r) => r.active), silent);
   const runs = engine.runs;
   const K = s.pace.ticketK(s.pendingSteps, s.config!.steps - engine.t);
   const tStart = performance.now();
@@ -42,8 +39,6 @@ export async function tick(s: SessionState, silent: boolean): Promise<void> {
   const stepsPerSec = s.pace.after(K, c.done, tickMs, tStart);
   if (blocks.length && !silent) s.emit({ type: 'progress', t: engine.t, blocks, stepsPerTick: K, tickMs, stepsPerSec });
   if (!silent) finishTick(s, runs, c.done);
-  // The fused engine reached a scheduled switch it cannot run: tfjs takes over at this step.
-  if (engine.atHandOver) await handOver(s, c.activeAtLimit ?? engine.fx!.runs.map((r) => r.active), silent);
 }
 
 /**
