@@ -21,6 +21,7 @@ import { buildFusedProblem, runFusedExperiment, type KernelKind } from '../src/c
 import { buildMLPProblem } from '../src/core/problems/build';
 import type { MLPProblem } from '../src/core/problems/mlp';
 import { Rng } from '../src/core/rng';
+import { cholesky, choleskyScaledShifted } from '../src/core/linalg';
 
 /** max |a − b| / max |b|. */
 function relErr(a: ArrayLike<number>, b: ArrayLike<number>): number {
@@ -147,6 +148,21 @@ describe('MLPOps: the cpu engine (float64 loops) agrees with the tfjs engine', (
     cur = null;
     expect(relErr(simdB.jvp(cVec, cpuVec(v)), Jv)).toBe(0);
     expect(relErr(simdB.outputs(cVec), js.outputs(cVec))).toBeLessThan(1e-5);
+  });
+
+  it("choleskyScaledShifted (Gauss–Newton's direct path) factors c·JᵀJ + diag(shift) as cholesky does on the formed matrix", () => {
+    const { fused, cVec } = pair(CASES[0][1], 'wasm-simd');
+    const G = new CpuMLPOps(fused.spec, fused.train, () => null, true, 'wasm-simd').jacobianGram(cVec);
+    const P = Math.sqrt(G.length);
+    for (const [c, lam] of [[0.25 / 72, 1e-3], [0.25 / 72, 0], [1, 0]]) {
+      const shift = Float64Array.from({ length: P }, (_, i) => lam + (i % 3 === 0 ? 1e-3 : 0));
+      const A = Float64Array.from(G, (x) => c * x);
+      for (let i = 0; i < P; i++) A[i * P + i] = c * G[i * P + i] + shift[i];
+      const ref = cholesky(A, P);
+      const got = choleskyScaledShifted(G, P, c, shift, new Float64Array(P * P).fill(NaN));
+      expect(got.jitter).toBe(ref.jitter);
+      expect(Array.from(got.L)).toEqual(Array.from(ref.L));
+    }
   });
 
   it('the JS and WebAssembly Gram kernels agree (the SIMD side rounds its activations to float32, as its f does)', () => {

@@ -101,6 +101,35 @@ export function cholesky(a: Float64Array, n: number, out?: Float64Array): { L: F
   throw new Error(`cholesky: matrix (${n}×${n}) is not positive definite and has non-finite or huge entries`);
 }
 
+/**
+ * `cholesky` of scale·G + diag(shift) without forming that matrix: each attempt copies the scaled lower
+ * triangle of G (symmetric, n×n; the upper triangle is not read) and the shifted diagonal straight into
+ * `out` (n×n, not aliasing G), which choleskyInPlace then factors. Same jitter retries as `cholesky`.
+ */
+export function choleskyScaledShifted(
+  G: Float64Array,
+  n: number,
+  scale: number,
+  shift: ArrayLike<number>,
+  out: Float64Array,
+): { L: Float64Array; jitter: number } {
+  if (out === G) throw new Error('choleskyScaledShifted: out must not alias G');
+  let maxDiag = 0;
+  for (let i = 0; i < n; i++) maxDiag = Math.max(maxDiag, Math.abs(scale * G[i * n + i] + shift[i]));
+  let jitter = 0;
+  const L = out;
+  for (let attempt = 0; attempt < 12; attempt++) {
+    for (let i = 0; i < n; i++) {
+      const o = i * n;
+      for (let j = 0; j < i; j++) L[o + j] = scale * G[o + j];
+      L[o + i] = scale * G[o + i] + shift[i] + jitter;
+    }
+    if (choleskyInPlace(L, n)) return { L, jitter };
+    jitter = jitter === 0 ? Math.max(1e-12 * maxDiag, 1e-300) : jitter * 100;
+  }
+  throw new Error(`cholesky: matrix (${n}×${n}) is not positive definite and has non-finite or huge entries`);
+}
+
 /** Solves LLᵀx = b for one right-hand side (b is not modified). */
 export function cholSolve(L: Float64Array, n: number, b: ArrayLike<number>): Float64Array {
   const y = new Float64Array(n);

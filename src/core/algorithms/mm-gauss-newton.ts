@@ -24,7 +24,7 @@ import { z } from 'zod';
 import type { EngineAlgorithm, VecSurrogate } from '../engine/algorithm';
 import { requireMLP, type MLPOps } from '../engine/mlp-ops';
 import type { StepContext, Vec } from '../engine/types';
-import { cholesky, cholSolve, conjugateGradient, dot, matVec } from '../linalg';
+import { choleskyScaledShifted, cholSolve, conjugateGradient, dot, matVec } from '../linalg';
 import { fSlack } from './lipschitz';
 
 const bounded = (name: string, lo: number, hi: number) =>
@@ -79,22 +79,21 @@ interface GNSearch {
 }
 
 /**
- * Work arrays of the direct path (the curvature matrix, the shifted matrix, its factor), reused from
- * step to step: allocating three P×P arrays per step costs more than the solve on a small net (V8
+ * Work arrays of the direct path (JᵀJ, the factor of the shifted curvature matrix), reused from
+ * step to step: allocating P×P arrays per step costs more than the solve on a small net (V8
  * zero-fills each and frees it by a full GC). One set, for the last P seen, up to SCRATCH_MAX entries
  * each (beyond, the O(nP²) product dominates and they are allocated per step). `step` only: a model's
  * surrogate keeps its matrix for its lifetime.
  */
 interface DirectBuffers {
   G: Float64Array;
-  A: Float64Array;
   L: Float64Array;
 }
 const SCRATCH_MAX = 512 * 512;
 let scratch: DirectBuffers | null = null;
 
 function directBuffers(P: number, reuse: boolean): DirectBuffers {
-  const make = (): DirectBuffers => ({ G: new Float64Array(P * P), A: new Float64Array(P * P), L: new Float64Array(P * P) });
+  const make = (): DirectBuffers => ({ G: new Float64Array(P * P), L: new Float64Array(P * P) });
   if (!reuse || P * P > SCRATCH_MAX) return make();
   if (!scratch || scratch.G.length !== P * P) scratch = make();
   return scratch;
@@ -107,7 +106,14 @@ function curvatureOperator(
   theta: Vec,
   P: number,
   bufs: DirectBuffers | null,
-): { apply: (v: Float64Array) => Float64Array; quad: (d: Float64Array) => number; Gm: Float64Array | null } {
+): {
+  apply: (v: Float64Array) => Float64Array;
+  quad: (d: Float64Array) => number;
+  /** Direct path: JᵀJ (unscaled; the matrix is c·JᵀJ + diag(ridge)), c and the ridge diagonal l2·D. */
+  Gm: Float64Array | null;
+  c: number;
+  ridge: Float64Array;
+} {
   const c = mlp.curvatureBound / mlp.n;
   const mask = Float64Array.from(ops.toArray(mlp.weightMask(theta)));
   const l2 = mlp.l2;
@@ -116,11 +122,16 @@ function curvatureOperator(
     for (let i = 0; i < P; i++) pen += mask[i] * d[i] * d[i];
     return l2 * pen;
   };
+  const ridge = mask.map((m) => l2 * m);
   if (bufs) {
+    // JᵀJ is kept unscaled: c and the ridge enter where it is used (the factorisation's copy, quad).
     const G = mlp.jacobianGram(theta, bufs.G);
-    for (let i = 0; i < P * P; i++) G[i] *= c;
-    for (let i = 0; i < P; i++) G[i * P + i] += l2 * mask[i];
-    return { Gm: G, apply: (v) => matVec(G, P, v), quad: (d) => dot(d, matVec(G, P, d)) };
+    const apply = (v: Float64Array): Float64Array => {
+      const r = matVec(G, P, v);
+      for (let i = 0; i < P; i++) r[i] = c * r[i] + ridge[i] * v[i];
+      return r;
+    };
+    return { Gm: G, c, ridge, apply, quad: (d) => c * dot(d, matVec(G, P, d)) + penalty(d) };
   }
   const apply = (v: Float64Array): Float64Array => {
     let r = new Float64Array(0);
@@ -140,7 +151,7 @@ function curvatureOperator(
     });
     return c * jd2 + penalty(d);
   };
-  return { Gm: null, apply, quad };
+  return { Gm: null, c, ridge, apply, quad };
 }
 
 /**
@@ -164,15 +175,14 @@ function gnSearch(c: StepContext, theta: Vec, lambdaStart: number, h: MMGaussNew
   const bufs = direct ? directBuffers(P, reuse) : null;
   const op = curvatureOperator(c, mlp, theta, P, bufs);
   const rhs = g.map((v) => -v);
+  const shift = new Float64Array(P);
   let lambda = Math.min(LAMBDA_MAX, Math.max(LAMBDA_MIN, lambdaStart));
   let cgIterations = 0;
   for (let tries = 0; tries < h.maxTries; tries++) {
     let d: Float64Array;
     if (op.Gm && bufs) {
-      const A = bufs.A;
-      A.set(op.Gm);
-      for (let i = 0; i < P; i++) A[i * P + i] += lambda;
-      const { L, jitter } = cholesky(A, P, bufs.L);
+      for (let i = 0; i < P; i++) shift[i] = op.ridge[i] + lambda;
+      const { L, jitter } = choleskyScaledShifted(op.Gm, P, op.c, shift, bufs.L);
       if (jitter > 0) lambda += jitter; // the factored matrix is A + jitter·I: count it in λ
       d = cholSolve(L, P, rhs);
     } else {

@@ -537,12 +537,14 @@ export class CpuMLPOps implements MLPOps {
     const n = this.forward64(cpuArray(theta));
     const G = out ?? new Float64Array(this.P * this.P);
     if (G.length !== this.P * this.P) throw new Error(`jacobianGram: out must hold ${this.P}×${this.P} entries`);
-    G.fill(0);
     if (this.simd === undefined) this.simd = this.kernels === 'wasm-simd' ? createGramKernel(this.P) : null;
     const simd = this.simd;
     if (simd) this.gramSimd(n, G, simd);
-    else this.gramJs(n, G);
-    mirrorLower(G, this.P);
+    else {
+      G.fill(0);
+      this.gramJs(n, G);
+      mirrorLower(G, this.P);
+    }
     return G;
   }
 
@@ -622,7 +624,7 @@ export class CpuMLPOps implements MLPOps {
   }
 
   /**
-   * G += Σ_k J_kᵀJ_k (lower triangle) with the WebAssembly f64x2 kernel syrk64 (fused/kernels/gram.ts):
+   * G = Σ_k J_kᵀJ_k (whole, symmetric) with the WebAssembly f64x2 kernel syrk64 (fused/kernels/gram.ts):
    * the same float64 products and sums as syrkLower, two at a time and without bounds checks. The
    * rows are padded to a multiple of 4 columns with zeros (never written, so they stay zero).
    */
@@ -636,10 +638,16 @@ export class CpuMLPOps implements MLPOps {
         this.jacobianRows(k, start, r, J, ld);
         s.syrk64(s.jPtr, r, ld, s.gPtr);
       }
+    // G (P×P) ← the lower triangle of Gw (leading dimension ld), mirrored: every entry written.
     for (let p = 0; p < P; p++) {
       const o = p * P;
       const w = p * ld;
-      for (let q = 0; q <= p; q++) G[o + q] = Gw[w + q];
+      for (let q = 0; q < p; q++) {
+        const x = Gw[w + q];
+        G[o + q] = x;
+        G[q * P + p] = x;
+      }
+      G[o + p] = Gw[w + p];
     }
   }
 
