@@ -24,6 +24,7 @@ test('phone: each section, one screen at a time', async ({ page, problems }) => 
   await page.setViewportSize({ width: 390, height: 844 });
   await page.goto('/');
   await ready(page);
+  await page.getByLabel('Speed').selectOption('100');
   await page.getByRole('button', { name: 'Start' }).click();
   await expect.poll(async () => Number(await page.getByTestId('position').getAttribute('data-step')), { timeout: 60_000 }).toBeGreaterThan(40);
   await page.getByRole('button', { name: 'Pause' }).click();
