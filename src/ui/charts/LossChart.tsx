@@ -110,7 +110,8 @@ export function LossChart() {
     const heads = series.flatMap((sr, i) => {
       const n = sr.train.x.length;
       const v = n ? sr.train.y[n - 1] : NaN;
-      return n && Number.isFinite(v) && (!view.log || v > 0) ? [{ i, cx: x(xs(sr.train.x[n - 1])), cy: y(v) }] : [];
+      const head = { i, cx: x(xs(sr.train.x[n - 1])), cy: y(v) };
+      return n && Number.isFinite(v) && (!view.log || v > 0) && Number.isFinite(head.cx) && Number.isFinite(head.cy) ? [head] : [];
     });
     svg.selectAll('g.heads').data([0]).join('g').attr('class', 'heads')
       .selectAll('circle').data(heads).join('circle').attr('cx', (d) => d.cx).attr('cy', (d) => d.cy).attr('r', 3.2)

@@ -102,7 +102,8 @@ export function SurrogateChart({ evt, color, svgRef }: Props) {
       .selectAll('g.mark').data(marks).join('g').attr('class', 'mark');
     mk.selectAll('line').data((d) => [d]).join('line').attr('x1', (d) => x(d.s)).attr('x2', (d) => x(d.s)).attr('y1', M.t).attr('y2', H - M.b)
       .attr('stroke', MUTED).attr('stroke-dasharray', (d) => d.dash ?? '1 0').attr('stroke-opacity', 0.6);
-    mk.selectAll('circle').data((d) => [d]).join('circle').attr('cx', (d) => x(d.s)).attr('cy', (d) => y(f[at(d.s)]))
+    // No dot where f is not finite there (a diverged run's θ): an SVG circle at cy = NaN is an error.
+    mk.selectAll('circle').data((d) => (Number.isFinite(y(f[at(d.s)])) ? [d] : [])).join('circle').attr('cx', (d) => x(d.s)).attr('cy', (d) => y(f[at(d.s)]))
       .attr('r', 4).attr('fill', '#fff').attr('stroke', INK).attr('stroke-width', 1.6);
     // Extra marks (dashed) label one line higher, so close marks do not overprint.
     mk.selectAll('text').data((d) => [d]).join('text').attr('x', (d) => x(d.s) + 4).attr('y', (d) => H - M.b - 6 - (d.dash ? 14 : 0))
