@@ -2,7 +2,7 @@
  * The cpu ("fused") engine in the browser (src/core/engines/cpu in the worker, WebAssembly SIMD kernels):
  * an MLP experiment calibrates onto it, trains, and a mid-run switch to Gauss–Newton MM stays on it —
  * every algorithm is written once against the engine interface — with the curve continuing and the
- * switch marked.
+ * switch marked; the Lipschitz MM algorithms there are monotone; an NMF link runs there too.
  */
 import { test, expect, ready, runLoss, runStep, hashOf, labStep, playPast } from './fixtures';
 
@@ -69,5 +69,26 @@ test('the Lipschitz MM algorithms run on the fused engine too: monotone, with a 
   await expect(badge).toHaveAttribute('data-step', String(await labStep(page)));
   await expect(badge).toHaveAttribute('data-certificate', 'step');
   await expect(page.getByTestId('backend-badge')).toHaveAttribute('data-backend', 'fused');
+  expect(problems.errors).toEqual([]);
+});
+
+test('NMF runs on the cpu engine in the page: the calibration picks it, MM-MU decreases f at every step, V/WH/W/H are drawn', async ({ page, problems }) => {
+  const nmf = {
+    version: 1,
+    problem: { kind: 'nmf', beta: 0, rank: 6, data: { kind: 'spectrogram', bins: 96, frames: 128 } },
+    runs: [{ algorithm: 'nmf-mm' }, { algorithm: 'nmf-mu' }],
+    steps: 1_000_000,
+  };
+  await page.goto(`/${hashOf(nmf)}`);
+  await ready(page);
+  const badge = page.getByTestId('backend-badge');
+  await expect(badge).toHaveAttribute('data-backend', 'fused');
+  const loss0 = await runLoss(page, 0);
+  await playPast(page, 100, 30_000);
+  await expect(page.getByTestId('run-row-0')).toHaveAttribute('data-monotone', 'held');
+  expect(await runLoss(page, 0)).toBeLessThan(loss0);
+  expect(await runLoss(page, 1)).toBeLessThan(loss0);
+  await expect(page.getByTestId('nmf-images').locator('canvas, image, svg').first()).toBeVisible();
+  await expect(badge).toHaveAttribute('data-backend', 'fused');
   expect(problems.errors).toEqual([]);
 });
