@@ -8,7 +8,7 @@
 import { lossChunk } from './losses';
 import { activate, type F64 } from './mlp-kernels';
 import { paramLayout, penalty, type FusedData, type FusedNet, type KernelKind, type NetSpec } from './mlp-net';
-import { createWasmKernels, type WasmKernels } from './wasm-kernels';
+import { createWasmKernels, regionOffsets, type WasmKernels } from './wasm-kernels';
 
 export class FusedMLPWasm implements FusedNet {
   readonly kernels: KernelKind = 'wasm-simd';
@@ -58,13 +58,8 @@ export class FusedMLPWasm implements FusedNet {
       R * widest,
       R,
     ];
-    const offsets: number[] = [];
-    let total = 0;
-    for (const len of lengths) {
-      offsets.push(total * 4);
-      total += Math.ceil(len / 4) * 4;
-    }
-    const k = createWasmKernels(total * 4);
+    const { offsets, totalFloats } = regionOffsets(lengths);
+    const k = createWasmKernels(totalFloats * 4);
     if (!k) throw new Error('WebAssembly SIMD is not available');
     this.k = k;
     const view = (i: number) => new Float32Array(k.memory.buffer, offsets[i], lengths[i]);

@@ -63,6 +63,20 @@ export function wasmKernelModule(shared = false): WebAssembly.Module | null {
 }
 
 /** Kernel instances over their own memory of at least `bytes` bytes, or null without WebAssembly SIMD. */
+/**
+ * Byte offsets of consecutive float32 regions of the given lengths in a kernel memory, each rounded up to
+ * a multiple of 4 floats (16-byte SIMD alignment) plus `gapFloats`, and the floats they take in all.
+ */
+export function regionOffsets(lengths: readonly number[], gapFloats = 0): { offsets: number[]; totalFloats: number } {
+  const offsets: number[] = [];
+  let total = 0;
+  for (const len of lengths) {
+    offsets.push(total * 4);
+    total += Math.ceil(len / 4) * 4 + gapFloats;
+  }
+  return { offsets, totalFloats: total };
+}
+
 export function createWasmKernels(bytes: number, shared = false): WasmKernels | null {
   const mod = wasmKernelModule(shared);
   if (!mod) return null;

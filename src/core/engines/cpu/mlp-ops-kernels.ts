@@ -5,7 +5,7 @@
  * pass, J·v and Jᵀu bit for bit as f's own pass.
  */
 import type { F64 } from '../../fused/mlp-kernels';
-import { compileKernels, createWasmKernels, type WasmKernels } from '../../fused/wasm-kernels';
+import { compileKernels, createWasmKernels, regionOffsets, type WasmKernels } from '../../fused/wasm-kernels';
 
 /** Rows of per-example Jacobian rows folded into JᵀJ at a time by the WebAssembly SIMD product. */
 export const SIMD_CHUNK = 128;
@@ -121,13 +121,8 @@ export function createF32Net(sizes: readonly number[], P: number, rows: number):
     rows * widest,
     rows * widest,
   ];
-  const offsets: number[] = [];
-  let total = 0;
-  for (const len of lengths) {
-    offsets.push(total * 4);
-    total += Math.ceil(len / 4) * 4 + 4;
-  }
-  const k = createWasmKernels(total * 4);
+  const { offsets, totalFloats } = regionOffsets(lengths, 4);
+  const k = createWasmKernels(totalFloats * 4);
   if (!k) return null;
   const view = (i: number) => new Float32Array(k.memory.buffer, offsets[i], lengths[i]);
   new Float32Array(k.memory.buffer, offsets[3 + L], F32_CHUNK).fill(1);
