@@ -2,72 +2,167 @@
  * The default experiment and the presets gallery. Presets are share links (plain <a href="#v1.…">),
  * built through parseExperiment so each is valid by construction; a preset whose algorithms are not in
  * the registry yet is listed as unavailable, with the reason.
+ *
+ * Every preset says what its runs show only through `claims` (presetClaims.ts): structured facts whose
+ * sentences are generated from them and checked against headless runs by tests/presets.test.ts. The
+ * `intro` sets the scene (the problem, the algorithms, the mathematics) and makes no claim about results.
  */
 import { ALGORITHMS } from '../core/algorithms/registry';
 import { CONFIG_VERSION, parseExperiment, type ExperimentConfig } from '../core/config';
+import { claimText, type PresetClaim } from './presetClaims';
 import { DEFAULT_VIEW, encodeShare, type ViewState } from './share';
 
 interface RunSpec {
   algorithm: string;
   hyper?: Record<string, unknown>;
   id?: string;
+  switches?: { at: number; algorithm: string; hyper?: Record<string, unknown> }[];
 }
 
 export interface PresetSpec {
   slug: string;
   title: string;
-  blurb: string;
+  /** Sets the scene; claims about the runs go in `claims`, never here. */
+  intro: string;
   problem: Record<string, unknown>;
   runs: RunSpec[];
   steps: number;
+  claims: PresetClaim[];
   view?: Partial<ViewState>;
 }
 
-export type Preset = PresetSpec & ({ ok: true; href: string; config: ExperimentConfig } | { ok: false; reason: string });
+export type Preset = PresetSpec & { names: string[]; claimTexts: string[] } & (
+    | { ok: true; href: string; config: ExperimentConfig }
+    | { ok: false; reason: string }
+  );
+
+const moons = { kind: 'dataset', name: 'moons', n: 256, noise: 0.15 };
 
 export const PRESET_SPECS: PresetSpec[] = [
   {
-    slug: 'mm-vs-adam-moons',
-    title: 'MM vs Adam on moons',
-    blurb: 'A 2-8-8-1 tanh network: the Lipschitz-quadratic and Gauss–Newton majorizers decrease the loss at every step; Adam is faster early but non-monotone.',
-    problem: { kind: 'mlp', data: { kind: 'dataset', name: 'moons', n: 256, noise: 0.15 }, hidden: [8, 8], activation: 'tanh', loss: 'bce' },
-    runs: [{ algorithm: 'mm-lipschitz' }, { algorithm: 'mm-gauss-newton' }, { algorithm: 'adam', hyper: { lr: 0.01 } }],
-    steps: 300,
+    slug: 'adam-fast-vs-mm-moons',
+    title: 'A fast Adam vs Lipschitz MM on moons',
+    intro: 'A 2-8-8-1 tanh network on the two-moons data. Adam with a large step (lr = 0.1) against the Lipschitz-quadratic MM step, which backtracks its curvature L until the step provably decreases f.',
+    problem: { kind: 'mlp', data: moons, hidden: [8, 8], activation: 'tanh', loss: 'bce' },
+    runs: [{ algorithm: 'mm-lipschitz' }, { algorithm: 'adam', hyper: { lr: 0.1 } }],
+    steps: 200,
+    claims: [
+      { kind: 'below', run: 1, other: 0, at: 20 },
+      { kind: 'rises', run: 1 },
+      { kind: 'monotone', run: 0 },
+    ],
   },
   {
-    slug: 'is-nmf',
-    title: 'Févotte–Idier MM vs heuristic MU on IS-NMF',
-    blurb: 'Itakura–Saito NMF (β = 0) of a spectrogram: the MM exponent γ = 1/(2−β) = ½ is guaranteed monotone; the heuristic exponent 1 usually is, without proof.',
-    problem: { kind: 'nmf', beta: 0, rank: 6, data: { kind: 'spectrogram', bins: 96, frames: 128 } },
-    runs: [{ algorithm: 'nmf-mm' }, { algorithm: 'nmf-mu' }],
+    slug: 'spiral-gauss-newton',
+    title: 'Gauss–Newton MM on a spiral',
+    intro: 'A 2-16-16-1 tanh network on two interleaved spirals, a hard problem for first-order steps. The Gauss–Newton MM step uses the curvature of the loss through the network’s Jacobian (JᵀJ), with a damping λ adapted so each step decreases f.',
+    problem: { kind: 'mlp', data: { kind: 'dataset', name: 'spiral', n: 300, noise: 0.05, classes: 2 }, hidden: [16, 16], activation: 'tanh', loss: 'bce' },
+    runs: [{ algorithm: 'mm-gauss-newton' }, { algorithm: 'mm-lipschitz' }, { algorithm: 'adam', hyper: { lr: 0.01 } }],
     steps: 300,
+    claims: [
+      { kind: 'below', run: 0, other: 1, at: 50 },
+      { kind: 'below', run: 0, other: 2, at: 100 },
+      { kind: 'monotone', run: 0 },
+      { kind: 'monotone', run: 1 },
+    ],
   },
   {
     slug: 'bohning-logistic',
-    title: 'Böhning MM vs GD on logistic regression',
-    blurb: 'Logistic regression (an MLP with no hidden layer): the fixed Hessian bound XᵀX/4n gives a monotone Newton-like step; gradient descent with lr = 1 crawls.',
+    title: 'Böhning MM vs gradient descent on logistic regression',
+    intro: 'Logistic regression (an MLP with no hidden layer). Böhning’s fixed Hessian bound XᵀX/4n gives a Newton-like step that can never overshoot; gradient descent uses the identity instead.',
     problem: { kind: 'mlp', data: { kind: 'dataset', name: 'gaussians', classes: 2, n: 400, noise: 0.4 }, hidden: [], loss: 'bce', l2: 0.001 },
-    runs: [{ algorithm: 'mm-bohning' }, { algorithm: 'sgd', hyper: { lr: 1 } }],
+    runs: [{ algorithm: 'mm-bohning' }, { algorithm: 'sgd', hyper: { lr: 1 } }, { algorithm: 'sgd', hyper: { lr: 0.1 } }],
     steps: 100,
+    claims: [
+      { kind: 'below', run: 0, other: 1, at: 5 },
+      { kind: 'close', run: 0, other: 1, at: 100, rel: 0.01 },
+      { kind: 'below', run: 0, other: 2, at: 100 },
+      { kind: 'monotone', run: 0 },
+    ],
   },
   {
-    slug: 'lr-above-1-over-L',
-    title: 'lr above 1/L breaks the quadratic bound',
-    blurb: 'Least squares on a sine (L ≈ 6): with lr = 0.3 > 1/L the implied model f(θₖ) + ∇f·Δ + ‖Δ‖²/(2·lr) dips below f — red in the surrogate view — yet f still falls; at lr = 0.34 > 2/L it rises every step. The Lipschitz MM step never does.',
+    slug: 'lr-above-2-over-L',
+    title: 'A step above 2/L diverges',
+    intro: 'Least squares on a sine: f is a quadratic with curvature L. Gradient descent decreases it for lr < 2/L and blows up for lr > 2/L; 2/L lies between the two learning rates here. The Lipschitz MM step finds L itself. The surrogate view shows the implied model f(θₖ) + ∇f·Δ + ‖Δ‖²/(2·lr), which is a majorizer only when lr ≤ 1/L.',
     problem: { kind: 'mlp', data: { kind: 'dataset', name: 'sine', n: 200, noise: 0.1 }, hidden: [], loss: 'mse' },
     runs: [{ algorithm: 'sgd', hyper: { lr: 0.3 } }, { algorithm: 'sgd', hyper: { lr: 0.34 } }, { algorithm: 'mm-lipschitz' }],
     steps: 150,
     view: { surr: 'line', log: true },
+    claims: [
+      { kind: 'monotone', run: 0 },
+      { kind: 'diverges', run: 1, factor: 1e6 },
+      { kind: 'monotone', run: 2 },
+      { kind: 'below', run: 2, other: 0, at: 10 },
+    ],
+  },
+  {
+    slug: 'adam-then-gauss-newton',
+    title: 'Switch from Adam to Gauss–Newton at step 50',
+    intro: 'The moons network again: two Adam runs from the same start; the second switches to Gauss–Newton MM after 50 steps, keeping θ. The switch is marked on the loss chart’s x axis and in the run table before you press Start.',
+    problem: { kind: 'mlp', data: moons, hidden: [8, 8], activation: 'tanh', loss: 'bce' },
+    runs: [{ algorithm: 'adam', hyper: { lr: 0.01 } }, { algorithm: 'adam', hyper: { lr: 0.01 }, switches: [{ at: 50, algorithm: 'mm-gauss-newton' }] }],
+    steps: 150,
+    claims: [
+      { kind: 'below', run: 1, other: 0, at: 100 },
+      { kind: 'monotone', run: 1, from: 50 },
+    ],
+  },
+  {
+    slug: 'minibatch-mm',
+    title: 'Mini-batches void the MM guarantee',
+    intro: 'The moons network trained on mini-batches of 32 points. Each MM step majorizes the loss of its own batch only; the curves show the loss on the whole training set, which nothing promises to decrease.',
+    problem: { kind: 'mlp', data: moons, hidden: [8, 8], activation: 'tanh', loss: 'bce', batchSize: 32 },
+    runs: [{ algorithm: 'mm-lipschitz' }, { algorithm: 'adam', hyper: { lr: 0.01 } }],
+    steps: 200,
+    claims: [
+      { kind: 'rises', run: 0 },
+      { kind: 'below', run: 0, other: 1, at: 200 },
+    ],
+  },
+  {
+    slug: 'is-nmf',
+    title: 'Févotte–Idier MM vs heuristic MU on IS-NMF',
+    intro: 'Itakura–Saito NMF (β = 0) of a synthetic spectrogram, rank 6. The MM exponent γ = 1/(2−β) = ½ makes every update provably decrease the divergence; the heuristic multiplicative update uses exponent 1, with no proof.',
+    problem: { kind: 'nmf', beta: 0, rank: 6, data: { kind: 'spectrogram', bins: 96, frames: 128 } },
+    runs: [{ algorithm: 'nmf-mm' }, { algorithm: 'nmf-mu' }],
+    steps: 300,
+    claims: [
+      { kind: 'monotone', run: 0 },
+      { kind: 'monotone', run: 1 },
+      { kind: 'below', run: 1, other: 0, at: 20 },
+    ],
+  },
+  {
+    slug: 'kl-nmf-same-update',
+    title: 'For KL-NMF, MM and heuristic MU coincide',
+    intro: 'Kullback–Leibler NMF (β = 1) of the same spectrogram. For 1 ≤ β ≤ 2 the MM exponent γ(β) is 1, so the Févotte–Idier MM update and the heuristic update are one and the same formula.',
+    problem: { kind: 'nmf', beta: 1, rank: 6, data: { kind: 'spectrogram', bins: 96, frames: 128 } },
+    runs: [{ algorithm: 'nmf-mm' }, { algorithm: 'nmf-mu' }],
+    steps: 200,
+    claims: [
+      { kind: 'same', run: 0, other: 1, rel: 1e-6 },
+      { kind: 'monotone', run: 0 },
+    ],
   },
 ];
 
+/** A run's name in claims: its number and algorithm as the page labels it, plus lr and switches. */
+export function runName(r: RunSpec, i: number): string {
+  const label = (a: string) => ALGORITHMS[a]?.label ?? a;
+  const lr = r.hyper && typeof r.hyper.lr === 'number' ? `, lr ${r.hyper.lr}` : '';
+  const sw = (r.switches ?? []).map((s) => ` → ${label(s.algorithm)} at step ${s.at}`).join('');
+  return `run ${i + 1} (${label(r.algorithm)}${lr}${sw})`;
+}
+
 function build(spec: PresetSpec): Preset {
+  const names = spec.runs.map(runName);
+  const claimTexts = spec.claims.map((c) => claimText(c, names));
+  const base = { ...spec, names, claimTexts };
   const missing = spec.runs.map((r) => r.algorithm).filter((a) => !ALGORITHMS[a]);
-  const runs = spec.runs.filter((r) => ALGORITHMS[r.algorithm]);
-  if (runs.length < 2) return { ...spec, ok: false, reason: `needs ${missing.join(', ')} (not in this build yet)` };
-  const r = parseExperiment({ version: CONFIG_VERSION, problem: spec.problem, runs, steps: spec.steps });
-  if (!r.ok) return { ...spec, ok: false, reason: r.errors[0] };
-  return { ...spec, ok: true, config: r.config, href: encodeShare(r.config, { ...DEFAULT_VIEW, ...spec.view }) };
+  if (missing.length) return { ...base, ok: false, reason: `needs ${missing.join(', ')} (not in this build yet)` };
+  const r = parseExperiment({ version: CONFIG_VERSION, problem: spec.problem, runs: spec.runs, steps: spec.steps });
+  if (!r.ok) return { ...base, ok: false, reason: r.errors[0] };
+  return { ...base, ok: true, config: r.config, href: encodeShare(r.config, { ...DEFAULT_VIEW, ...spec.view }) };
 }
 
 let cached: Preset[] | null = null;
@@ -76,14 +171,17 @@ export function presets(): Preset[] {
   return cached;
 }
 
-/** The experiment the lab opens with: MM vs Adam on moons when available, else what the registry has. */
+/** The setup the lab opens with (no preset repeats it): Lipschitz MM, Gauss–Newton MM and Adam on moons. */
+export const DEFAULT_SETUP = {
+  version: CONFIG_VERSION,
+  problem: { kind: 'mlp', data: moons, hidden: [8, 8], activation: 'tanh', loss: 'bce' },
+  runs: [{ algorithm: 'mm-lipschitz' }, { algorithm: 'mm-gauss-newton' }, { algorithm: 'adam', hyper: { lr: 0.01 } }],
+  steps: 300,
+};
+
 export function defaultExperiment(): ExperimentConfig {
-  const first = presets()[0];
-  if (first.ok) return first.config;
-  const prefer = ['mm-lipschitz', 'mm-layerwise', 'mm-gauss-newton', 'adam', 'sgd'].filter((a) => ALGORITHMS[a]?.problems.includes('mlp'));
-  const ids = prefer.length ? prefer.slice(0, 2) : Object.keys(ALGORITHMS).filter((a) => ALGORITHMS[a].problems.includes('mlp')).slice(0, 2);
-  const runs = ids.map((algorithm) => ({ algorithm, ...(algorithm === 'adam' ? { hyper: { lr: 0.01 } } : {}) }));
-  const r = parseExperiment({ version: CONFIG_VERSION, problem: first.problem, runs, steps: 300 });
+  const runs = DEFAULT_SETUP.runs.filter((r) => ALGORITHMS[r.algorithm]?.problems.includes('mlp'));
+  const r = parseExperiment({ ...DEFAULT_SETUP, runs: runs.length ? runs : [{ algorithm: 'sgd' }] });
   if (r.ok) return r.config;
   const fallback = parseExperiment({ version: CONFIG_VERSION, problem: { kind: 'mlp' }, runs: [{ algorithm: Object.keys(ALGORITHMS)[0] }] });
   if (!fallback.ok) throw new Error(`no default experiment: ${fallback.errors.join('; ')}`);
