@@ -1,44 +1,39 @@
 /**
  * The headless runner: the lab's experiments in Node, on the same core as the browser.
  *
- *   npm run lab -- run <config.json | ->  [--backend js|cpu|wasm] [--threads N] [--no-test] [--pretty] [--every K] [--stream]
+ *   mm-lab run <config.json | ->    [--backend js|cpu|wasm] [--threads N] [--every K] [--stream] …
+ *   mm-lab sweep <config.json | ->  --run ID --hyper NAME --values V1,V2,… [--jobs N] …
+ *   mm-lab --help | <command> --help | --version
  *
- * Prints JSON: for each run the objective before the first step and after every step (`losses`),
- * the test objective when the problem has test data, status, timing and steps/s.
+ * (bin/mm-lab.js runs this file; so do `npm run lab --` and `node --import tsx src/cli/lab.ts`.)
+ * stdout carries the JSON alone; messages and the progress line go to stderr. Exit codes: 0 done (also
+ * when stdout is closed early, as by `| head`), 1 a failure while running, 2 bad arguments or config.
  */
 import { readFileSync } from 'node:fs';
-import * as tf from '@tensorflow/tfjs';
-import { parseExperiment } from '../core/config';
-import { runExperiment } from '../core/experiment';
-import { canFuse, canFuseNMF, FUSED_SCOPE, runFusedExperiment, runFusedNMFExperiment } from '../core/fused';
-import { setNodeBackend, ENGINES, type Engine } from './backend';
+import { parseExperiment, type ExperimentConfig } from '../core/config';
+import { parseSweepValues, planSweep } from '../core/sweep';
+import { choiceOption, commandHelp, intOption, parseArgs, stringOption, UsageError, type CommandSpec, type ParsedArgs } from './args';
+import { ENGINES } from './backend';
+import { BIN, COMMANDS, MAIN_HELP, RUN, SWEEP } from './commands';
+import { executeFull, executeStreamed, executeThinned, type ExecOptions } from './execute';
+import { progress } from './progress';
+import { defaultJobs, runSweep } from './sweep';
 import { setWasmThreads } from './wasm-threads';
-import { defaultKernelThreads, spawnNodeThread } from './kernel-threads';
-import { runStreamed, runThinned, type FoldEngine } from './stream';
-
-const KNOWN_FLAGS = ['--backend', '--threads', '--every', '--no-test', '--pretty', '--stream'];
-
-const USAGE = `usage: npm run lab -- run <config.json | ->  [--backend ${ENGINES.join('|')}] [--threads N] [--no-test] [--pretty]
-                                         [--every K] [--stream]
-
-  run      run an experiment and print its trajectories as JSON ('-' reads stdin; a lab export
-           {config, results} re-runs its config)
-  --backend  js: the fused engine, reported as "js-fused": MLP + gradient optimizers, mm-lipschitz,
-             mm-layerwise; NMF + nmf-mm, nmf-mu (blocked WebAssembly SIMD passes).
-             cpu, wasm: tfjs backends. Default: js when the experiment allows it, else wasm for NMF,
-             else cpu
-  --threads  threads: for the fused NMF engine's kernels (default: one per core) and for the tfjs
-             wasm backend (XNNPACK's pool; default 1). Results do not depend on it (fused: bit for bit)
-  --no-test  do not record the test objective
-  --pretty   indent the JSON output
-  --every K  keep the objective at steps 0, K, 2K, … and the last step only (with their step numbers
-             in \`lossSteps\`): memory and output O(steps / K) instead of O(steps)
-  --stream   print JSON lines as the runs go, {"run", "id", "t", "loss", "testLoss"} per run every K
-             steps (--every, default 1) and at its last step, then {"summary": …} (no series kept)`;
 
 function fail(message: string, code = 2): never {
   process.stderr.write(`${message}\n`);
   process.exit(code);
+}
+
+/** A reader that closed stdout (`| head`) has all it wants: end quietly, with success. */
+const closedPipe = (e: unknown): boolean => (e as NodeJS.ErrnoException | null)?.code === 'EPIPE';
+process.stdout.on('error', (e) => (closedPipe(e) ? process.exit(0) : fail(`error: cannot write the output: ${e.message}`, 1)));
+process.stderr.on('error', (e) => closedPipe(e) && process.exit(0));
+
+/** Writes to stdout; a pipe found closed ends the command at once (a long --stream stops computing). */
+function out(chunk: string): void {
+  process.stdout.write(chunk);
+  if (closedPipe(process.stdout.errored)) process.exit(0);
 }
 
 function readConfig(path: string): unknown {
@@ -63,68 +58,87 @@ function experimentOf(raw: unknown): unknown {
   return raw;
 }
 
+function version(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { name: string; version: string };
+  return `${pkg.name} ${pkg.version}`;
+}
+
+/** The options every command shares, and the config file (exactly one). */
+function common(spec: CommandSpec, args: ParsedArgs): { config: ExperimentConfig; exec: Omit<ExecOptions, 'onStep'>; progress: boolean | null } {
+  const backend = choiceOption(args, '--backend', ENGINES);
+  const threads = intOption(args, '--threads', 1, 64);
+  if (args.options.has('--progress') && args.options.has('--no-progress')) throw new UsageError('--progress and --no-progress contradict each other');
+  if (args.positional.length !== 1)
+    throw new UsageError(`${spec.name} needs one config file (or '-' for stdin), got ${args.positional.length ? args.positional.join(' ') : 'none'}; see ${BIN} ${spec.name} --help`);
+  setWasmThreads(threads ?? 1);
+  const parsed = parseExperiment(experimentOf(readConfig(args.positional[0])));
+  if (!parsed.ok) fail(`invalid experiment config:\n  ${parsed.errors.join('\n  ')}`);
+  const prog = args.options.has('--progress') ? true : args.options.has('--no-progress') ? false : null;
+  return { config: parsed.config, exec: { backend, threads, recordTest: !args.options.has('--no-test') }, progress: prog };
+}
+
+const json = (v: unknown, args: ParsedArgs): string => `${JSON.stringify(v, null, args.options.has('--pretty') ? 2 : undefined)}\n`;
+
+async function run(args: ParsedArgs): Promise<void> {
+  const { config, exec, progress: force } = common(RUN, args);
+  const every = intOption(args, '--every', 1, 1_000_000);
+  const stream = args.options.has('--stream');
+  // Streamed lines and the progress line would share a terminal: there the lines are the progress.
+  const bar = progress({ unit: 'steps', total: config.steps, force: force ?? (stream && process.stdout.isTTY ? false : null) });
+  const o: ExecOptions = { ...exec, onStep: (t) => bar.update(t) };
+  if (stream) {
+    await executeStreamed(config, o, every ?? 1, (chunk) => {
+      bar.end();
+      out(chunk);
+    });
+  } else {
+    const result = every !== null ? await executeThinned(config, o, every) : await executeFull(config, o);
+    bar.end();
+    out(json(result, args));
+  }
+}
+
+async function sweep(args: ParsedArgs): Promise<void> {
+  const { config, exec, progress: force } = common(SWEEP, args);
+  const jobs = intOption(args, '--jobs', 1, 64);
+  const block = config.sweep;
+  const hyper = stringOption(args, '--hyper') ?? block?.hyper;
+  const valuesText = stringOption(args, '--values');
+  let values = block?.values;
+  if (valuesText !== null) {
+    const v = parseSweepValues(valuesText);
+    if (!v.ok) fail(v.errors.join('\n'));
+    values = v.value;
+  }
+  if (hyper === undefined || values === undefined)
+    throw new UsageError(`sweep needs ${hyper === undefined ? '--hyper <name>' : '--values v1,v2,…'} (or a "sweep" block in the config); see ${BIN} sweep --help`);
+  const plan = planSweep(config, { run: stringOption(args, '--run') ?? block?.run, hyper, values });
+  if (!plan.ok) fail(plan.errors.join('\n'));
+  // Points run side by side: one kernel thread each unless asked (the numbers do not depend on it).
+  const result = await runSweep(plan.value, { exec: { ...exec, threads: exec.threads ?? 1 }, jobs: jobs ?? defaultJobs(), progress: force });
+  out(json(result, args));
+}
+
 async function main(argv: string[]): Promise<void> {
   const [command, ...rest] = argv;
-  if (!command || command === '--help' || command === '-h') {
-    process.stdout.write(`${USAGE}\n`);
-    return;
+  if (command === undefined || command === '--help' || command === '-h') return void out(`${MAIN_HELP}\n`);
+  if (command === '--version' || command === '-V') return void out(`${version()}\n`);
+  if (command === 'help') {
+    const spec = COMMANDS.find((c) => c.name === rest[0]);
+    return void out(`${spec ? commandHelp(BIN, spec) : MAIN_HELP}\n`);
   }
-  if (command !== 'run') fail(`unknown command '${command}'\n\n${USAGE}`);
-  const files = rest.filter((a) => !a.startsWith('--') || a === '-');
-  const flags = new Set(rest.filter((a) => a.startsWith('--') && a !== '-'));
-  const backendIdx = rest.indexOf('--backend');
-  const requested = backendIdx >= 0 ? (rest[backendIdx + 1] as Engine) : null;
-  if (requested !== null && !ENGINES.includes(requested)) fail(`--backend must be one of ${ENGINES.join(', ')}`);
-  if (requested !== null) files.splice(files.indexOf(requested), 1);
-  const threadsIdx = rest.indexOf('--threads');
-  const threads = threadsIdx >= 0 ? Number(rest[threadsIdx + 1]) : null;
-  if (threads !== null && (!Number.isInteger(threads) || threads < 1 || threads > 64)) fail('--threads must be a whole number from 1 to 64');
-  if (threadsIdx >= 0) files.splice(files.indexOf(rest[threadsIdx + 1]), 1);
-  const everyIdx = rest.indexOf('--every');
-  const every = everyIdx >= 0 ? Number(rest[everyIdx + 1]) : null;
-  if (every !== null && (!Number.isInteger(every) || every < 1 || every > 1_000_000)) fail('--every must be a whole number from 1 to 1000000');
-  if (everyIdx >= 0) files.splice(files.indexOf(rest[everyIdx + 1]), 1);
-  const unknown = [...flags].filter((f) => !KNOWN_FLAGS.includes(f));
-  if (unknown.length) fail(`unknown option ${unknown.join(', ')}\n\n${USAGE}`);
-  setWasmThreads(threads ?? 1);
-  if (files.length !== 1) fail(USAGE);
-
-  const parsed = parseExperiment(experimentOf(readConfig(files[0])));
-  if (!parsed.ok) fail(`invalid experiment config:\n  ${parsed.errors.join('\n  ')}`);
-  const fusedNMF = canFuseNMF(parsed.config);
-  const fusable = canFuse(parsed.config) || fusedNMF;
-  const backend: Engine = requested ?? (fusable ? 'js' : parsed.config.problem.kind === 'nmf' ? 'wasm' : 'cpu');
-  if (backend === 'js' && !fusable)
-    fail(`--backend js runs ${FUSED_SCOPE}; use --backend cpu or wasm`);
-  const opts = { recordTest: !flags.has('--no-test') };
-  if (flags.has('--stream') || every !== null) {
-    // Bounded memory: a fold that stores (or prints) only what was asked for (stream.ts).
-    const engine: FoldEngine =
-      backend === 'js'
-        ? fusedNMF
-          ? { kind: 'fused-nmf', opts: { threads: threads ?? defaultKernelThreads(), spawn: spawnNodeThread } }
-          : { kind: 'fused' }
-        : { kind: 'tfjs' };
-    if (backend !== 'js') await setNodeBackend(backend);
-    if (flags.has('--stream')) runStreamed(parsed.config, engine, opts.recordTest, every ?? 1, (chunk) => process.stdout.write(chunk));
-    else process.stdout.write(`${JSON.stringify(runThinned(parsed.config, engine, opts.recordTest, every!), null, flags.has('--pretty') ? 2 : undefined)}\n`);
-    tf.disposeVariables();
-    if ((threads ?? 1) > 1) process.stdout.write('', () => process.exit(0));
-    return;
-  }
-  let result;
-  if (backend === 'js')
-    result = fusedNMF
-      ? runFusedNMFExperiment(parsed.config, { ...opts, threads: threads ?? defaultKernelThreads(), spawn: spawnNodeThread })
-      : runFusedExperiment(parsed.config, opts);
-  else {
-    await setNodeBackend(backend);
-    result = runExperiment(parsed.config, opts);
-  }
-  process.stdout.write(`${JSON.stringify(result, null, flags.has('--pretty') ? 2 : undefined)}\n`);
-  tf.disposeVariables();
-  // emscripten keeps its pthread workers referenced while they have run work: leave explicitly
+  const spec = COMMANDS.find((c) => c.name === command);
+  if (!spec) throw new UsageError(`unknown command '${command}' (commands: ${COMMANDS.map((c) => c.name).join(', ')}; see ${BIN} --help)`);
+  const args = parseArgs(spec, rest);
+  if (args.options.has('--help')) return void out(`${commandHelp(BIN, spec)}\n`);
+  await (spec === RUN ? run(args) : sweep(args));
+  // emscripten keeps its pthread workers (tfjs-wasm with --threads > 1) referenced: leave explicitly
+  const threads = intOption(args, '--threads', 1, 64);
   if ((threads ?? 1) > 1) process.stdout.write('', () => process.exit(0));
 }
 
-main(process.argv.slice(2)).catch((e) => fail(`error: ${e instanceof Error ? e.message : String(e)}`, 1));
+main(process.argv.slice(2)).catch((e: unknown) => {
+  if (e instanceof UsageError) fail(e.message, 2);
+  if (closedPipe(e)) process.exit(0);
+  fail(`error: ${e instanceof Error ? e.message : String(e)}`, 1);
+});

@@ -46,6 +46,7 @@ export function foldExperiment(
   engine: FoldEngine,
   recordTest: boolean,
   record: RecordFn,
+  onStep?: (t: number) => void,
 ): { backend: string; steps: number; recordsTest: boolean; runs: RunSummary[] } {
   // The engine-generic fold (core/fold) on the cpu engine (MLP or NMF) or on tfjs: one loop, recording through `record`.
   const fx =
@@ -60,6 +61,7 @@ export function foldExperiment(
     for (let t = 0; t < config.steps; t++) {
       if (!fx.runs.some((r) => r.active)) break;
       fx.step({ withTest, prefetch: t + 1 < config.steps, onRecord });
+      onStep?.(t + 1);
     }
     return { backend, steps: config.steps, recordsTest: withTest, runs: fx.runs.map((run, i) => summary(run, algorithms[i], fx.wallMs[i])) };
   } finally {
@@ -71,7 +73,7 @@ export function foldExperiment(
 const kept = (t: number, every: number): boolean => t % every === 0;
 
 /** The ExperimentResult with series thinned to every k-th step (and the last): memory O(steps / k). */
-export function runThinned(config: ExperimentConfig, engine: FoldEngine, recordTest: boolean, every: number) {
+export function runThinned(config: ExperimentConfig, engine: FoldEngine, recordTest: boolean, every: number, onStep?: (t: number) => void) {
   const runs = config.runs.map(() => ({ losses: [] as number[], testLosses: [] as number[], lossSteps: [] as number[], last: null as null | [number, number, number | null] }));
   const r = foldExperiment(config, engine, recordTest, (i, t, loss, test) => {
     const s = runs[i];
@@ -80,7 +82,7 @@ export function runThinned(config: ExperimentConfig, engine: FoldEngine, recordT
     s.lossSteps.push(t);
     s.losses.push(loss);
     if (test !== null) s.testLosses.push(test);
-  });
+  }, onStep);
   return {
     backend: r.backend,
     steps: r.steps,
@@ -120,7 +122,14 @@ export function lineWriter(write: (chunk: string) => void): { line(obj: unknown)
  * 0, k, 2k, … and at its last step, then {"summary": {backend, steps, every, runs: [… without series,
  * with finalLoss (and finalTestLoss)]}}. Keeps only the last value of each run.
  */
-export function runStreamed(config: ExperimentConfig, engine: FoldEngine, recordTest: boolean, every: number, write: (chunk: string) => void): void {
+export function runStreamed(
+  config: ExperimentConfig,
+  engine: FoldEngine,
+  recordTest: boolean,
+  every: number,
+  write: (chunk: string) => void,
+  onStep?: (t: number) => void,
+): void {
   const out = lineWriter(write);
   const ids = config.runs.map((rc, i) => runLabel(rc, i));
   const last = config.runs.map(() => null as null | { t: number; loss: number; test: number | null; sent: boolean });
@@ -130,7 +139,7 @@ export function runStreamed(config: ExperimentConfig, engine: FoldEngine, record
     const send = kept(t, every);
     last[i] = { t, loss, test, sent: send };
     if (send) line(i, t, loss, test);
-  });
+  }, onStep);
   last.forEach((l, i) => l && !l.sent && line(i, l.t, l.loss, l.test));
   out.line({
     summary: {

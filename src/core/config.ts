@@ -109,6 +109,18 @@ export const nmfProblemSchema = z.strictObject({
   data: nmfData.default({ kind: 'synthetic', rows: 64, cols: 64, trueRank: 4, noise: 0.05 }),
   /** Explicit W0 (m×K) and H0 (K×n); otherwise seeded like scikit-learn's init='random'. */
   init: z.strictObject({ W0: matrix('W0'), H0: matrix('H0') }).optional(),
+  /**
+   * Févotte & Idier's penalized NMF (§6): f = D_β(V | WH) + l1·Σ H, W's columns renormalised to unit
+   * `normalizeW` norm after each iteration (H's rows scaled, WH unchanged). Absent: no penalty (old
+   * links parse as before). scikit-learn's NMF(solver='mu', alpha_W=0, alpha_H=a, l1_ratio=1) is
+   * l1 = m·a (m = V's rows) with normalizeW 'none' (docs/ARCHITECTURE.md, NMF).
+   */
+  penalty: z
+    .strictObject({
+      l1: z.number({ error: 'penalty.l1 must be a number' }).min(0, 'penalty.l1 must be in [0, 1e6]').max(1e6, 'penalty.l1 must be in [0, 1e6]').default(0),
+      normalizeW: z.enum(['l1', 'l2', 'none'], { error: "penalty.normalizeW must be 'l1', 'l2' or 'none'" }).default('l1'),
+    })
+    .optional(),
 });
 
 // JSON.parse makes `"__proto__"` an own key, which a record would drop silently (assigning it sets the
@@ -140,6 +152,22 @@ const runSchema = z.strictObject({
   switches: z.array(switchSchema).max(LIMITS.switches, `at most ${LIMITS.switches} switches per run`).default([]),
 });
 
+/**
+ * An optional hyper-parameter sweep (the CLI's `sweep` command reads it; `run` and the page ignore it):
+ * one run's hyper-parameter `hyper` set to each of `values`, every other setting as in the experiment.
+ * `run` is the run's id or its 0-based index (optional when there is one run). Values are checked
+ * against the algorithm's own schema by core/sweep.ts.
+ */
+export const SWEEP_MAX_POINTS = 256;
+const sweepSchema = z.strictObject({
+  run: z.union([z.string().max(40, 'sweep.run must be at most 40 characters'), int('sweep.run', 0, LIMITS.runs - 1)]).optional(),
+  hyper: z.string({ error: 'sweep.hyper must be the name of a hyper-parameter' }).min(1).max(40),
+  values: z
+    .array(z.union([finite('sweep.values entries'), z.boolean()]), { error: 'sweep.values must be an array of numbers (or true/false)' })
+    .min(1, 'sweep.values must not be empty')
+    .max(SWEEP_MAX_POINTS, `sweep.values: at most ${SWEEP_MAX_POINTS} points`),
+});
+
 export const experimentSchema = z.strictObject({
   version: z.literal(CONFIG_VERSION, { error: `version must be ${CONFIG_VERSION}` }),
   problem: z.discriminatedUnion('kind', [mlpProblemSchema, nmfProblemSchema], { error: "problem.kind must be 'mlp' or 'nmf'" }),
@@ -148,6 +176,7 @@ export const experimentSchema = z.strictObject({
     .default({ data: 1, init: 2, batch: 3 }),
   runs: z.array(runSchema).min(1, 'at least one run is needed').max(LIMITS.runs, `at most ${LIMITS.runs} runs`),
   steps: int('steps', 0, LIMITS.steps).default(200),
+  sweep: sweepSchema.optional(),
 });
 
 export type ExperimentInput = z.input<typeof experimentSchema>;
@@ -156,6 +185,7 @@ export type MLPProblemConfig = z.output<typeof mlpProblemSchema>;
 export type NMFProblemConfig = z.output<typeof nmfProblemSchema>;
 export type ProblemConfig = ExperimentConfig['problem'];
 export type RunConfig = ExperimentConfig['runs'][number];
+export type SweepConfig = NonNullable<ExperimentConfig['sweep']>;
 
 export type ParseResult = { ok: true; config: ExperimentConfig } | { ok: false; errors: string[] };
 
@@ -233,6 +263,20 @@ function checkMLP(p: MLPProblemConfig): string[] {
   return errors;
 }
 
+/** Runs whose algorithm (or a scheduled switch's) cannot run at this β (e.g. ME outside its closed forms). */
+function checkNMFRuns(p: NMFProblemConfig, runs: readonly RunConfig[]): string[] {
+  const errors: string[] = [];
+  runs.forEach((run, i) => {
+    const steps = [{ id: run.algorithm, at: `runs[${i}].algorithm` }, ...run.switches.map((s, j) => ({ id: s.algorithm, at: `runs[${i}].switches[${j}].algorithm` }))];
+    for (const { id, at } of steps) {
+      const alg = findAlgorithm(id) as { betaError?: (beta: number) => string | null } | undefined;
+      const why = alg?.betaError?.(p.beta);
+      if (why) errors.push(`${at}: ${why}`);
+    }
+  });
+  return errors;
+}
+
 function checkNMF(p: NMFProblemConfig): string[] {
   const errors: string[] = [];
   const shape =
@@ -262,7 +306,7 @@ export function parseExperiment(input: unknown): ParseResult {
   const r = experimentSchema.safeParse(input);
   if (!r.success) return { ok: false, errors: issuesToMessages(r.error.issues) };
   const config = r.data;
-  const errors = config.problem.kind === 'mlp' ? checkMLP(config.problem) : checkNMF(config.problem);
+  const errors = config.problem.kind === 'mlp' ? checkMLP(config.problem) : [...checkNMF(config.problem), ...checkNMFRuns(config.problem, config.runs)];
   config.runs.forEach((run, i) => {
     const h = parseHyper(run.algorithm, run.hyper, config.problem.kind, ['runs', i]);
     if (h.ok) run.hyper = h.hyper;
