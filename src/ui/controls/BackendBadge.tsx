@@ -1,5 +1,9 @@
-/** Which tfjs backend the worker runs on and why (calibration, forced, fallback), with a selector. */
-import { useId, useState } from 'react';
+/**
+ * Which engine the worker runs on and why (calibration, forced, fallback), with a selector. The details
+ * popover closes on Escape, on a click or tap outside it, when focus leaves it, and as soon as the
+ * pointer reaches a chart (it must never cover the loss chart's hover readout).
+ */
+import { useEffect, useId, useRef, useState } from 'react';
 import { setBackend } from '../actions';
 import { BACKENDS, type BackendChoice } from '../share';
 import { useLab } from '../store';
@@ -11,10 +15,42 @@ export function BackendBadge() {
   const choice = useLab((s) => s.view.backend);
   const [open, setOpen] = useState(false);
   const detailsId = useId();
+  const root = useRef<HTMLDivElement>(null);
+  const button = useRef<HTMLButtonElement>(null);
+  useEffect(() => {
+    if (!open) return;
+    const inside = (t: EventTarget | null) => t instanceof Node && !!root.current?.contains(t);
+    const onKey = (e: KeyboardEvent) => {
+      if (e.key !== 'Escape') return;
+      setOpen(false);
+      if (inside(document.activeElement)) button.current?.focus();
+    };
+    const onDown = (e: PointerEvent) => !inside(e.target) && setOpen(false);
+    const onOver = (e: PointerEvent) => e.target instanceof Element && e.target.closest('.chart-wrap') && setOpen(false);
+    const onFocus = (e: FocusEvent) => !inside(e.target) && setOpen(false);
+    document.addEventListener('keydown', onKey);
+    document.addEventListener('pointerdown', onDown);
+    document.addEventListener('pointerover', onOver);
+    document.addEventListener('focusin', onFocus);
+    return () => {
+      document.removeEventListener('keydown', onKey);
+      document.removeEventListener('pointerdown', onDown);
+      document.removeEventListener('pointerover', onOver);
+      document.removeEventListener('focusin', onFocus);
+    };
+  }, [open]);
   const why = backend ? `${backend.reasonKind}: ${backend.reason}` : 'starting the worker…';
   return (
-    <div className="backend">
+    <div
+      className="backend"
+      ref={root}
+      onBlur={(e) => {
+        // Focus moved out of the badge, selector and popover (to another control or out of the page).
+        if (!(e.relatedTarget instanceof Node && root.current?.contains(e.relatedTarget)) && e.relatedTarget !== null) setOpen(false);
+      }}
+    >
       <button
+        ref={button}
         type="button"
         className={`badge backend-badge ${backend ? `on-${backend.name}` : 'pending'}`}
         data-testid="backend-badge"
@@ -39,7 +75,7 @@ export function BackendBadge() {
         </select>
       </label>
       {open && (
-        <div className="popover" id={detailsId} role="region" aria-label="Backend details">
+        <div className="popover" id={detailsId} role="region" aria-label="Backend details" tabIndex={-1} data-testid="backend-popover">
           <p>{backend?.reason ?? 'The worker has not reported yet.'}</p>
           {backend && (
             <table className="mini">
