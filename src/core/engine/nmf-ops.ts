@@ -22,6 +22,22 @@
  */
 import type { Vec } from './vec';
 
+/**
+ * Févotte & Idier's penalized NMF (2011, §6): f(W, H) = D_β(V | WH) + l1·Σ H, with W's columns
+ * renormalised after each iteration (`normalizeW`: to unit ℓ1 or ℓ2 norm, H's rows scaled so that WH
+ * is unchanged; 'none' keeps sklearn's `mu` solver, which does not normalise). l1 = 0: no penalty.
+ * Every H ratio R_H (update, ratio, jointRatio) then has l1 added to its denominator — the minimiser of
+ * the auxiliary function plus l1·Σ H̃ ⊙ φ(H/H̃), φ(x) = x (β ≤ 1) or 1 + (x^β − 1)/β ≥ x (β > 1), a
+ * majorizer of the penalty that keeps the update's form N/(D + l1) with the same exponent γ(β);
+ * scikit-learn's `mu` with `alpha_H`, `l1_ratio = 1` adds the same l1 = m·alpha_H to the denominator.
+ */
+export interface NMFPenalty {
+  readonly l1: number;
+  readonly normalizeW: 'l1' | 'l2' | 'none';
+}
+
+export const NO_PENALTY: NMFPenalty = { l1: 0, normalizeW: 'none' };
+
 /** One half-step of the multiplicative updates: block X ← X ⊙ R_X(θ)^exponent at the current θ. */
 export interface NMFHalfStep {
   /** 0: W, 1: H. */
@@ -39,6 +55,8 @@ export interface NMFOps {
   readonly rows: number;
   readonly cols: number;
   readonly rank: number;
+  /** The penalty on H that f includes (NO_PENALTY when the problem has none). */
+  readonly penalty: NMFPenalty;
   /**
    * θ after the half-steps, in order, each at the θ the previous one produced: block X replaced by
    * X ⊙ R_X(θ)^e (the ratio taken exactly, then raised and multiplied, one rounding to float32 per
@@ -54,9 +72,26 @@ export interface NMFOps {
    * summed with the terms constant in H, so that it equals D_β(V | WH̃) at H = H̃ in exact arithmetic:
    * Jensen's inequality on the convex part of d_β(v|·), the tangent of its concave part (Table 1 of
    * Févotte & Idier 2011); V-dependent terms only where V > EPSILON, as in f. +∞ where H̃ = 0 but H ≠ 0.
-   * It majorizes D_β(V | W·) for every W ≥ 0, so (W, H) ↦ G_W(H | H̃) majorizes f jointly.
+   * It majorizes D_β(V | W·) for every W ≥ 0, so (W, H) ↦ G_W(H | H̃) majorizes f jointly. With a
+   * penalty, plus l1·Σ H̃ ⊙ φ(H/H̃) (see NMFPenalty), which majorizes l1·Σ H and equals it at H̃.
    */
   auxiliary(theta: Vec, Ht: Vec): number;
+  /**
+   * θ with W's columns scaled to unit norm (penalty.normalizeW: 'l1' or 'l2'; a zero column is left
+   * alone) and H's rows scaled by the old norms, so WH is unchanged (up to rounding). A new Vec.
+   */
+  normalizeW(theta: Vec): Vec;
+  /**
+   * The update ratio of block b of Marmin, Goulart & Févotte's joint auxiliary function (Signal
+   * Processing 2023) built at `ref` = (W̃, H̃), evaluated at θ (whose other block is the variable): with
+   * P̃ = V ⊙ Ṽ^{β−2}, Q̃ = Ṽ^{β−1} at Ṽ = W̃H̃ (sklearn's guards, as `update`) and
+   *   χ₁(X) = X̃ ⊙ (X/X̃)^{β−1} for β ≤ 2, X for β > 2;   χ₂(X) = X̃ ⊙ (X/X̃)^β for β ≥ 1, X for β < 1
+   * (0 where X̃ = 0): block W: (P̃ χ₁(H)ᵀ) / (Q̃ χ₂(H)ᵀ);  block H: (χ₁(W)ᵀ P̃) / (χ₂(W)ᵀ Q̃ + l1).
+   * β = 1: Q̃ = 1, so the denominators are the row sums of χ₂(H) = H / column sums of W (zeros → 1).
+   * Zero denominators → EPSILON. The minimiser over block b of the joint auxiliary function is then
+   * X̃ ⊙ ratio^{γ(β)} (scaled from the reference block, not θ's). At θ = ref it equals `ratio(ref, b)`.
+   */
+  jointRatio(ref: Vec, theta: Vec, block: 0 | 1): Vec;
   /**
    * Work an engine carries from a step to the next, for the algorithm to hold in its state (and so free
    * with it) and never read: tfjs returns the product W·H at θ, which f(θ) and the next W half-step then

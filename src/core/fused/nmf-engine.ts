@@ -22,128 +22,22 @@
  * β ≠ 2 the same pass also yields the next W half-step's N_W and D_W (they need that very P), which
  * `halfStep` then uses instead of a second pass.
  */
-import { divergenceLoop, updateLoop, weightsLoop, EPSILON, type Strides } from '../problems/nmf-loops';
-import { KERNEL, KernelPool, type KernelCall, type SpawnThread } from './kernel-pool';
-import { createNMFKernels, type NMFWasmKernels } from './nmf-wasm-kernels';
-import { createWasmKernels, type GemmFn } from './wasm-kernels';
-import { columnSums, part, rowSums, transpose } from './matrix-util';
+import { updateLoop, type Strides } from '../problems/nmf-loops';
+import { columnSums, rowSums, transpose } from './matrix-util';
+import { NMFWorkspaceCore } from './nmf-workspace-core';
 
-/** Multiply-adds per m×n×K product below which another thread costs more (sync, cache) than it saves. */
-const MIN_MACS_PER_THREAD = 1 << 21;
-/** Floats per block of P (R·width ≈ 16k: a block's P, Q and D stay in a 256 KiB L2). */
-const BLOCK_FLOATS = 16384;
+export type { NMFShape, NMFWorkspaceOptions } from './nmf-workspace-core';
 
 /** A Float32Array of n ones (the X of updateLoop when only the ratio is wanted). */
 function ones(n: number): Float32Array {
   return new Float32Array(n).fill(1);
 }
 
-export interface NMFShape {
-  m: number;
-  n: number;
-  K: number;
-}
-
-export interface NMFWorkspaceOptions {
-  /**
-   * Threads for the kernels at most (default 1; more needs `spawn`). Small problems use fewer: one
-   * per 2²¹ multiply-adds of an m×n×K product (256×256, K = 16: one thread; 1024², K = 32: sixteen).
-   */
-  threads?: number;
-  spawn?: SpawnThread;
-}
-
-type Region = 'V' | 'VT' | 'W' | 'H' | 'HT' | 'WT' | 'NW' | 'DW' | 'NH' | 'DH' | 'G' | 'zero' | 'S';
-
-export class NMFWorkspace {
-  readonly m: number;
-  readonly n: number;
-  readonly K: number;
-  readonly threads: number;
-  private readonly gemm: GemmFn;
-  private readonly nk: NMFWasmKernels;
-  private readonly pool: KernelPool | null;
-  /** Byte offsets into the kernels' memory; P and QD: one scratch per thread (thread 0 = this one). */
-  private readonly p: Record<Region, number>;
-  private readonly pP: number[];
-  private readonly pQD: number[];
-  private readonly f: Record<'V' | 'VT' | 'W' | 'H' | 'HT' | 'WT' | 'NW' | 'DW' | 'NH' | 'DH', Float32Array>;
-  private readonly fP: Float32Array;
-  private readonly fQD: Float32Array;
-  /** Per-block float64 partial sums (sqDiff writes three per block, in a slot of four). */
-  private readonly sums: Float64Array;
-  /** 1 where V > EPSILON, row-major m×n (sklearn's mask for the V-dependent terms). */
-  private readonly mask: Float32Array;
-  private readonly rowsPerBlock: number;
-  private readonly colsPerBlock: number;
+export class NMFWorkspace extends NMFWorkspaceCore {
   /** The θ = [W; H] the W, H and Hᵀ regions hold (by identity; null while a half-step changes them). */
   private loaded: Float32Array | null = null;
   /** The θ and β that N_W and D_W were computed for (`loss` with β ≠ 2, `ratio(0)`), or null. */
   private prepared: { theta: Float32Array; beta: number } | null = null;
-
-  /** V row-major m×n (entries ≥ 0). Throws when WebAssembly SIMD (or, for threads, shared memory) is unavailable. */
-  constructor(V: Float32Array, { m, n, K }: NMFShape, opts: NMFWorkspaceOptions = {}) {
-    if (V.length !== m * n) throw new Error(`V must have ${m}×${n} entries`);
-    const threads = Math.max(1, Math.min(opts.threads ?? 1, Math.floor((m * n * K) / MIN_MACS_PER_THREAD)));
-    if (threads > 1 && !opts.spawn) throw new Error('more than one kernel thread needs a way to start threads');
-    this.m = m;
-    this.n = n;
-    this.K = K;
-    this.threads = threads;
-    this.rowsPerBlock = Math.max(4, Math.floor(BLOCK_FLOATS / n / 4) * 4);
-    this.colsPerBlock = Math.max(4, Math.floor(BLOCK_FLOATS / m / 4) * 4);
-    const blockFloats = Math.ceil(Math.max(this.rowsPerBlock * n, this.colsPerBlock * m) / 4) * 4;
-    const blocks = Math.ceil(Math.max(m, n) / 4);
-    const sizes: Record<Region, number> = {
-      V: m * n, VT: m * n, W: m * K, H: K * n, HT: n * K, WT: K * m, NW: m * K, DW: m * K, NH: n * K, DH: n * K,
-      G: K * K, zero: Math.max(m, n, K), S: 8 * blocks,
-    };
-    let total = 0;
-    const alloc = (len: number): number => {
-      const at = total * 4;
-      total += Math.ceil(len / 4) * 4;
-      return at;
-    };
-    const p = {} as Record<Region, number>;
-    for (const name of Object.keys(sizes) as Region[]) p[name] = alloc(sizes[name]);
-    this.pP = Array.from({ length: threads }, () => alloc(blockFloats));
-    this.pQD = Array.from({ length: threads }, () => alloc(2 * blockFloats));
-    const k = createWasmKernels(total * 4, threads > 1);
-    const nk = k && createNMFKernels(k.memory);
-    if (!k || !nk) throw new Error(threads > 1 ? 'WebAssembly SIMD with shared memory is not available' : 'WebAssembly SIMD is not available');
-    this.gemm = k.gemm;
-    this.nk = nk;
-    this.p = p;
-    this.pool = threads > 1 ? new KernelPool(k.memory, threads - 1, opts.spawn!) : null;
-    const view = (name: Exclude<Region, 'G' | 'zero' | 'S'>) => new Float32Array(k.memory.buffer, p[name], sizes[name]);
-    this.f = {
-      V: view('V'), VT: view('VT'), W: view('W'), H: view('H'), HT: view('HT'), WT: view('WT'),
-      NW: view('NW'), DW: view('DW'), NH: view('NH'), DH: view('DH'),
-    };
-    this.fP = new Float32Array(k.memory.buffer, this.pP[0], blockFloats);
-    this.fQD = new Float32Array(k.memory.buffer, this.pQD[0], 2 * blockFloats);
-    this.sums = new Float64Array(k.memory.buffer, p.S, 4 * blocks);
-    this.f.V.set(V);
-    const VT = this.f.VT;
-    for (let i = 0; i < m; i++) for (let j = 0; j < n; j++) VT[j * m + i] = V[i * n + j];
-    this.mask = new Float32Array(m * n);
-    for (let i = 0; i < m * n; i++) this.mask[i] = V[i] > EPSILON ? 1 : 0;
-  }
-
-  /** Stops the kernel threads (the workspace cannot step afterwards). */
-  close(): void {
-    this.pool?.close();
-  }
-
-  /** Entries of θ = [W (m×K row-major); H (K×n row-major)], the cpu engine's NMF parameter vector. */
-  get size(): number {
-    return this.m * this.K + this.K * this.n;
-  }
-
-  /** V, row-major m×n (the workspace's copy: do not mutate). */
-  get data(): Float32Array {
-    return this.f.V;
-  }
 
   /** Makes θ = [W; H] the loaded point, unless it already is (θ is not mutated; keyed by identity). */
   use(theta: Float32Array): void {
@@ -175,16 +69,16 @@ export class NMFWorkspace {
   /**
    * A half-step in place on the loaded point: block 0 (W, with the loaded H) or 1 (H, with the loaded
    * W), X ← X ⊙ (N/D)^e, then (zeroTiny) entries below float64 eps → 0. The loaded θ then is none
-   * until `read`.
+   * until `read`. `l1` (H only): the penalty added to H's denominator (see `ratio`).
    */
-  halfStep(beta: number, block: 0 | 1, e: number, zeroTiny: boolean): void {
+  halfStep(beta: number, block: 0 | 1, e: number, zeroTiny: boolean, l1 = 0): void {
     const ready = this.prepared !== null && this.prepared.theta === this.loaded && this.prepared.beta === beta;
     this.loaded = null;
     this.prepared = null;
     if (block === 0) {
       if (!ready) this.numeratorsW(beta, false);
       this.applyW(beta, e, zeroTiny);
-    } else this.halfStepH(beta, e, zeroTiny);
+    } else this.halfStepH(beta, e, zeroTiny, l1);
   }
 
   /** D_β(V | WH) at the loaded (W, H), summed in float64; for β ≠ 2 also prepares the next W half-step. */
@@ -197,14 +91,16 @@ export class NMFWorkspace {
 
   /**
    * The update ratio N/D of block 0 (W, m×K) or 1 (H, K×n) at the loaded point, row-major into `out`,
-   * with the update's guards (D = 0 → EPSILON; β = 1 H: D = 0 → 1 first), rounded to float32.
+   * with the update's guards (D = 0 → EPSILON; β = 1 H: D = 0 → 1 first), rounded to float32. `l1`:
+   * the penalty added to H's denominator (after β = 1's 0 → 1, before 0 → EPSILON, as sklearn).
    */
-  ratio(beta: number, block: 0 | 1, out: Float32Array): Float32Array {
+  ratio(beta: number, block: 0 | 1, out: Float32Array, l1 = 0): Float32Array {
     const { m, n, K } = this;
-    const { N, D, ds } = this.pieces(beta, block);
+    const pieces = this.pieces(beta, block);
+    const { N, D, ds } = block === 1 ? this.penalised(pieces, beta, l1) : pieces;
     const rows = block === 0 ? m : n;
     const R = block === 0 ? out : new Float32Array(n * K);
-    updateLoop(R, ones(rows * K), N, [0, K, 1], D, ds, rows, K, 1, false, block === 1 && beta === 1);
+    updateLoop(R, ones(rows * K), N, [0, K, 1], D, ds, rows, K, 1, false, block === 1 && beta === 1 && l1 === 0);
     if (block === 1) transpose(R, out, n, K);
     return out;
   }
@@ -234,106 +130,6 @@ export class NMFWorkspace {
 
   // ---------------------------------------------------------------------------------------------
 
-  /** Runs the calls `build(t)` makes for every thread t ≥ 1 on the helpers while `here` runs on this one. */
-  private parallel(build: (t: number) => KernelCall[], here: () => void): void {
-    if (!this.pool) return here();
-    this.pool.run(Array.from({ length: this.threads - 1 }, (_, h) => build(h + 1)), here);
-  }
-
-  /** The β = 0 / 1 weights run on kernels (any thread); other β on the JS loop (this thread only). */
-  private static kernelWeights(beta: number): boolean {
-    return beta === 0 || beta === 1;
-  }
-
-  /**
-   * The kernel calls of one block, in two halves: P = A_b·B (r×w, inner K) and (β = 0, 1) [Q; D] =
-   * weights(P, V_b); then N_b = Q·C and D_b = D·C (C: w×K), with thread t's scratch. For other β the
-   * JS weights loop runs between the halves (thread 0 only).
-   */
-  private blockCalls(t: number, a: number, rows: number, B: number, w: number, vPtr: number, C: number, outN: number, outD: number, beta: number): KernelCall[][] {
-    const { K, p } = this;
-    const P = this.pP[t];
-    const QD = this.pQD[t];
-    const len = rows * w;
-    const dOff = NMFWorkspace.kernelWeights(beta) ? Math.ceil(len / 4) * 4 : len;
-    const first: KernelCall[] = [[KERNEL.gemm, a, K * 4, 4, B, p.zero, P, rows, K, w, 0]];
-    if (beta === 1) first.push([KERNEL.weightsKL, P, vPtr, QD, len]);
-    else if (beta === 0) first.push([KERNEL.weightsIS, P, vPtr, QD, QD + dOff * 4, len]);
-    const second: KernelCall[] = [[KERNEL.gemm, QD, w * 4, 4, C, p.zero, outN, rows, w, K, 0]];
-    if (beta !== 1) second.push([KERNEL.gemm, QD + dOff * 4, w * 4, 4, C, p.zero, outD, rows, w, K, 0]);
-    return [first, second];
-  }
-
-  /** Runs kernel calls on this thread. */
-  private exec(calls: KernelCall[]): void {
-    const { gemm, nk } = this;
-    for (const [id, ...a] of calls) {
-      if (id === KERNEL.gemm) gemm(a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], a[8], a[9]);
-      else if (id === KERNEL.weightsKL) nk.weightsKL(a[0], a[1], a[2], a[3]);
-      else if (id === KERNEL.weightsIS) nk.weightsIS(a[0], a[1], a[2], a[3], a[4]);
-      else nk.sqDiff(a[0], a[1], a[2], a[3]);
-    }
-  }
-
-  /**
-   * The blocked pass over `count` rows of `src` (V for W's half: P = W_b·H against V; Vᵀ for H's:
-   * P = Hᵀ_b·Wᵀ against Vᵀ) writing N and D rows. With `withLoss` (W's half), also Σ d_β(V | P).
-   */
-  private blockedPass(forW: boolean, beta: number, withLoss: boolean): number {
-    const { m, n, K, p, f } = this;
-    const count = forW ? m : n;
-    const w = forW ? n : m;
-    const R = forW ? this.rowsPerBlock : this.colsPerBlock;
-    const [A, B, src, C, outN, outD] = forW ? [p.W, p.H, p.V, p.HT, p.NW, p.DW] : [p.HT, p.WT, p.VT, p.W, p.NH, p.DH];
-    const V = forW ? f.V : f.VT;
-    const threaded = this.pool !== null && NMFWorkspace.kernelWeights(beta) && !withLoss;
-    const parts = threaded ? this.threads : 1;
-    const callsFor = (t: number, lo: number, hi: number): KernelCall[] => {
-      const calls: KernelCall[] = [];
-      for (let i0 = lo; i0 < hi; i0 += R) {
-        const r = Math.min(R, hi - i0);
-        calls.push(...this.blockCalls(t, A + i0 * K * 4, r, B, w, src + i0 * w * 4, C, outN + i0 * K * 4, outD + i0 * K * 4, beta).flat());
-      }
-      return calls;
-    };
-    let sum = 0;
-    const here = (): void => {
-      const [lo, hi] = part(count, parts, 0, R);
-      for (let i0 = lo; i0 < hi; i0 += R) {
-        const r = Math.min(R, hi - i0);
-        const len = r * w;
-        const [first, second] = this.blockCalls(0, A + i0 * K * 4, r, B, w, src + i0 * w * 4, C, outN + i0 * K * 4, outD + i0 * K * 4, beta);
-        this.exec(first);
-        const P = this.fP.subarray(0, len);
-        const Vb = V.subarray(i0 * w, i0 * w + len);
-        if (withLoss) sum += divergenceLoop(P, Vb, this.mask.subarray(i0 * w, i0 * w + len), beta);
-        if (!NMFWorkspace.kernelWeights(beta)) weightsLoop(this.fQD.subarray(0, 2 * len), P, Vb, beta);
-        this.exec(second);
-      }
-    };
-    if (parts === 1) here();
-    else this.parallel((t) => callsFor(t, ...part(count, parts, t, R)), here);
-    return sum;
-  }
-
-  /** N_W (and D_W) for the loaded (W, H); with `withLoss` also Σ d_β(V | WH) (β ≠ 2). */
-  private numeratorsW(beta: number, withLoss: boolean): number {
-    const { m, n, K, p } = this;
-    if (beta !== 2) return this.blockedPass(true, beta, withLoss);
-    this.gemm(p.H, n * 4, 4, p.HT, p.zero, p.G, K, n, K, 0); // HHᵀ
-    const rows = (t: number): KernelCall[] => {
-      const [lo, hi] = part(m, this.threads, t, 4);
-      return lo < hi
-        ? [
-            [KERNEL.gemm, p.V + lo * n * 4, n * 4, 4, p.HT, p.zero, p.NW + lo * K * 4, hi - lo, n, K, 0],
-            [KERNEL.gemm, p.W + lo * K * 4, K * 4, 4, p.G, p.zero, p.DW + lo * K * 4, hi - lo, K, K, 0],
-          ]
-        : [];
-    };
-    this.parallel(rows, () => this.exec(rows(0)));
-    return NaN;
-  }
-
   /**
    * W ⊙ (N_W / D_W)^e in place (β = 1: D_W = the row sums of H), then (zeroTiny) tiny entries → 0 — on
    * the SIMD kernel for e = 1 with a full D (the JS loop's bits), else the JS loop.
@@ -350,26 +146,8 @@ export class NMFWorkspace {
     else updateLoop(f.W, f.W, f.NW, [0, K, 1], D, ds, m, K, e, zeroTiny, false);
   }
 
-  /** N_Hᵀ and (β ≠ 1) D_Hᵀ, n×K, at the loaded W and H (Wᵀ refreshed); β = 1's D is W's column sums. */
-  private numeratorsH(beta: number): void {
-    const { m, n, K, p, f } = this;
-    transpose(f.W, f.WT, m, K);
-    if (beta !== 2) return void this.blockedPass(false, beta, false);
-    this.gemm(p.WT, m * 4, 4, p.W, p.zero, p.G, K, m, K, 0); // WᵀW
-    const rows = (t: number): KernelCall[] => {
-      const [lo, hi] = part(n, this.threads, t, 4);
-      return lo < hi
-        ? [
-            [KERNEL.gemm, p.VT + lo * m * 4, m * 4, 4, p.W, p.zero, p.NH + lo * K * 4, hi - lo, m, K, 0], // (WᵀV)ᵀ = VᵀW
-            [KERNEL.gemm, p.HT + lo * K * 4, K * 4, 4, p.G, p.zero, p.DH + lo * K * 4, hi - lo, K, K, 0], // ((WᵀW)H)ᵀ = Hᵀ(WᵀW)
-          ]
-        : [];
-    };
-    this.parallel(rows, () => this.exec(rows(0)));
-  }
-
   /** H's half-step with the loaded W, on Hᵀ: Hᵀ ⊙ (N_Hᵀ / D_Hᵀ)^e, then (zeroTiny) tiny entries → 0; H refreshed. */
-  private halfStepH(beta: number, e: number, zeroTiny: boolean): void {
+  private halfStepH(beta: number, e: number, zeroTiny: boolean, l1: number): void {
     const { m, n, K, p, f } = this;
     this.numeratorsH(beta);
     let D = f.DH;
@@ -378,28 +156,21 @@ export class NMFWorkspace {
       D = columnSums(f.W, m, K, f.DH); // the column sums of W (zeros → 1 in the update); N_Hᵀ is in NH
       ds = [0, 0, 1];
     }
+    if (l1 !== 0) ({ D, ds } = this.penalised({ N: f.NH, D, ds }, beta, l1));
     if (e === 1 && beta !== 1) (zeroTiny ? this.nk.updateTiny : this.nk.update)(p.HT, p.NH, p.DH, n * K);
-    else updateLoop(f.HT, f.HT, f.NH, [0, K, 1], D, ds, n, K, e, zeroTiny, beta === 1);
+    else updateLoop(f.HT, f.HT, f.NH, [0, K, 1], D, ds, n, K, e, zeroTiny, beta === 1 && l1 === 0);
     transpose(f.HT, f.H, n, K);
   }
 
-  /** ½Σ(V − WH)², block by block on the kernels (float64 lanes), each block's sums in its own slot. */
-  private divergenceEuclid(): number {
-    const { m, n, K, p } = this;
-    const R = this.rowsPerBlock;
-    const callsFor = (t: number): KernelCall[] => {
-      const [lo, hi] = part(m, this.threads, t, R);
-      const calls: KernelCall[] = [];
-      for (let i0 = lo; i0 < hi; i0 += R) {
-        const r = Math.min(R, hi - i0);
-        calls.push([KERNEL.gemm, p.W + i0 * K * 4, K * 4, 4, p.H, p.zero, this.pP[t], r, K, n, 0]);
-        calls.push([KERNEL.sqDiff, this.pP[t], p.V + i0 * n * 4, r * n, p.S + (i0 / R) * 32]);
-      }
-      return calls;
-    };
-    this.parallel(callsFor, () => this.exec(callsFor(0)));
-    let sum = 0;
-    for (let b = 0; b * R < m; b++) sum += 0.5 * (this.sums[4 * b] + this.sums[4 * b + 1] + this.sums[4 * b + 2]);
-    return sum;
+  /**
+   * H's pieces with the penalty l1 added to D in place (rounded to float32, as tfjs's add): β = 1's
+   * column sums get 0 → 1 first (sklearn's order), so the update must not apply that guard again.
+   */
+  private penalised(pc: { N: Float32Array; D: Float32Array; ds: Strides }, beta: number, l1: number): { N: Float32Array; D: Float32Array; ds: Strides } {
+    if (l1 === 0) return pc;
+    const len = beta === 1 ? this.K : this.n * this.K;
+    const D = pc.D;
+    for (let i = 0; i < len; i++) D[i] = (beta === 1 && D[i] === 0 ? 1 : D[i]) + l1;
+    return pc;
   }
 }

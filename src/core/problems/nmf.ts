@@ -11,6 +11,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { NMFProblemConfig } from '../config';
+import { NO_PENALTY, type NMFPenalty } from '../engine/nmf-ops';
 import { Rng } from '../rng';
 import type { Objective, Params, Problem } from '../types';
 import { nmfDivergenceFused } from './nmf-kernels';
@@ -31,6 +32,8 @@ export interface NMFObjective extends Objective {
   /** Vᵀ (n×m), kept for the updates: Vᵀ as a matmul's right operand stays packed in XNNPACK's cache (wasm). */
   readonly VT: tf.Tensor2D;
   readonly rank: number;
+  /** The penalty f includes (l1·Σ H; engine/nmf-ops.ts NMFPenalty). */
+  readonly penalty: NMFPenalty;
   /** W·H products the NMF steps computed and own (in their state), found again by `loss` and the next step. */
   readonly products: ProductMemo;
 }
@@ -234,7 +237,13 @@ export function randomNMFInit(V: number[][], rank: number, seed: number): { W0: 
 // ---------------------------------------------------------------------------------------------
 // Problem
 
-function makeObjective(V: tf.Tensor2D, VT: tf.Tensor2D, mask: tf.Tensor2D, beta: number, rank: number, products: ProductMemo): NMFObjective {
+/** The problem's penalty (config `penalty`; none when absent or l1 = 0). */
+export function nmfPenalty(p: NMFProblemConfig): NMFPenalty {
+  return p.penalty && p.penalty.l1 > 0 ? { l1: p.penalty.l1, normalizeW: p.penalty.normalizeW } : NO_PENALTY;
+}
+
+function makeObjective(V: tf.Tensor2D, VT: tf.Tensor2D, mask: tf.Tensor2D, beta: number, rank: number, products: ProductMemo, penalty: NMFPenalty): NMFObjective {
+  const withPenalty = (d: tf.Scalar, H: tf.Tensor): tf.Scalar => (penalty.l1 === 0 ? d : (tf.add(d, tf.mul(tf.sum(H), penalty.l1)) as tf.Scalar));
   return {
     kind: 'nmf',
     V,
@@ -242,14 +251,16 @@ function makeObjective(V: tf.Tensor2D, VT: tf.Tensor2D, mask: tf.Tensor2D, beta:
     mask,
     beta,
     rank,
+    penalty,
     products,
     // W·H from the step that produced (W, H) when there is one (never under a gradient tape). V's
     // entries are all counted for β ≤ 0 (nmfData), so D_β ≥ 0; rounding below 0 is dropped (NaN kept).
+    // The penalty l1·Σ H is added after the clamp (f = D_β + l1·Σ H).
     loss: (p: Params) =>
       tf.tidy(() => {
-        if (recording()) return betaDivergence(V, mask, p[0], p[1], beta); // (tf.less has no gradient)
+        if (recording()) return withPenalty(betaDivergence(V, mask, p[0], p[1], beta), p[1]); // (tf.less has no gradient)
         const d = betaDivergence(V, mask, p[0], p[1], beta, products.get(p[0], p[1]));
-        return tf.where(tf.less(d, 0), tf.zerosLike(d), d) as tf.Scalar;
+        return withPenalty(tf.where(tf.less(d, 0), tf.zerosLike(d), d) as tf.Scalar, p[1]);
       }),
   };
 }
@@ -274,7 +285,8 @@ export function buildNMF(p: NMFProblemConfig, seeds: { data: number; init: numbe
   const products = new ProductMemo();
   const W0f = Float32Array.from(W0.flat());
   const H0f = Float32Array.from(H0.flat());
-  const full = makeObjective(V, VT, mask, p.beta, K, products);
+  const penalty = nmfPenalty(p);
+  const full = makeObjective(V, VT, mask, p.beta, K, products, penalty);
   return {
     kind: 'nmf',
     beta: p.beta,
@@ -285,7 +297,7 @@ export function buildNMF(p: NMFProblemConfig, seeds: { data: number; init: numbe
     nTrain: n,
     paramNames: ['W', 'H'],
     // Multiplicative updates are full-batch: a "batch" is the whole objective, nothing to free.
-    batch: () => ({ ...makeObjective(V, VT, mask, p.beta, K, products), dispose: () => {} }),
+    batch: () => ({ ...makeObjective(V, VT, mask, p.beta, K, products, penalty), dispose: () => {} }),
     initialParams: () => [tf.tensor2d(W0f.slice(), [m, K]), tf.tensor2d(H0f.slice(), [K, n])],
     dispose: () => tf.dispose([V, VT, mask]),
   };

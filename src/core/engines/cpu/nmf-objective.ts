@@ -13,10 +13,11 @@
  * out (m·K + K·n floats per `update`), never the m×n work. Several runs may share one objective (and
  * workspace): a θ that is not loaded is copied in first.
  */
-import type { NMFHalfStep, NMFOps } from '../../engine/nmf-ops';
+import { NO_PENALTY, type NMFHalfStep, type NMFOps, type NMFPenalty } from '../../engine/nmf-ops';
 import type { ObjectiveOps, Vec } from '../../engine/types';
 import type { NMFWorkspace } from '../../fused/nmf-engine';
 import { EPS64, EPSILON } from '../../problems/nmf-loops';
+import { jointRatioCpu, normalizeWCpu, penaltyBound, type JointCache } from './nmf-joint';
 import { allocF32, cpuArray, cpuVec } from './vector-ops';
 
 export class CpuNMFObjective implements ObjectiveOps {
@@ -33,11 +34,21 @@ export class CpuNMFObjective implements ObjectiveOps {
   constructor(
     readonly workspace: NMFWorkspace,
     readonly beta: number,
+    readonly penalty: NMFPenalty = NO_PENALTY,
   ) {
     const { m, n, K } = workspace;
     this.mK = m * K;
     this.size = m * K + K * n;
-    this.nmf = new CpuNMFOps(this, workspace, beta);
+    this.nmf = new CpuNMFOps(this, workspace, beta, penalty);
+  }
+
+  /** l1·Σ H (float64; 0 without a penalty). */
+  private penaltyValue(a: Float32Array): number {
+    const l1 = this.penalty.l1;
+    if (l1 === 0) return 0;
+    let s = 0;
+    for (let i = this.mK; i < this.size; i++) s += a[i];
+    return l1 * s;
   }
 
   /** The Float32Array of θ, loaded into the workspace. */
@@ -47,12 +58,15 @@ export class CpuNMFObjective implements ObjectiveOps {
     return a;
   }
 
-  /** f(θ) = D_β(V | WH) (≥ 0: rounding below 0 is dropped, NaN kept), rounded to float32 as tfjs reports it. */
+  /**
+   * f(θ) = D_β(V | WH) (≥ 0: rounding below 0 is dropped, NaN kept) + l1·Σ H (the penalty, if any),
+   * rounded to float32 as tfjs reports it.
+   */
   value(theta: Vec): number {
     const a = cpuArray(theta);
     if (this.cached?.theta === a) return this.cached.value;
     this.workspace.use(a);
-    const value = Math.fround(Math.max(0, this.workspace.loss(this.beta)));
+    const value = Math.fround(Math.max(0, this.workspace.loss(this.beta)) + this.penaltyValue(a));
     this.cached = { theta: a, value };
     return value;
   }
@@ -66,6 +80,7 @@ export class CpuNMFObjective implements ObjectiveOps {
     if (a.length !== this.size || this.spare.includes(a) || this.spare.length >= 4) return;
     if (this.cached?.theta === a) this.cached = null;
     this.workspace.forget(a);
+    (this.nmf as CpuNMFOps).forget(a);
     this.spare.push(a);
   }
 
@@ -80,6 +95,7 @@ export class CpuNMFObjective implements ObjectiveOps {
     this.load(theta);
     this.workspace.gradient(this.beta, 0, grad.subarray(0, this.mK));
     this.workspace.gradient(this.beta, 1, grad.subarray(this.mK));
+    this.addPenaltyGrad(grad.subarray(this.mK));
     return { value, grad: cpuVec(grad) };
   }
 
@@ -87,7 +103,15 @@ export class CpuNMFObjective implements ObjectiveOps {
     const value = this.value(theta);
     this.load(theta);
     const grad = allocF32(b === 0 ? this.mK : this.size - this.mK);
-    return { value, grad: cpuVec(this.workspace.gradient(this.beta, b === 0 ? 0 : 1, grad)) };
+    this.workspace.gradient(this.beta, b === 0 ? 0 : 1, grad);
+    if (b !== 0) this.addPenaltyGrad(grad);
+    return { value, grad: cpuVec(grad) };
+  }
+
+  /** ∇_H of l1·Σ H is l1 everywhere (rounded like tfjs's float32 add). */
+  private addPenaltyGrad(gH: Float32Array): void {
+    const l1 = this.penalty.l1;
+    if (l1 !== 0) for (let i = 0; i < gH.length; i++) gH[i] += l1;
   }
 
   block(theta: Vec, b: number): Vec {
@@ -108,10 +132,13 @@ class CpuNMFOps implements NMFOps {
   readonly cols: number;
   readonly rank: number;
 
+  private readonly joint: JointCache = { ref: null, PQ: new Float32Array(0) };
+
   constructor(
     private readonly f: CpuNMFObjective,
     private readonly ws: NMFWorkspace,
     readonly beta: number,
+    readonly penalty: NMFPenalty,
   ) {
     this.rows = ws.m;
     this.cols = ws.n;
@@ -120,14 +147,30 @@ class CpuNMFOps implements NMFOps {
 
   update(theta: Vec, halves: readonly NMFHalfStep[]): Vec {
     this.f.load(theta);
-    for (const h of halves) this.ws.halfStep(this.beta, h.block, h.exponent, h.zeroTiny);
+    for (const h of halves) this.ws.halfStep(this.beta, h.block, h.exponent, h.zeroTiny, this.penalty.l1);
     return cpuVec(this.ws.read(this.f.fresh()));
   }
 
   ratio(theta: Vec, block: 0 | 1): Vec {
     this.f.load(theta);
     const { m, n, K } = this.ws;
-    return cpuVec(this.ws.ratio(this.beta, block, allocF32(block === 0 ? m * K : K * n)));
+    return cpuVec(this.ws.ratio(this.beta, block, allocF32(block === 0 ? m * K : K * n), this.penalty.l1));
+  }
+
+  normalizeW(theta: Vec): Vec {
+    const { m, n, K } = this.ws;
+    const norm = this.penalty.normalizeW;
+    return cpuVec(norm === 'none' ? cpuArray(theta).slice() : normalizeWCpu(cpuArray(theta), m, n, K, norm));
+  }
+
+  /** Drops the joint cache's reference if it is θ's array (about to hold another θ). */
+  forget(a: Float32Array): void {
+    if (this.joint.ref === a) this.joint.ref = null;
+  }
+
+  jointRatio(ref: Vec, theta: Vec, block: 0 | 1): Vec {
+    const { m, n, K } = this.ws;
+    return cpuVec(jointRatioCpu(this.ws.data, cpuArray(ref), cpuArray(theta), m, n, K, this.beta, block, this.penalty.l1, this.joint));
   }
 
   scaleByRatio(X: Vec, R: Vec, t: number, zeroTiny: boolean): Vec {
@@ -144,7 +187,9 @@ class CpuNMFOps implements NMFOps {
   auxiliary(theta: Vec, Ht: Vec): number {
     const { m, n, K } = this.ws;
     const a = cpuArray(theta);
-    return auxiliaryH(this.ws.data, a.subarray(0, m * K), cpuArray(Ht), a.subarray(m * K), m, n, K, this.beta);
+    const H = a.subarray(m * K);
+    const g = auxiliaryH(this.ws.data, a.subarray(0, m * K), cpuArray(Ht), H, m, n, K, this.beta);
+    return g + penaltyBound(cpuArray(Ht), H, this.beta, this.penalty.l1);
   }
 
   carry(): Vec | null {

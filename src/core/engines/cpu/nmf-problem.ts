@@ -8,7 +8,8 @@ import type { ExperimentConfig, NMFProblemConfig } from '../../config';
 import type { EngineProblem, ParamTensor } from '../../engine/problem';
 import type { Vec } from '../../engine/types';
 import { NMFWorkspace, type NMFWorkspaceOptions } from '../../fused/nmf-engine';
-import { nmfData, randomNMFInit } from '../../problems/nmf';
+import { NO_PENALTY, type NMFPenalty } from '../../engine/nmf-ops';
+import { nmfData, nmfPenalty, randomNMFInit } from '../../problems/nmf';
 import { CpuNMFObjective } from './nmf-objective';
 import { cpuVec, cpuVectorOps } from './vector-ops';
 
@@ -26,10 +27,11 @@ export class CpuNMFProblem implements EngineProblem {
     readonly beta: number,
     W0: number[][],
     H0: number[][],
+    penalty: NMFPenalty = NO_PENALTY,
   ) {
     const { m, n, K } = workspace;
     if (W0.length !== m || W0[0].length !== K || H0.length !== K || H0[0].length !== n) throw new Error(`NMF init: W0 must be ${m}×${K} and H0 ${K}×${n}`);
-    this.full = new CpuNMFObjective(workspace, beta);
+    this.full = new CpuNMFObjective(workspace, beta, penalty);
     this.layout = [
       { name: 'W', shape: [m, K], offset: 0, size: m * K },
       { name: 'H', shape: [K, n], offset: m * K, size: K * n },
@@ -42,7 +44,7 @@ export class CpuNMFProblem implements EngineProblem {
     const V = nmfData(p, config.seeds.data);
     const { W0, H0 } = p.init ?? randomNMFInit(V, p.rank, config.seeds.init);
     const workspace = new NMFWorkspace(Float32Array.from(V.flat()), { m: V.length, n: V[0].length, K: p.rank }, opts);
-    return new CpuNMFProblem(workspace, p.beta, W0, H0);
+    return new CpuNMFProblem(workspace, p.beta, W0, H0, nmfPenalty(p));
   }
 
   /** Columns of V (the tfjs problem's nTrain). */

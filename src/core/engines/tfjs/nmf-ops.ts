@@ -49,14 +49,18 @@ export function ratioW(V: tf.Tensor2D, W: tf.Tensor2D, H: tf.Tensor2D, beta: num
   });
 }
 
-/** The H-update ratio R_H = numerator / denominator (before the exponent), sklearn's conventions. */
-export function ratioH(V: tf.Tensor2D, W: tf.Tensor2D, H: tf.Tensor2D, beta: number): tf.Tensor2D {
+/**
+ * The H-update ratio R_H = numerator / (denominator + l1) (before the exponent), sklearn's conventions
+ * (l1 added after β = 1's zeros → 1 and before zeros → EPSILON, as `_multiplicative_update_h`).
+ */
+export function ratioH(V: tf.Tensor2D, W: tf.Tensor2D, H: tf.Tensor2D, beta: number, l1 = 0): tf.Tensor2D {
   return tf.tidy(() => {
     const WT = tf.transpose(W);
+    const plus = (d: tf.Tensor): tf.Tensor => (l1 === 0 ? d : tf.add(d, l1));
     if (beta === 2) {
       const numer = tf.matMul(WT, V);
       const den = tf.matMul(tf.matMul(WT, W), H);
-      return T(tf.div(numer, epsForZero(den)));
+      return T(tf.div(numer, epsForZero(plus(den))));
     }
     const { num: q, den } = weightedWH(V, W, H, beta);
     const numer = tf.matMul(WT, q);
@@ -66,7 +70,7 @@ export function ratioH(V: tf.Tensor2D, W: tf.Tensor2D, H: tf.Tensor2D, beta: num
       const wsum = tf.sum(W, 0);
       denom = tf.reshape(tf.where(tf.equal(wsum, 0), tf.onesLike(wsum), wsum), [-1, 1]);
     }
-    return T(tf.div(numer, epsForZero(denom)));
+    return T(tf.div(numer, epsForZero(plus(denom))));
   });
 }
 
@@ -105,6 +109,11 @@ export function updateW(obj: NMFObjective, W: tf.Tensor2D, H: tf.Tensor2D, beta:
  */
 export function updateH(obj: NMFObjective, W: tf.Tensor2D, H: tf.Tensor2D, beta: number, e: number, tiny: boolean): tf.Tensor2D {
   return tf.tidy(() => {
+    if (obj.penalty.l1 !== 0) {
+      // penalized: R_H with l1 in the denominator, then H ⊙ (R_H / 1)^e (÷1 is exact)
+      const R = ratioH(obj.V, W, H, beta, obj.penalty.l1);
+      return nmfApplyUpdate(H, { t: R }, { t: tf.onesLike(R) }, e, tiny);
+    }
     const WT = tf.transpose(W);
     if (beta === 2) {
       const num = tf.matMul(WT, obj.V);
@@ -171,7 +180,10 @@ export function auxiliaryH(obj: NMFObjective, W: tf.Tensor2D, Ht: tf.Tensor2D, H
       const xpart = tf.add(tf.div(tf.pow(x, beta), beta * (beta - 1)), part2);
       entries = tf.add(part1, beta === 2 ? xpart : onCounted(xpart, 0));
     }
-    const g = tf.sum(entries);
+    // the penalty's majorizer l1·Σ H̃ ⊙ φ(H/H̃) (engine/nmf-ops.ts NMFPenalty), 0 where H̃ = 0
+    const l1 = obj.penalty.l1;
+    const bound = l1 === 0 ? tf.scalar(0) : tf.mul(tf.sum(beta <= 1 ? tf.mul(Ht, Q) : tf.where(pos, tf.mul(Ht, tf.add(1, tf.div(tf.sub(tf.pow(Q, beta), 1), beta))), tf.zerosLike(Ht))), l1);
+    const g = tf.add(tf.sum(entries), bound);
     return tf.where(blocked, tf.scalar(Infinity), g) as tf.Scalar;
   });
 }
@@ -195,7 +207,7 @@ export function tfjsNMFOps(obj: NMFObjective): NMFOps {
     },
     ratio(theta, block) {
       const [W, H] = tensorsOf(theta) as tf.Tensor2D[];
-      return tfjsVec([block === 0 ? ratioW(obj.V, W, H, beta) : ratioH(obj.V, W, H, beta)]);
+      return tfjsVec([block === 0 ? ratioW(obj.V, W, H, beta) : ratioH(obj.V, W, H, beta, obj.penalty.l1)]);
     },
     scaleByRatio(X, R, t, tiny) {
       return tfjsVec([
@@ -209,6 +221,17 @@ export function tfjsNMFOps(obj: NMFObjective): NMFOps {
       const [W, H] = tensorsOf(theta) as tf.Tensor2D[];
       return tf.tidy(() => auxiliaryH(obj, W, T(tensorsOf(Ht)[0]), H).dataSync()[0]);
     },
+    penalty: obj.penalty,
+    normalizeW(theta) {
+      const [W, H] = tensorsOf(theta) as tf.Tensor2D[];
+      if (obj.penalty.normalizeW === 'none') return tfjsVec([tf.clone(W), tf.clone(H)]);
+      return tfjsVec(normalizeWTensors(W, H, obj.penalty.normalizeW));
+    },
+    jointRatio(ref, theta, block) {
+      const [Wt, Ht] = tensorsOf(ref) as tf.Tensor2D[];
+      const [W, H] = tensorsOf(theta) as tf.Tensor2D[];
+      return tfjsVec([jointRatioTensors(obj, Wt, Ht, W, H, block)]);
+    },
     carry(theta) {
       if (beta === 2) return null; // the β = 2 updates need no W·H
       const [W, H] = tensorsOf(theta) as tf.Tensor2D[];
@@ -217,4 +240,66 @@ export function tfjsNMFOps(obj: NMFObjective): NMFOps {
       return tfjsVec([WH]);
     },
   };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Penalized NMF's normalisation and joint MM (engine/nmf-ops.ts; cpu: engines/cpu/nmf-joint.ts)
+
+/** W's columns to unit ℓ1/ℓ2 norm, H's rows times the old norms (zero columns kept). */
+function normalizeWTensors(W: tf.Tensor2D, H: tf.Tensor2D, norm: 'l1' | 'l2'): tf.Tensor2D[] {
+  return tf.tidy(() => {
+    const s = norm === 'l1' ? tf.sum(tf.abs(W), 0) : tf.sqrt(tf.sum(tf.square(W), 0));
+    const c = tf.where(tf.greater(s, 0), s, tf.onesLike(s));
+    return [T(tf.div(W, tf.reshape(c, [1, -1]))), T(tf.mul(H, tf.reshape(c, [-1, 1])))];
+  });
+}
+
+/** χ₁ (p = β − 1; identity for β > 2) or χ₂ (p = β; identity for β < 1) of X relative to X̃, 0 where X̃ = 0. */
+function chi(X: tf.Tensor2D, Xt: tf.Tensor2D, beta: number, which: 1 | 2): tf.Tensor2D {
+  const p = which === 1 ? beta - 1 : beta;
+  if (which === 1 ? beta > 2 : beta < 1) return X;
+  if (p === 1) return X;
+  const pos = tf.greater(Xt, 0);
+  if (p === 0) return T(tf.where(pos, Xt, tf.zerosLike(Xt)));
+  const safe = tf.where(pos, Xt, tf.onesLike(Xt));
+  return T(tf.where(pos, tf.mul(Xt, tf.pow(tf.div(X, safe), p)), tf.zerosLike(Xt)));
+}
+
+/**
+ * The joint auxiliary function's ratio for block b (NMFOps.jointRatio; Marmin, Goulart & Févotte 2023):
+ * P̃ = V ⊙ Ṽ^{β−2}, Q̃ = Ṽ^{β−1} at Ṽ = W̃H̃ (sklearn's guards; β = 2: V and Ṽ; β = 1: V/Ṽ and 1),
+ * recomputed per call (the cpu engine caches them by the reference).
+ */
+function jointRatioTensors(obj: NMFObjective, Wt: tf.Tensor2D, Ht: tf.Tensor2D, W: tf.Tensor2D, H: tf.Tensor2D, block: 0 | 1): tf.Tensor2D {
+  const beta = obj.beta;
+  return tf.tidy(() => {
+    const m = obj.V.shape[0];
+    const Vt = T(tf.matMul(Wt, Ht));
+    let P: tf.Tensor2D;
+    let Q: tf.Tensor2D | null;
+    if (beta === 2) [P, Q] = [obj.V, Vt];
+    else if (beta === 1) [P, Q] = [nmfWeights(Vt, obj.V, 1), null];
+    else {
+      const QD = nmfWeights(Vt, obj.V, beta);
+      [P, Q] = [T(tf.slice(QD, [0, 0], [m, -1])), T(tf.slice(QD, [m, 0], [m, -1]))];
+    }
+    if (block === 0) {
+      const c1 = T(tf.transpose(chi(H, Ht, beta, 1)));
+      const c2 = chi(H, Ht, beta, 2);
+      const numer = tf.matMul(P, c1);
+      const denom = Q ? tf.matMul(Q, T(tf.transpose(c2))) : tf.reshape(tf.sum(c2, 1), [1, -1]);
+      return T(tf.div(numer, epsForZero(denom)));
+    }
+    const c1 = T(tf.transpose(chi(W, Wt, beta, 1)));
+    const c2 = chi(W, Wt, beta, 2);
+    const numer = tf.matMul(c1, P);
+    let denom: tf.Tensor;
+    if (Q) denom = tf.matMul(T(tf.transpose(c2)), Q);
+    else {
+      const s = tf.sum(c2, 0);
+      denom = tf.reshape(tf.where(tf.equal(s, 0), tf.onesLike(s), s), [-1, 1]);
+    }
+    if (obj.penalty.l1 !== 0) denom = tf.add(denom, obj.penalty.l1);
+    return T(tf.div(numer, epsForZero(denom)));
+  });
 }
