@@ -3,7 +3,9 @@
  * function built from Jensen's inequality on the convex part of d_β(v|·) and the tangent of its concave
  * part, whose minimiser is the multiplicative update raised to γ(β) = 1/(2−β) (β < 1), 1 (1 ≤ β ≤ 2),
  * 1/(β−1) (β > 2). Monotone for every β. This is scikit-learn's NMF(solver='mu') with l1 = l2 = 0,
- * reproduced step by step (see nmf-updates.ts). No hyper-parameters: the update has none.
+ * reproduced step by step (see nmf-updates.ts). No hyper-parameters: the update has none. With the
+ * problem's ℓ1 penalty (Févotte & Idier §6) H's denominator gets + l1 (sklearn's alpha_H, l1_ratio = 1)
+ * and W's columns are renormalised after each iteration when the problem asks for it (then not monotone).
  */
 import { makeNMFAlgorithm, mmExponent } from './nmf-updates';
 
@@ -13,6 +15,7 @@ export const nmfMM = makeNMFAlgorithm({
   family: 'mm',
   exponent: mmExponent,
   certified: true,
+  monotone: () => true,
   summary:
     'Majorization–minimization multiplicative updates for β-NMF: W then H, each the exact minimiser of a separable auxiliary function; monotone for every β (scikit-learn solver="mu").',
   formula: String.raw`H \leftarrow H \odot \left[\frac{W^\top((WH)^{\beta-2} \odot V)}{W^\top (WH)^{\beta-1}}\right]^{\gamma(\beta)},\quad \gamma(\beta) = \begin{cases} \frac{1}{2-\beta} & \beta < 1 \\ 1 & 1 \le \beta \le 2 \\ \frac{1}{\beta-1} & \beta > 2 \end{cases}`,

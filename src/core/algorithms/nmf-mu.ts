@@ -1,10 +1,12 @@
 /**
  * The heuristic multiplicative updates for β-NMF (Lee & Seung's rule extended to β): the ratio of the
  * negative to the positive part of the gradient, exponent 1 for every β. Identical to 'nmf-mm' for
- * 1 ≤ β ≤ 2; outside that range it over-steps the MM point H̃ ⊙ R^γ and nothing guarantees a decrease
- * (monotone in practice for β ∈ [0, 2], can increase for β > 2). Its shown model is the same
- * Févotte–Idier auxiliary function, not certified: the heuristic point (t = 1 on the path) is not its
- * minimiser.
+ * 1 ≤ β ≤ 2. Outside that range it over-steps the MM point H̃ ⊙ R^γ, but Févotte & Idier (2011)
+ * prove it monotone for β ∈ (0, 1) with the same auxiliary function: per entry, with x = h/h̃ and r the
+ * ratio, G is ∝ x + r·x^{β−1}/(1 − β), and G(r) ≤ G(1) for every r > 0 when 0 < β < 1. At β = 0 the
+ * heuristic point is the ME point (G(r) = G(1) exactly, see nmf-me.ts). So it is proven monotone for
+ * β ∈ [0, 2] (`monotone`), and not for β < 0 or β > 2, where it can increase f. Its shown model stays
+ * uncertified: the heuristic point (t = 1 on the path) is not the auxiliary function's minimiser.
  */
 import { makeNMFAlgorithm } from './nmf-updates';
 
@@ -14,7 +16,8 @@ export const nmfMU = makeNMFAlgorithm({
   family: 'gradient',
   exponent: () => 1,
   certified: false,
+  monotone: (beta) => beta >= 0 && beta <= 2,
   summary:
-    'Heuristic multiplicative updates for β-NMF: θ ← θ ⊙ (∇⁻f / ∇⁺f), W then H, exponent 1 for every β. Monotone only for 1 ≤ β ≤ 2 (where it is the MM update).',
+    'Heuristic multiplicative updates for β-NMF: θ ← θ ⊙ (∇⁻f / ∇⁺f), W then H, exponent 1 for every β. Proven monotone for 0 ≤ β ≤ 2 (the MM update for 1 ≤ β ≤ 2; Févotte & Idier prove 0 < β < 1 with the same auxiliary function; β = 0 is the ME update), not for β < 0 or β > 2.',
   formula: String.raw`H \leftarrow H \odot \frac{W^\top((WH)^{\beta-2} \odot V)}{W^\top (WH)^{\beta-1}}`,
 });

@@ -41,41 +41,73 @@ export function nmfIterate(nmf: NMFOps, theta: Vec, e: number): Vec {
 
 const SURROGATE_FORMULA = 'G(H|H̃) = Σ Jensen(č) + tangent(ĉ) at W⁺ (Févotte–Idier); path H̃⊙Rᵗ: t=γ MM point, t=1 heuristic MU';
 
+/** How an NMF algorithm's shown model is built (see nmfModel). */
+export interface NMFModelSpec {
+  /** θₖ after the algorithm's own W half-step: (W⁺, H̃). */
+  halfW(theta: Vec): Vec;
+  /** The point H(t) of the path from H̃ and R (H's ratio at (W⁺, H̃)); default H̃ ⊙ Rᵗ. */
+  pathH?(Ht: Vec, R: Vec, t: number): Vec;
+  /** The t at which the path reaches the algorithm's next iterate. */
+  stepT: number;
+  certified: boolean;
+  formula: string;
+}
+
 /**
  * The surrogate shown for one NMF iteration from θₖ = (Wₖ, H̃): W is first moved by the algorithm's
- * own W half-step to W⁺ (exponent e, as the step does); then g(W, H) = G_W(H | H̃) + c (NMFOps.auxiliary),
- * with c fixed so that g(W⁺, H̃) = f(W⁺, H̃) to the last bit (c only absorbs rounding and sklearn's
- * EPSILON-for-zero quirks; g(Wₖ, H̃) = f(θₖ) up to that rounding). Path: t ↦ (W⁺, H̃ ⊙ R^t) with R the
- * H-update ratio at (W⁺, H̃): t = 0 is the half-step point, t = γ(β) the MM point (argmin of
- * G_{W⁺}(·|H̃), = θₖ₊₁ for nmf-mm), t = 1 the heuristic point (= θₖ₊₁ for nmf-mu). Along the path
- * f(θ(t)) ≤ g(θ(t)), and g(θ(0)) = f(W⁺, H̃) ≤ f(θₖ) (the W half-step is itself MM when e = γ). Vecs
- * returned by `path` are new: the caller frees them.
+ * own W half-step to W⁺ (spec.halfW); then g(W, H) = G_W(H | H̃) + c (NMFOps.auxiliary, with the
+ * penalty's majorizer if any), with c fixed so that g(W⁺, H̃) = f(W⁺, H̃) to the last bit (c only
+ * absorbs rounding and sklearn's EPSILON-for-zero quirks). The minimiser is the MM point
+ * (W⁺, H̃ ⊙ R^γ), R the H-update ratio at (W⁺, H̃); the path t ↦ (W⁺, H(t)) has H(0) = H̃ and H(γ) the
+ * MM point. Vecs returned by `path` are new: the caller frees them.
  */
-export function nmfSurrogate(c: StepContext, theta: Vec, e: number, certified: boolean): VecSurrogate {
+export function nmfModel(c: StepContext, theta: Vec, spec: NMFModelSpec): VecSurrogate {
   const { ops, f } = c;
   const nmf = nmfOpsOf(c);
   const beta = nmf.beta;
   const gamma = mmExponent(beta);
   const { half, Ht, R, minimiser, offset } = ops.tidy(() => {
     // (W⁺, H̃), a copy: an engine may share storage between Vecs (tfjs: H̃ is θₖ's own tensor)
-    const half = ops.clone(nmf.update(theta, [halfStepW(beta, e)]));
+    const half = ops.clone(spec.halfW(theta));
     const Ht = f.block(half, 1);
     const R = nmf.ratio(half, 1);
     const minimiser = f.withBlock(half, 1, nmf.scaleByRatio(Ht, R, gamma, beta <= 1));
     const offset = f.value(half) - nmf.auxiliary(half, Ht);
     return { half: ops.keep(half), Ht: ops.keep(ops.clone(Ht)), R: ops.keep(R), minimiser: ops.keep(minimiser), offset };
   });
+  const pathH = spec.pathH ?? ((h: Vec, r: Vec, t: number) => nmf.scaleByRatio(h, r, t, false));
   return {
-    certified,
-    formula: SURROGATE_FORMULA,
+    certified: spec.certified,
+    formula: spec.formula,
     minimiser,
     value: (p) => nmf.auxiliary(p, Ht) + offset,
-    path: (t) => ops.tidy(() => f.withBlock(ops.clone(half), 1, nmf.scaleByRatio(Ht, R, t, false))),
-    // The algorithm's own next iterate on the path: t = e (γ for MM-MU, 1 for the heuristic).
-    stepT: e,
+    path: (t) => ops.tidy(() => f.withBlock(ops.clone(half), 1, pathH(Ht, R, t))),
+    stepT: spec.stepT,
     dispose: () => ops.dispose([half, Ht, R, minimiser]),
   };
 }
+
+/**
+ * The multiplicative updates' model: W⁺ by the W half-step with exponent e; path H̃ ⊙ Rᵗ, t = γ(β) the
+ * MM point (= θₖ₊₁ for nmf-mm), t = 1 the heuristic point (= θₖ₊₁ for nmf-mu). Along the path
+ * f(θ(t)) ≤ g(θ(t)), and g(θ(0)) = f(W⁺, H̃) ≤ f(θₖ) (the W half-step is itself MM when e = γ).
+ */
+export function nmfSurrogate(c: StepContext, theta: Vec, e: number, certified: boolean): VecSurrogate {
+  const nmf = nmfOpsOf(c);
+  return nmfModel(c, theta, { halfW: (th) => nmf.update(th, [halfStepW(nmf.beta, e)]), stepT: e, certified, formula: SURROGATE_FORMULA });
+}
+
+/**
+ * The end of an iteration of penalized NMF (Févotte & Idier 2011, §6): W's columns renormalised (H's
+ * rows scaled, WH unchanged) when the problem has a penalty with `normalizeW` ≠ 'none'; else θ itself.
+ * The renormalisation changes the penalty l1·Σ H, so with it f is not guaranteed to decrease.
+ */
+export function nmfNormalize(nmf: NMFOps, theta: Vec): Vec {
+  return nmf.penalty.l1 > 0 && nmf.penalty.normalizeW !== 'none' ? nmf.normalizeW(theta) : theta;
+}
+
+/** Whether the renormalisation step runs (then no algorithm here can promise monotone decrease). */
+export const normalizes = (nmf: NMFOps): boolean => nmf.penalty.l1 > 0 && nmf.penalty.normalizeW !== 'none';
 
 // ---------------------------------------------------------------------------------------------
 // The two algorithms
@@ -92,17 +124,31 @@ export interface NMFAlgorithmSpec {
   family: AlgorithmFamily;
   /** The exponent applied to the update ratios, as a function of β. */
   exponent: (beta: number) => number;
-  /** Whether the shown auxiliary function is proven to majorize at the algorithm's own next point. */
+  /** Whether the shown auxiliary function's minimiser is the algorithm's own next point (MM). */
   certified: boolean;
+  /**
+   * The β for which the algorithm is proven monotone (f(θₖ₊₁) ≤ f(θₖ)) through the shown auxiliary
+   * function, G(θₖ₊₁|θₖ) ≤ G(θₖ|θₖ) (never with W renormalisation: see nmfNormalize).
+   */
+  monotone: (beta: number) => boolean;
   summary: string;
   formula: string;
 }
 
-export type NMFAlgorithm = EngineAlgorithm<NoHyper, NMFState> & { readonly exponent: (beta: number) => number };
+/** What every NMF algorithm here adds to EngineAlgorithm (read by the config check and the docs). */
+export interface NMFAlgorithmExtras {
+  /** Proven monotone at this β (see NMFAlgorithmSpec.monotone); false with W renormalisation. */
+  readonly monotone: (beta: number) => boolean;
+  /** Why the algorithm cannot run at this β, or null (config.ts refuses such runs with this message). */
+  readonly betaError?: (beta: number) => string | null;
+}
+
+export type NMFAlgorithm = EngineAlgorithm<NoHyper, NMFState> & NMFAlgorithmExtras & { readonly exponent: (beta: number) => number };
 
 export function makeNMFAlgorithm(spec: NMFAlgorithmSpec): NMFAlgorithm {
   return {
     exponent: spec.exponent,
+    monotone: spec.monotone,
     id: spec.id,
     label: spec.label,
     family: spec.family,
@@ -114,11 +160,12 @@ export function makeNMFAlgorithm(spec: NMFAlgorithmSpec): NMFAlgorithm {
     step(c, theta, state) {
       const nmf = nmfOpsOf(c);
       const e = spec.exponent(nmf.beta);
-      const next = nmfIterate(nmf, theta, e);
+      const next = nmfNormalize(nmf, nmfIterate(nmf, theta, e));
       return { theta: next, state: { t: state.t + 1, carry: nmf.carry(next) }, info: { exponent: e } };
     },
     model(c, theta) {
-      return nmfSurrogate(c, theta, spec.exponent(nmfOpsOf(c).beta), spec.certified);
+      const nmf = nmfOpsOf(c);
+      return nmfSurrogate(c, theta, spec.exponent(nmf.beta), spec.certified && !normalizes(nmf));
     },
   };
 }

@@ -13,6 +13,8 @@ import { mmBohning } from './mm-bohning';
 import { mmGaussNewton } from './mm-gauss-newton';
 import { mmLayerwise } from './mm-layerwise';
 import { mmLipschitz } from './mm-lipschitz';
+import { nmfJointMM } from './nmf-joint-mm';
+import { nmfME } from './nmf-me';
 import { nmfMM } from './nmf-mm';
 import { nmfMU } from './nmf-mu';
 import { proxprop } from './proxprop';
@@ -34,6 +36,8 @@ export const ALGORITHMS: Record<string, AnyEngineAlgorithm> = Object.assign(Obje
   'mm-gauss-newton': mmGaussNewton,
   'nmf-mm': nmfMM,
   'nmf-mu': nmfMU,
+  'nmf-me': nmfME,
+  'nmf-joint-mm': nmfJointMM,
   proxprop,
 });
 
