@@ -9,7 +9,7 @@ import type { EngineProblem, ParamTensor } from '../../engine/problem';
 import type { Vec } from '../../engine/types';
 import { NMFWorkspace, type NMFWorkspaceOptions } from '../../fused/nmf-engine';
 import { NO_PENALTY, type NMFPenalty } from '../../engine/nmf-ops';
-import { nmfData, nmfPenalty, randomNMFInit } from '../../problems/nmf';
+import { nmfData, nmfPenalty, randomNMFInit } from '../../problems/nmf-data';
 import { CpuNMFObjective } from './nmf-objective';
 import { cpuVec, cpuVectorOps } from './vector-ops';
 
