@@ -110,7 +110,7 @@ export function errorAt(errors: string[], path: string): string | undefined {
 export function defaultProblem(kind: 'mlp' | 'logreg' | 'nmf'): ProblemConfig {
   const input =
     kind === 'nmf'
-      ? { kind: 'nmf' }
+      ? NMF_DEFAULT_PROBLEM
       : kind === 'logreg'
         ? { kind: 'mlp', hidden: [], loss: 'bce', data: { kind: 'dataset', name: 'gaussians', classes: 2, noise: 0.3 } }
         : { kind: 'mlp' };
@@ -125,10 +125,24 @@ export function defaultProblem(kind: 'mlp' | 'logreg' | 'nmf'): ProblemConfig {
 export type ModelKind = 'mlp' | 'logreg' | 'nmf';
 export const modelKindOf = (p: ProblemConfig): ModelKind => (p.kind === 'nmf' ? 'nmf' : p.hidden.length === 0 ? 'logreg' : 'mlp');
 
-/** Runs valid for a problem kind: keep those that apply, else the first algorithm that does. */
+/**
+ * NMF's default problem: a spectrogram (its axes read as frequency and time) at β = ½, where the MM
+ * exponent γ = 1/(2−β) = ⅔ differs from the heuristic's 1, so the two default runs differ.
+ */
+export const NMF_DEFAULT_PROBLEM = { kind: 'nmf', beta: 0.5, rank: 6, data: { kind: 'spectrogram', bins: 96, frames: 128 } };
+
+/** The runs a problem kind starts with when none of the current ones applies: MM next to its rival. */
+const DEFAULT_RUNS: Record<ProblemKind, { algorithm: string; hyper?: Record<string, unknown> }[]> = {
+  nmf: [{ algorithm: 'nmf-mm' }, { algorithm: 'nmf-mu' }],
+  mlp: [{ algorithm: 'mm-lipschitz' }, { algorithm: 'mm-gauss-newton' }, { algorithm: 'adam', hyper: { lr: 0.01 } }],
+};
+
+/** Runs valid for a problem kind: keep those that apply, else the kind's default side-by-side runs. */
 export function runsFor(kind: ProblemKind, runs: RunDraft[]): RunDraft[] {
   const ok = runs.filter((r) => ALGORITHMS[r.algorithm]?.problems.includes(kind));
   if (ok.length) return ok;
+  const defaults = DEFAULT_RUNS[kind].filter((r) => ALGORITHMS[r.algorithm]?.problems.includes(kind));
+  if (defaults.length) return defaults.map((r) => newRun(r.algorithm, r.hyper));
   const first = algorithmsFor(kind)[0];
   return first ? [newRun(first.id)] : runs;
 }

@@ -1,16 +1,22 @@
 /**
- * NMF pictures: the data V, the reconstruction WH (same colour scale), and the factors W (dictionary,
- * m×K) and H (activations, K×n). Values are shown on a log scale (spectrograms span decades).
+ * The NMF picture, in one svg (so SVG/PNG exports carry all of it): the data V and the reconstruction
+ * WH as heatmaps on one log colour scale with named axes and a colour bar; W's columns as spectra (line
+ * plots) and H's rows as activations over time. Axis names follow the data: frequency bin / time frame
+ * for a spectrogram, feature / sample otherwise. Two columns when there is room, one on a phone.
  */
 import * as d3 from 'd3';
 import { useEffect, useRef, type RefObject } from 'react';
 import type { Matrix, NMFView } from '../../worker/protocol';
-import { FONT, INK, MUTED, useSize } from './hooks';
-import { rasterUrl, rgb } from './raster';
+import { FONT, MUTED, useSize } from './hooks';
+import { drawActivations } from './nmfActivations';
+import { drawColourBar, drawHeatmap, HEATMAP_MARGIN, logRange } from './nmfHeatmap';
+import { drawSpectra } from './nmfSpectra';
 
 interface Props {
   view: NMFView;
   svgRef: RefObject<SVGSVGElement | null>;
+  /** How V was made: names the axes. */
+  dataKind: 'spectrogram' | 'synthetic' | 'explicit';
 }
 
 /** Largest side of a painted image: the panels are at most a few hundred pixels wide. */
@@ -43,77 +49,67 @@ export function downsample(m: Matrix, max = MAX_IMAGE_SIDE): Matrix {
   return { shape: [R, C], data };
 }
 
-function logRange(ms: Matrix[]): [number, number] {
-  let lo = Infinity;
-  let hi = -Infinity;
-  for (const m of ms)
-    for (const v of m.data)
-      if (v > 0 && Number.isFinite(v)) {
-        const l = Math.log10(v);
-        if (l < lo) lo = l;
-        if (l > hi) hi = l;
-      }
-  if (!Number.isFinite(lo)) return [0, 1];
-  return [Math.max(lo, hi - 6), hi === lo ? hi + 1 : hi];
+/** Axis names for V's rows and columns. */
+export function nmfAxisNames(dataKind: Props['dataKind']): { rows: string; cols: string } {
+  return dataKind === 'spectrogram' ? { rows: 'frequency bin', cols: 'time frame' } : { rows: 'feature', cols: 'sample' };
 }
 
-function image(m: Matrix, range: [number, number]): string {
-  const [rows, cols] = m.shape;
-  const scale = d3.scaleSequential(d3.interpolateMagma).domain(range);
-  const lut = d3.range(256).map((i) => rgb(scale(range[0] + ((range[1] - range[0]) * i) / 255)));
-  return rasterUrl(rows, cols, (r, c) => {
-    const v = m.data[r * cols + c];
-    const l = v > 0 ? Math.log10(v) : range[0];
-    const t = Math.max(0, Math.min(255, Math.round(((l - range[0]) / (range[1] - range[0])) * 255)));
-    const [R, G, B] = lut[t];
-    return [R, G, B, 255];
-  });
-}
+const BAR_W = 56;
 
-export function NMFImages({ view, svgRef }: Props) {
+export function NMFImages({ view, svgRef, dataKind }: Props) {
   const wrap = useRef<HTMLDivElement>(null);
   const width = useSize(wrap, 480);
 
   useEffect(() => {
     const el = svgRef.current;
     if (!el) return;
-    const w = Math.max(260, width);
-    const gap = 14;
+    const w = Math.max(280, width);
+    const two = w >= 640;
+    const gap = 18;
     const [m, n] = view.V.shape;
     const K = view.W.shape[1];
-    // Top row: V and WH side by side; bottom row: W (narrow) and H.
-    const half = (w - gap) / 2;
-    const imgH = Math.min(170, Math.max(80, (half * m) / n));
-    const wW = Math.max(28, Math.min(80, K * 10));
-    const hH = Math.max(36, Math.min(90, K * 12));
-    const top = 18;
-    const row2 = top + imgH + 30;
-    const hTotal = row2 + Math.max(imgH, hH + 22) + 6;
+    const names = nmfAxisNames(dataKind);
+    const colW = two ? (w - gap) / 2 : w;
+    // V and WH share one colour bar, to the right of WH (two columns) or of each image (one column).
+    const imgW = colW - HEATMAP_MARGIN.l - (two ? 0 : BAR_W);
+    const imgWH = two ? imgW - BAR_W : imgW;
+    const imgH = Math.round(Math.min(220, Math.max(110, (imgWH * m) / n)));
+    const heatH = HEATMAP_MARGIN.t + imgH + HEATMAP_MARGIN.b;
+    const lineH = Math.max(170, Math.min(260, 40 + Math.min(K, 8) * 26));
+    const rows = two ? [0, heatH + 16] : [0, heatH + 12, 2 * (heatH + 12), 2 * (heatH + 12) + lineH + 12];
+    const hTotal = (two ? rows[1] + lineH : rows[3] + lineH) + 36;
     const svg = d3.select(el).attr('width', w).attr('height', hTotal).attr('viewBox', `0 0 ${w} ${hTotal}`);
     svg.selectAll('*').remove();
-    const [V, WH, W, H] = [view.V, view.WH, view.W, view.H].map((x) => downsample(x));
+    const [V, WH] = [view.V, view.WH].map((x) => downsample(x));
+    const H = downsample(view.H, 512);
     const vr = logRange([V, WH]);
-    const shrunk = V !== view.V ? ` · shown as ${V.shape[0]}×${V.shape[1]} block means` : '';
-    const panels = [
-      { m: V, x: 0, y: top, w: half, h: imgH, label: `V (${m}×${n})`, range: vr },
-      { m: WH, x: half + gap, y: top, w: half, h: imgH, label: 'WH', range: vr },
-      { m: W, x: 0, y: row2, w: wW, h: imgH, label: `W (${m}×${K})`, range: logRange([W]) },
-      { m: H, x: wW + gap, y: row2, w: w - wW - gap, h: hH, label: `H (${K}×${n})`, range: logRange([H]) },
-    ];
-    for (const p of panels) {
-      const g = svg.append('g').attr('transform', `translate(${p.x},${p.y})`);
-      g.append('image').attr('href', image(p.m, p.range)).attr('width', p.w).attr('height', p.h).attr('preserveAspectRatio', 'none')
-        .style('image-rendering', 'pixelated');
-      g.append('rect').attr('width', p.w).attr('height', p.h).attr('fill', 'none').attr('stroke', '#d0d4d9');
-      g.append('text').attr('y', -5).attr('font-size', 11).attr('font-family', FONT).attr('fill', INK).text(p.label);
+    const shrunk = V !== view.V ? ` · images show ${V.shape[0]}×${V.shape[1]} block means` : '';
+    const at = (x: number, y: number) => svg.append('g').attr('transform', `translate(${x},${y})`);
+    const heat = (x: number, y: number, mm: Matrix, title: string, iw: number) =>
+      drawHeatmap(at(x, y), { m: mm, shape: [m, n], w: iw, h: imgH, range: vr, title, rowName: names.rows, colName: names.cols });
+    const bar = (x: number, y: number) => drawColourBar(at(x, y), vr, imgH, 'value');
+    if (two) {
+      heat(0, rows[0], V, `V — the data (${m}×${n})`, imgW);
+      heat(colW + gap, rows[0], WH, `WH — the reconstruction (rank ${K})`, imgWH);
+      bar(colW + gap + HEATMAP_MARGIN.l + imgWH + 8, rows[0]);
+      drawSpectra(at(0, rows[1]), view.W, { w: colW, h: lineH, title: `W — ${K} spectra (columns of W, ${m}×${K})`, xName: names.rows });
+      drawActivations(at(colW + gap, rows[1]), H, { w: colW, h: lineH, title: `H — activations over ${names.cols}s (rows of H, ${K}×${n})`, xName: names.cols });
+    } else {
+      heat(0, rows[0], V, `V — the data (${m}×${n})`, imgW);
+      bar(HEATMAP_MARGIN.l + imgW + 8, rows[0]);
+      heat(0, rows[1], WH, `WH — the reconstruction (rank ${K})`, imgW);
+      bar(HEATMAP_MARGIN.l + imgW + 8, rows[1]);
+      drawSpectra(at(0, rows[2]), view.W, { w: colW, h: lineH, title: `W — ${K} spectra (${m}×${K})`, xName: names.rows });
+      drawActivations(at(0, rows[3]), H, { w: colW, h: lineH, title: `H — activations (${K}×${n})`, xName: names.cols });
     }
-    svg.append('text').attr('x', w).attr('y', row2 + hH + 16).attr('text-anchor', 'end').attr('font-size', 10).attr('font-family', FONT)
-      .attr('fill', MUTED).text(`log₁₀ colour scale · β = ${view.beta}${shrunk}`);
-  }, [view, width, svgRef]);
+    const caption = [`β = ${view.beta} · V ≈ WH: each column of V is a mix of W's spectra,`, `weighted by that column of H · colours on a log₁₀ scale${shrunk}`];
+    svg.append('text').attr('class', 'nmf-caption').attr('y', hTotal - 20).attr('font-size', 11).attr('font-family', FONT).attr('fill', MUTED)
+      .selectAll('tspan').data(caption).join('tspan').attr('x', 0).attr('dy', (_, i) => (i ? '1.25em' : 0)).text((d) => d);
+  }, [view, width, svgRef, dataKind]);
 
   return (
     <div ref={wrap} className="chart-wrap" data-testid="nmf-images">
-      <svg ref={svgRef} role="img" aria-label="NMF: data V, reconstruction WH, factors W and H" />
+      <svg ref={svgRef} role="img" aria-label="NMF: data V and reconstruction WH as heatmaps, W's columns as spectra, H's rows as activations" />
     </div>
   );
 }

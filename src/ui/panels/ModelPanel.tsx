@@ -12,18 +12,21 @@ export function ModelPanel() {
   const error = useLab((s) => s.viewError);
   const kind = useLab((s) => s.session?.kind ?? s.draft.problem.kind);
   const v = mv && mv.epoch === epoch ? mv.view : null;
+  const problem = useLab((s) => s.session?.config.problem);
+  const dataKind = problem?.kind === 'nmf' ? problem.data.kind : 'synthetic';
   const title = kind === 'nmf' ? 'Factorization' : v?.kind === 'mlp1d' ? 'Fitted curve' : 'Decision boundary';
   return (
     <ChartCard
       title={title}
       name="mmlab-model"
       svgRef={svgRef}
+      className={kind === 'nmf' ? 'span-2' : undefined}
       subtitle={mv && v ? <span className="muted">run {mv.run + 1} at step {mv.t}{v.kind === 'mlp2d' ? ' · filled: train, ringed: test' : ''}</span> : null}
     >
       {!v ? (
         <p className="chart-empty">{error ? `Unavailable: ${error}` : 'The model appears once the session has started.'}</p>
       ) : v.kind === 'nmf' ? (
-        <NMFImages view={v} svgRef={svgRef} />
+        <NMFImages view={v} svgRef={svgRef} dataKind={dataKind} />
       ) : v.kind === 'none' ? (
         <p className="chart-empty">{v.message}</p>
       ) : (
