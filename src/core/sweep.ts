@@ -86,7 +86,14 @@ export function planSweep(config: ExperimentConfig, spec: SweepConfig): Result<S
       continue;
     }
     if (r.error.issues.some((i) => i.code === 'unrecognized_keys'))
-      return { ok: false, errors: [`${alg.label} has no hyper-parameter '${spec.hyper}' (its hyper-parameters: ${names.join(', ')})`] };
+      return {
+        ok: false,
+        errors: [
+          names.length
+            ? `${alg.label} has no hyper-parameter '${spec.hyper}' (its hyper-parameters: ${names.join(', ')})`
+            : `${alg.label} has no hyper-parameters: there is nothing to sweep in run ${runIndex}`,
+        ],
+      };
     errors.push(`${spec.hyper} = ${String(value)} is out of range for ${alg.label}: ${r.error.issues.map((i) => i.message).join('; ')}`);
   }
   if (errors.length) return { ok: false, errors };
