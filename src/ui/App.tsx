@@ -11,6 +11,7 @@ import { ProblemControls } from './controls/ProblemControls';
 import { RunControls } from './controls/RunControls';
 import { ShareExport } from './controls/ShareExport';
 import { Explanation } from './panels/Explanation';
+import { Glossary } from './panels/Glossary';
 import { ModelPanel } from './panels/ModelPanel';
 import { Notices } from './panels/Notices';
 import { Presets } from './panels/Presets';
@@ -67,6 +68,7 @@ export function App() {
             <SurrogatePanel />
             <ModelPanel />
             <Explanation />
+            <Glossary />
           </div>
           <Presets />
           <footer className="foot muted small">

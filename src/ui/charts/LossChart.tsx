@@ -13,6 +13,8 @@ import { fmt, FONT, GRID, INK, MUTED, runColor, useLiveDraw, useSize } from './h
 import { drawMarkers, HYPER_DASH, markerKinds, SWITCH_DASH } from './lossMarkers';
 
 const H = 290;
+/** Test-loss curves: dashed, in the run's colour (and so in the legend). */
+const TEST_DASH = '5 4';
 const M = { l: 58, r: 14, b: 36 };
 
 export function LossChart() {
@@ -41,18 +43,19 @@ export function LossChart() {
     let lx = M.l;
     let ly = 12;
     const kinds = markerKinds(runs);
-    const keys: { i: number; label: string; dash?: string }[] = [
+    const keys: { i: number; label: string; dash?: string; flat?: boolean }[] = [
       ...runs.map((r, i) => ({ i, label: `${r.label}${r.currentAlgorithm !== r.baseAlgorithm ? ` → ${ALGORITHMS[r.currentAlgorithm]?.label ?? r.currentAlgorithm}` : ''}` })),
+      ...(showTest && runs.length ? [{ i: -1, label: 'test loss (dashed, run colour)', dash: TEST_DASH, flat: true }] : []),
       ...(kinds.switch ? [{ i: -1, label: 'algorithm switch', dash: SWITCH_DASH }] : []),
       ...(kinds.hyper ? [{ i: -1, label: 'hyper-parameter change', dash: HYPER_DASH }] : []),
     ];
-    const items = keys.map(({ i, label, dash }) => {
+    const items = keys.map(({ i, label, dash, flat }) => {
       const wItem = 28 + label.length * 6.2;
       if (lx + wItem > w - M.r && lx > M.l) {
         lx = M.l;
         ly += 15;
       }
-      const it = { i, label, dash, x: lx, y: ly };
+      const it = { i, label, dash, flat: !!flat, x: lx, y: ly };
       lx += wItem;
       return it;
     });
@@ -99,7 +102,7 @@ export function LossChart() {
     };
     const lines = series.flatMap((s, i) => [
       { key: `train-${i}`, d: path(s.train), color: runColor(i), dash: null as string | null },
-      ...(s.test ? [{ key: `test-${i}`, d: path(s.test), color: runColor(i), dash: '5 4' }] : []),
+      ...(s.test ? [{ key: `test-${i}`, d: path(s.test), color: runColor(i), dash: TEST_DASH }] : []),
     ]);
     svg.selectAll('g.lines').data([0]).join('g').attr('class', 'lines')
       .selectAll('path').data(lines, (d) => (d as { key: string }).key).join('path')
@@ -129,8 +132,10 @@ export function LossChart() {
     // Legend (inside the svg so exports carry it).
     const lg = svg.selectAll('g.legend').data([0]).join('g').attr('class', 'legend')
       .selectAll('g.item').data(items).join('g').attr('class', 'item').attr('transform', (d) => `translate(${d.x},${d.y})`);
+    const vertical = (d: (typeof items)[number]) => !!d.dash && !d.flat;
+    lg.attr('data-key', (d) => (d.flat ? 'test' : null));
     lg.selectAll('line').data((d) => [d]).join('line')
-      .attr('x1', (d) => (d.dash ? 8 : 0)).attr('x2', (d) => (d.dash ? 8 : 16)).attr('y1', (d) => (d.dash ? -6 : 0)).attr('y2', (d) => (d.dash ? 6 : 0))
+      .attr('x1', (d) => (vertical(d) ? 8 : 0)).attr('x2', (d) => (vertical(d) ? 8 : 16)).attr('y1', (d) => (vertical(d) ? -6 : 0)).attr('y2', (d) => (vertical(d) ? 6 : 0))
       .attr('stroke', (d) => (d.i < 0 ? MUTED : runColor(d.i))).attr('stroke-width', (d) => (d.dash === HYPER_DASH ? 2 : d.dash ? 1.2 : 2.2))
       .attr('stroke-dasharray', (d) => d.dash ?? null);
     lg.selectAll('text').data((d) => [d]).join('text').attr('x', 20).attr('dy', '0.32em').attr('font-size', 11).attr('font-family', FONT)

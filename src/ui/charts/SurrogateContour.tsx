@@ -87,9 +87,9 @@ export function SurrogateContour({ evt, color, svgRef }: Props) {
       .call(d3.axisLeft(y).ticks(5).tickSizeOuter(0) as never);
     svg.selectAll('g.axis-x, g.axis-y').attr('font-family', FONT).attr('color', MUTED);
     svg.selectAll('text.xlabel').data([0]).join('text').attr('class', 'xlabel').attr('x', w - M.r).attr('y', H - 4)
-      .attr('text-anchor', 'end').attr('fill', MUTED).attr('font-size', 11).attr('font-family', FONT).text('a: along the step');
+      .attr('text-anchor', 'end').attr('fill', MUTED).attr('font-size', 11).attr('font-family', FONT).text('a: along the step θₖ → θₖ₊₁');
     svg.selectAll('text.ylabel').data([0]).join('text').attr('class', 'ylabel').attr('transform', `translate(12,${M.t}) rotate(-90)`)
-      .attr('text-anchor', 'end').attr('fill', MUTED).attr('font-size', 11).attr('font-family', FONT).text('b: across');
+      .attr('text-anchor', 'end').attr('fill', MUTED).attr('font-size', 11).attr('font-family', FONT).text('b: across the step (random direction ⟂ step)');
     const legend = [
       { label: 'f contours', color: INK, dash: null as string | null, box: false },
       { label: 'g contours', color, dash: '4 3', box: false },

@@ -1,11 +1,13 @@
 /**
- * What the selected run's algorithm does: summary and update formula (KaTeX, from the registry — never
- * from a link), and the live monotone-decrease indicator for MM runs.
+ * What the selected run's algorithm does: summary (as plain text: any LaTeX-ism in the registry's prose
+ * becomes Unicode, words.ts) and update formula (KaTeX, from the registry — never from a link), and the
+ * live monotone-decrease indicator for MM runs.
  */
 import { useEffect, useRef } from 'react';
 import { ALGORITHMS } from '../../core/algorithms/registry';
 import { MONOTONE_RTOL } from '../live';
 import { useLab } from '../store';
+import { plainText } from '../words';
 import { RunPicker } from './RunPicker';
 
 // KaTeX (~270 kB) loads after the first paint, on the first formula shown: the page's entry stays small.
@@ -46,7 +48,7 @@ export function Explanation() {
           <p className="alg-title">
             <strong>{alg.label}</strong> <span className={`pill fam-${alg.family}`}>{alg.family === 'mm' ? 'majorization–minimization' : 'gradient method'}</span>
           </p>
-          <p>{alg.summary}</p>
+          <p data-testid="alg-summary">{plainText(alg.summary)}</p>
           <Formula tex={alg.formula} />
           <div className="monotone" data-testid="monotone" data-state={m?.state ?? 'n/a'} data-broken-at={m?.brokenAt ?? ''} role="status">
             {alg.family !== 'mm' ? (

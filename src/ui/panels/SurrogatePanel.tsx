@@ -10,6 +10,7 @@ import { SurrogateChart, violations } from '../charts/SurrogateChart';
 import { SurrogateContour } from '../charts/SurrogateContour';
 import { setView, useLab } from '../store';
 import { RunPicker } from './RunPicker';
+import { plainText } from '../words';
 
 const CERTIFICATE_LABEL = {
   global: '✓ certified majorizer',
@@ -84,7 +85,7 @@ export function SurrogatePanel() {
           ))}
         </div>
       </div>
-      {shown && <p className="formula-line">{shown.formula}</p>}
+      {shown && <p className="formula-line">{plainText(shown.formula)}</p>}
       {view.surr === 'contour' ? (
         <SurrogateContour evt={shown} color={runColor(view.sel)} svgRef={svgRef} />
       ) : (
