@@ -10,7 +10,7 @@ import { live, requestFrame } from '../live';
 import { setView, useLab } from '../store';
 import { ChartCard } from './ChartCard';
 import { fmt, FONT, GRID, INK, MUTED, runColor, useLiveDraw, useSize } from './hooks';
-import { drawMarkers, HYPER_DASH, markerKinds, SWITCH_DASH } from './lossMarkers';
+import { drawMarkers, drawScheduled, HYPER_DASH, markerKinds, pendingSwitches, SWITCH_DASH } from './lossMarkers';
 
 const H = 290;
 /** Test-loss curves: dashed, in the run's colour (and so in the legend). */
@@ -26,6 +26,7 @@ export function LossChart() {
   const view = useLab((s) => s.view);
   const hasTest = useLab((s) => s.session?.hasTest ?? false);
   const showTest = view.test && hasTest;
+  const target = useLab((s) => s.target);
   const xKey = view.x;
 
   const draw = () => {
@@ -70,6 +71,9 @@ export function LossChart() {
         part.y.forEach((v) => Number.isFinite(v) && (!view.log || v > 0) && ys.push(v));
       }
     });
+    // A schedule ahead (e.g. a link's switch, before Start): the step axis spans the planned run.
+    const pending = xKey === 'step' ? pendingSwitches(runs) : [];
+    if (pending.length) xmax = Math.max(xmax, target, ...pending.map((d) => d.s.at));
     if (!(xmax > 0)) xmax = 1;
     let [ylo, yhi] = ys.length ? (d3.extent(ys) as [number, number]) : [view.log ? 0.1 : 0, 1];
     if (ylo === yhi) [ylo, yhi] = view.log ? [ylo / 2, yhi * 2] : [ylo - 0.5, yhi + 0.5];
@@ -128,6 +132,7 @@ export function LossChart() {
     };
     const atY = (v: number) => (Number.isFinite(v) && (!view.log || v > 0) ? y(v) : null);
     drawMarkers({ svg, runs, atX, atY, top, bottom: H - M.b, right: w - M.r, yhi });
+    drawScheduled({ svg, runs, bottom: H - M.b }, xKey === 'step' ? (step) => x(step) : null);
 
     // Legend (inside the svg so exports carry it).
     const lg = svg.selectAll('g.legend').data([0]).join('g').attr('class', 'legend')
@@ -175,7 +180,7 @@ export function LossChart() {
     }
     wrap.current?.setAttribute('data-points', String(series.reduce((n, s) => n + s.train.x.length, 0)));
   };
-  useLiveDraw(draw, [width, view.log, view.x, showTest]);
+  useLiveDraw(draw, [width, view.log, view.x, showTest, target]);
 
   useEffect(() => {
     const el = svgRef.current;

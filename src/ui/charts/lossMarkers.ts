@@ -1,8 +1,9 @@
 /**
  * Markers on the loss chart. An algorithm switch is a dotted line across the plot labelled "→ SGD";
  * a hyper-parameter change (same algorithm, state kept) is a short dashed tick across the run's curve
- * labelled "lr 0.01→0.003"; a divergence is a red cross. Each marker carries an SVG <title> with the
- * whole story for hover.
+ * labelled "lr 0.01→0.003"; a divergence is a red cross. A switch still ahead (a link's schedule, shown
+ * before Start) is a hollow triangle on the x axis at its step. Each marker carries an SVG <title> with
+ * the whole story for hover.
  */
 import * as d3 from 'd3';
 import { ALGORITHMS } from '../../core/algorithms/registry';
@@ -41,6 +42,26 @@ function describe(r: LiveRun, s: SwitchMark): string {
 export function markerKinds(runs: LiveRun[]): { switch: boolean; hyper: boolean } {
   const seen = (hyper: boolean) => runs.some((r) => r.switches.some((s) => s.at > 0 && s.at <= r.buffer.last('step') && isHyperChange(s) === hyper));
   return { switch: seen(false), hyper: seen(true) };
+}
+
+/** Switches not reached yet: the schedule ahead of each run. */
+export function pendingSwitches(runs: LiveRun[]): { i: number; r: LiveRun; s: SwitchMark }[] {
+  return runs.flatMap((r, i) => r.switches.filter((s) => s.at > Math.max(0, r.buffer.last('step') || 0)).map((s) => ({ i, r, s })));
+}
+
+/** Hollow triangles on the x axis at the steps of switches still ahead (step axis only). */
+export function drawScheduled(ctx: Pick<Ctx, 'svg' | 'runs' | 'bottom'>, x: ((step: number) => number) | null): void {
+  const items = x ? pendingSwitches(ctx.runs).map((d) => ({ ...d, x: x(d.s.at) })).filter((d) => Number.isFinite(d.x)) : [];
+  const g = ctx.svg.selectAll('g.scheduled').data([0]).join('g').attr('class', 'scheduled')
+    .selectAll('g.scheduled-marker').data(items).join('g').attr('class', 'scheduled-marker')
+    .attr('data-run', (d) => d.i).attr('data-step', (d) => d.s.at);
+  g.selectAll('title').data((d) => [d]).join('title').text((d) => `Scheduled — ${describe(d.r, d.s)}`);
+  g.selectAll('path').data((d) => [d]).join('path')
+    .attr('d', (d) => `M${d.x},${ctx.bottom - 1}l-5,-9h10z`).attr('fill', '#fff').attr('stroke', (d) => runColor(d.i)).attr('stroke-width', 1.6);
+  g.selectAll('text').data((d) => [d]).join('text').attr('x', (d) => d.x).attr('y', (d) => ctx.bottom - 14 - 12 * d.i).attr('text-anchor', 'middle')
+    .attr('font-size', 10).attr('font-family', FONT).attr('fill', (d) => runColor(d.i))
+    .attr('stroke', '#fff').attr('stroke-width', 3).attr('paint-order', 'stroke')
+    .text((d) => (isHyperChange(d.s) ? `⏱ ${d.s.at}: ${d.s.fromHyper && d.s.hyper ? changeLabel(d.s.fromHyper, d.s.hyper) : 'new hyper'}` : `⏱ ${d.s.at}: → ${algLabel(d.s.to)}`));
 }
 
 export function drawMarkers({ svg, runs, atX, atY, top, bottom, right, yhi }: Ctx): void {

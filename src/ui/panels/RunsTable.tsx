@@ -2,6 +2,7 @@
 import { ALGORITHMS } from '../../core/algorithms/registry';
 import { fmt, runColor } from '../charts/hooks';
 import type { RunSummary } from '../store';
+import { scheduleOf, scheduleText } from '../schedule';
 import { setView, useLab } from '../store';
 
 export function monotoneText(s: RunSummary): string {
@@ -33,6 +34,7 @@ export function RunsTable() {
   const sel = useLab((s) => s.view.sel);
   const hasTest = useLab((s) => s.session?.hasTest ?? false);
   const playing = useLab((s) => s.playing);
+  const configRuns = useLab((s) => s.session?.config.runs);
   if (!rows.length) return null;
   return (
     <div className="card table-card">
@@ -63,6 +65,7 @@ export function RunsTable() {
               <td className="col-run">
                 <span className="swatch" style={{ background: runColor(i) }} aria-hidden /> {r.label}
                 {r.algorithm !== r.baseAlgorithm && <span className="muted"> → {ALGORITHMS[r.algorithm]?.label ?? r.algorithm}</span>}
+                <Schedule items={configRuns?.[i] ? scheduleOf(configRuns[i], Number.isFinite(r.t) ? r.t : 0) : []} run={i} />
               </td>
               <td className="num col-step">{Number.isFinite(r.t) ? r.t : '—'}</td>
               <td className="num">{fmt(r.loss)}</td>
@@ -82,5 +85,20 @@ export function RunsTable() {
         </tbody>
       </table>
     </div>
+  );
+}
+
+/** The run's scheduled switches, under its name: upcoming ones plain, applied ones ticked. */
+function Schedule({ items, run }: { items: ReturnType<typeof scheduleOf>; run: number }) {
+  if (!items.length) return null;
+  return (
+    <ul className="schedule" data-testid={`schedule-${run}`} aria-label={`Scheduled switches of run ${run + 1}`}>
+      {items.map((it, k) => (
+        <li key={k} className={it.done ? 'done' : 'pending'} data-at={it.at} data-kind={it.kind}>
+          <span aria-hidden>{it.done ? '✓ ' : '⏱ '}</span>
+          {scheduleText(it)}
+        </li>
+      ))}
+    </ul>
   );
 }
