@@ -88,9 +88,10 @@ async function run(args: ParsedArgs): Promise<void> {
   const o: ExecOptions = { ...exec, onStep: (t) => bar.update(t) };
   if (stream) {
     await executeStreamed(config, o, every ?? 1, (chunk) => {
-      bar.end();
+      bar.clear();
       out(chunk);
     });
+    bar.end();
   } else {
     const result = every !== null ? await executeThinned(config, o, every) : await executeFull(config, o);
     bar.end();

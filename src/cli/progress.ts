@@ -28,6 +28,8 @@ export interface ProgressOptions {
 export interface Progress {
   /** `done` units are done (cheap to call every step: it reads the clock and returns). */
   update(done: number): void;
+  /** Erases the line on a terminal, so that other output can be written there (it comes back). */
+  clear(): void;
   /** Erases the line on a terminal (or prints the last one when forced off a terminal). */
   end(): void;
 }
@@ -72,6 +74,11 @@ export function progress(o: ProgressOptions): Progress {
       next = t + every;
       shown = true;
       sink.write(tty ? `\r\x1b[K${text()}` : `${text()}\n`);
+    },
+    clear() {
+      if (!on || !shown || !tty) return;
+      sink.write('\r\x1b[K');
+      shown = false;
     },
     end() {
       if (!on || !shown) return;
