@@ -7,7 +7,7 @@ test('presets list their claims; the Böhning preset run in the page shows what 
   const card = page.getByTestId('preset-card-bohning-logistic');
   await expect(card).toContainText('What you will see');
   await expect(page.getByTestId('preset-claims-bohning-logistic').locator('li')).toHaveCount(4);
-  await expect(card).toContainText('At step 5, run 1 (MM (Böhning–Lindsay)) has a lower loss than run 2 (SGD, lr 1).');
+  await expect(card).toContainText('At step 5, “1: MM (Böhning–Lindsay)” has a lower loss than “2: SGD, lr 1”.');
   // The old, false claims are gone.
   await expect(page.locator('.presets')).not.toContainText('crawls');
   await expect(page.locator('.presets')).not.toContainText('faster early but non-monotone');
@@ -19,7 +19,7 @@ test('presets list their claims; the Böhning preset run in the page shows what 
   for (let i = 0; i < 3; i++) await expect(page.getByTestId(`run-row-${i}`)).toHaveAttribute('data-step', '100');
   const [mm, gd1, gd01] = [await runLoss(page, 0), await runLoss(page, 1), await runLoss(page, 2)];
   expect(Math.abs(mm - gd1) / gd1).toBeLessThan(0.01); // "By step 100, … agree to within 1%."
-  expect(mm).toBeLessThan(gd01); // "At step 100, run 1 … lower than run 3 (SGD, lr 0.1)."
+  expect(mm).toBeLessThan(gd01); // "At step 100, “1: MM (Böhning–Lindsay)” has a lower loss than “3: SGD, lr 0.1”."
   await expect(page.getByTestId('run-row-0')).toHaveAttribute('data-monotone', 'held');
   expect(problems.errors).toEqual([]);
 });

@@ -30,6 +30,13 @@ export interface ClaimRun {
 
 const pct = (rel: number) => `${+(rel * 100).toPrecision(2)}%`;
 
+const SUP: Record<string, string> = { '0': '⁰', '1': '¹', '2': '²', '3': '³', '4': '⁴', '5': '⁵', '6': '⁶', '7': '⁷', '8': '⁸', '9': '⁹', '-': '⁻' };
+/** 1e6 → "10⁶", 50 → "50". */
+const times = (x: number): string => {
+  const e = Math.log10(x);
+  return Number.isInteger(e) && e >= 3 ? `10${[...String(e)].map((c) => SUP[c] ?? c).join('')}` : String(x);
+};
+
 /** The sentence a claim reads as, given the runs' display names. */
 export function claimText(c: PresetClaim, names: string[]): string {
   const a = names[c.run] ?? `run ${c.run + 1}`;
@@ -38,11 +45,11 @@ export function claimText(c: PresetClaim, names: string[]): string {
     case 'below':
       return `At step ${c.at}, ${a} has a lower loss than ${b}.`;
     case 'monotone':
-      return c.from ? `From step ${c.from} on, ${a}'s loss never rises.` : `${a}'s loss never rises.`;
+      return c.from ? `From step ${c.from} on, the loss of ${a} never rises.` : `The loss of ${a} never rises.`;
     case 'rises':
-      return `${a}'s loss rises at some steps: it is not monotone.`;
+      return `The loss of ${a} rises at some steps: it is not monotone.`;
     case 'diverges':
-      return `${a} diverges: its loss grows more than ${c.factor.toExponential(0).replace('e+', '×10^')}-fold.`;
+      return `${a} diverges: its loss grows to more than ${times(c.factor)} times its starting value.`;
     case 'close':
       return `By step ${c.at}, ${a} and ${b} agree to within ${pct(c.rel)}.`;
     case 'same':

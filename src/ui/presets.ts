@@ -146,12 +146,12 @@ export const PRESET_SPECS: PresetSpec[] = [
   },
 ];
 
-/** A run's name in claims: its number and algorithm as the page labels it, plus lr and switches. */
+/** A run's name in claims: “2: Adam, lr 0.1” — its number and algorithm as the run table labels it, plus lr and switches. */
 export function runName(r: RunSpec, i: number): string {
   const label = (a: string) => ALGORITHMS[a]?.label ?? a;
   const lr = r.hyper && typeof r.hyper.lr === 'number' ? `, lr ${r.hyper.lr}` : '';
-  const sw = (r.switches ?? []).map((s) => ` → ${label(s.algorithm)} at step ${s.at}`).join('');
-  return `run ${i + 1} (${label(r.algorithm)}${lr}${sw})`;
+  const sw = (r.switches ?? []).map((s) => ` → ${label(s.algorithm)} after step ${s.at}`).join('');
+  return `“${i + 1}: ${label(r.algorithm)}${lr}${sw}”`;
 }
 
 function build(spec: PresetSpec): Preset {
