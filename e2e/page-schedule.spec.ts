@@ -18,7 +18,7 @@ test('a link with a scheduled switch shows it before Start, and the marker turns
   await expect(page.getByTestId('schedule-0')).toHaveCount(0);
   const marker = page.getByTestId('loss-chart').locator('g.scheduled-marker[data-run="1"][data-step="30"]');
   await expect(marker).toHaveCount(1);
-  await expect(marker.locator('text')).toContainText('30: → MM (Lipschitz quadratic)');
+  await expect(marker.locator('text')).toHaveText('after 30: → MM (Lipschitz quadratic)');
   await expect(marker.locator('title')).toContainText('Scheduled');
   // The step axis spans the planned run: the marker sits about half-way along it.
   const axis = (await page.getByTestId('loss-chart').locator('g.axis-x').boundingBox())!;

@@ -58,10 +58,14 @@ export function drawScheduled(ctx: Pick<Ctx, 'svg' | 'runs' | 'bottom'>, x: ((st
   g.selectAll('title').data((d) => [d]).join('title').text((d) => `Scheduled — ${describe(d.r, d.s)}`);
   g.selectAll('path').data((d) => [d]).join('path')
     .attr('d', (d) => `M${d.x},${ctx.bottom - 1}l-5,-9h10z`).attr('fill', '#fff').attr('stroke', (d) => runColor(d.i)).attr('stroke-width', 1.6);
-  g.selectAll('text').data((d) => [d]).join('text').attr('x', (d) => d.x).attr('y', (d) => ctx.bottom - 14 - 12 * d.i).attr('text-anchor', 'middle')
+  // Labels stay inside the plot: anchored at their start near the left edge, at their end near the right.
+  const w = Number(ctx.svg.attr('width')) || 600;
+  const anchor = (x: number) => (x < 160 ? 'start' : x > w - 160 ? 'end' : 'middle');
+  const lx = (x: number) => (x < 160 ? x - 5 : x > w - 160 ? x + 5 : x);
+  g.selectAll('text').data((d) => [d]).join('text').attr('x', (d) => lx(d.x)).attr('y', (d) => ctx.bottom - 14 - 12 * d.i).attr('text-anchor', (d) => anchor(d.x))
     .attr('font-size', 10).attr('font-family', FONT).attr('fill', (d) => runColor(d.i))
     .attr('stroke', '#fff').attr('stroke-width', 3).attr('paint-order', 'stroke')
-    .text((d) => (isHyperChange(d.s) ? `⏱ ${d.s.at}: ${d.s.fromHyper && d.s.hyper ? changeLabel(d.s.fromHyper, d.s.hyper) : 'new hyper'}` : `⏱ ${d.s.at}: → ${algLabel(d.s.to)}`));
+    .text((d) => (isHyperChange(d.s) ? `after ${d.s.at}: ${d.s.fromHyper && d.s.hyper ? changeLabel(d.s.fromHyper, d.s.hyper) : 'new hyper'}` : `after ${d.s.at}: → ${algLabel(d.s.to)}`));
 }
 
 export function drawMarkers({ svg, runs, atX, atY, top, bottom, right, yhi }: Ctx): void {

@@ -95,7 +95,7 @@ function Schedule({ items, run }: { items: ReturnType<typeof scheduleOf>; run: n
     <ul className="schedule" data-testid={`schedule-${run}`} aria-label={`Scheduled switches of run ${run + 1}`}>
       {items.map((it, k) => (
         <li key={k} className={it.done ? 'done' : 'pending'} data-at={it.at} data-kind={it.kind}>
-          <span aria-hidden>{it.done ? '✓ ' : '⏱ '}</span>
+          <span className="schedule-state">{it.done ? '✓ done' : 'planned'}</span> 
           {scheduleText(it)}
         </li>
       ))}
