@@ -44,8 +44,8 @@ test('large NMF images are painted from block means', async ({ page, problems })
   await page.goto(`/${hashOf(c)}`);
   await ready(page);
   const images = page.getByTestId('nmf-images');
-  await expect(images).toContainText('β = 1 · shown as 200×174 block means', { timeout: 45_000 });
-  await expect(images).toContainText('V (600×520)');
+  await expect(images).toContainText('images show 200×174 block means', { timeout: 45_000 });
+  await expect(images).toContainText('V — the data (600×520)');
   await images.screenshot({ path: `${shots}/nmf-images.png` });
   expect(problems.errors).toEqual([]);
 });

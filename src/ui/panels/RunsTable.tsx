@@ -92,7 +92,7 @@ export function RunsTable() {
 function Schedule({ items, run }: { items: ReturnType<typeof scheduleOf>; run: number }) {
   if (!items.length) return null;
   return (
-    <ul className="schedule" data-testid={`schedule-${run}`} aria-label={`Scheduled switches of run ${run + 1}`}>
+    <ul className="schedule" data-testid={`schedule-${run}`} aria-label={`Run ${run + 1} schedule (run table)`}>
       {items.map((it, k) => (
         <li key={k} className={it.done ? 'done' : 'pending'} data-at={it.at} data-kind={it.kind}>
           <span className="schedule-state">{it.done ? '✓ done' : 'planned'}</span> 
