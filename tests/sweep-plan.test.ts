@@ -26,6 +26,13 @@ describe('parseSweepValues', () => {
     expect(r.ok).toBe(false);
     if (!r.ok) expect(r.errors.map((e) => /'([^']*)'/.exec(e)![1])).toEqual(['', 'abc', 'Infinity']);
   });
+  it('a..b:n is n log-spaced values from a to b, ends exact, inner values to 12 digits', () => {
+    expect(parseSweepValues('1e-4..1:5')).toEqual({ ok: true, value: [1e-4, 1e-3, 0.01, 0.1, 1] });
+    expect(parseSweepValues('0.001..0.1:3, 0.5')).toEqual({ ok: true, value: [0.001, 0.01, 0.1, 0.5] });
+    expect(parseSweepValues('1e-3..1:7')).toEqual({ ok: true, value: [0.001, 0.00316227766017, 0.01, 0.0316227766017, 0.1, 0.316227766017, 1] });
+    const bad = parseSweepValues('0..1:3');
+    expect(bad.ok || bad.errors).toEqual(["--values: '0..1:3' is a log-spaced grid a..b:n, which needs a, b > 0 and n from 1 to 256"]);
+  });
   it('refuses more than 256 points', () => {
     const r = parseSweepValues(Array.from({ length: 257 }, (_, i) => String(i + 1)).join(','));
     expect(r.ok || r.errors[0]).toMatch(/at most 256 points \(got 257\)/);

@@ -56,7 +56,11 @@ Without --hyper/--values the config's "sweep" block ({"run", "hyper", "values"})
   options: {
     '--run': { value: 'ID', help: "the run to sweep: its id or 0-based index (needed when there are several runs)" },
     '--hyper': { value: 'NAME', help: "the hyper-parameter to vary, by the algorithm's name for it (lr, momentum, …)" },
-    '--values': { value: 'V1,V2,…', help: 'the values, separated by commas (numbers, or true/false)' },
+    '--values': {
+      value: 'V1,V2,…',
+      help: `the values, separated by commas (numbers, or true/false); an entry a..b:n is n log-spaced
+values from a to b (1e-4..1:5 = 0.0001,0.001,0.01,0.1,1)`,
+    },
     '--jobs': { value: 'N', help: 'worker threads (default: one per core, at most one per point)' },
     ...COMMON,
     ...HELP,

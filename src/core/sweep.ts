@@ -37,13 +37,31 @@ export interface SweepPoint {
 
 export type Result<T> = { ok: true; value: T } | { ok: false; errors: string[] };
 
-/** Parses `1e-4,1e-3,0.01` (or `true,false`) into values; names each entry that is not a number. */
+/** `n` log-spaced values from `a` to `b` (both > 0), rounded to 12 significant digits: 1e-4..1:5 → 1e-4, 1e-3, …, 1. */
+export function logGrid(a: number, b: number, n: number): number[] {
+  if (n === 1) return [a];
+  const la = Math.log10(a);
+  const step = (Math.log10(b) - la) / (n - 1);
+  return Array.from({ length: n }, (_, i) => (i === 0 ? a : i === n - 1 ? b : Number((10 ** (la + i * step)).toPrecision(12))));
+}
+
+const GRID = /^([^.:]+(?:\.[^.:]+)?)\.\.([^:]+):(\d+)$/;
+
+/**
+ * Parses `1e-4,1e-3,0.01` (or `true,false`) into values; an entry `a..b:n` is n log-spaced values from a
+ * to b. Names each entry that is not a number.
+ */
 export function parseSweepValues(text: string): Result<SweepValue[]> {
   const parts = text.split(',').map((s) => s.trim());
   const values: SweepValue[] = [];
   const errors: string[] = [];
   for (const p of parts) {
-    if (p === 'true' || p === 'false') values.push(p === 'true');
+    const grid = GRID.exec(p);
+    if (grid) {
+      const [a, b, n] = [Number(grid[1]), Number(grid[2]), Number(grid[3])];
+      if (a > 0 && b > 0 && Number.isFinite(a) && Number.isFinite(b) && n >= 1 && n <= SWEEP_MAX_POINTS) values.push(...logGrid(a, b, n));
+      else errors.push(`--values: '${p}' is a log-spaced grid a..b:n, which needs a, b > 0 and n from 1 to ${SWEEP_MAX_POINTS}`);
+    } else if (p === 'true' || p === 'false') values.push(p === 'true');
     else if (p !== '' && Number.isFinite(Number(p))) values.push(Number(p));
     else errors.push(`--values: '${p}' is not a number (give numbers separated by commas, e.g. 1e-3,0.01,0.1)`);
   }
