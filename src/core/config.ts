@@ -4,9 +4,12 @@
  * messages that name the field and the reason (e.g. "runs[0].hyper.lr: lr must be > 0").
  */
 import { z } from 'zod';
-import { DATASETS, datasetClasses, isClassification } from './data/datasets';
+import { ALL_DATASETS, datasetClasses, isClassification } from './data/datasets';
+import { IMAGE_MIN_N, IMAGE_SETS, imageInputs, isImageDataset } from './data/image-sets';
 import { ACTIVATIONS, LOSSES } from './problems/mlp-spec';
 import { algorithmIds, findAlgorithm } from './algorithms/registry';
+import { AUDIO_PIECES, pieceSamples, STFT_WINDOWS, stftBins, stftFrames, uploadSamples } from './audio/shape';
+import { MAX_AUDIO_SECONDS, MAX_SAMPLE_RATE, MIN_SAMPLE_RATE } from './audio/wav';
 
 // zod v4 probes `new Function('')` to decide whether it may JIT-compile parsers; the lab's CSP forbids
 // eval, so the probe shows up as a violation (page and worker). Parse without the JIT everywhere.
@@ -49,7 +52,8 @@ const matrix = (name: string) =>
 
 const datasetData = z.strictObject({
   kind: z.literal('dataset'),
-  name: z.enum(DATASETS, { error: `dataset name must be one of ${DATASETS.join(', ')}` }),
+  name: z.enum(ALL_DATASETS, { error: `dataset name must be one of ${ALL_DATASETS.join(', ')}` }),
+  /** Points generated, or images drawn from an image set (at most its count: checkMLP). */
   n: int('n', 8, LIMITS.points).default(256),
   noise: z.number().min(0, 'noise must be in [0, 2]').max(2, 'noise must be in [0, 2]').default(0.1),
   testRatio: z.number().min(0, 'testRatio must be in [0, 0.9]').max(0.9, 'testRatio must be in [0, 0.9]').default(0.25),
@@ -81,6 +85,46 @@ export const mlpProblemSchema = z.strictObject({
   init: z.array(layerInit).optional(),
 });
 
+/**
+ * Audio: V is the power spectrogram |STFT|² of a sound (core/audio), normalised to max 1 plus a floor
+ * of 1e-6. A built-in piece is named with its parameters (share links carry it); an upload carries its
+ * mono mix as base64 16-bit PCM (Export JSON keeps it; the page never puts it in a share link).
+ */
+const audioData = z
+  .strictObject({
+    kind: z.literal('audio'),
+    source: z.discriminatedUnion(
+      'kind',
+      [
+        z.strictObject({
+          kind: z.literal('builtin'),
+          name: z.enum(AUDIO_PIECES, { error: `audio piece must be one of ${AUDIO_PIECES.join(', ')}` }),
+          sampleRate: int('sampleRate', 8000, 48000).default(16000),
+          noteSeconds: z.number().min(0.2, 'noteSeconds must be in [0.2, 2]').max(2, 'noteSeconds must be in [0.2, 2]').default(0.5),
+        }),
+        z.strictObject({
+          kind: z.literal('upload'),
+          name: z.string().max(200, 'the file name must have at most 200 characters').default('upload.wav'),
+          sampleRate: int('sampleRate', MIN_SAMPLE_RATE, MAX_SAMPLE_RATE),
+          /** The mono mix, 16-bit little-endian PCM, base64. */
+          pcm16: z
+            .string()
+            .max(Math.ceil((MAX_AUDIO_SECONDS * MAX_SAMPLE_RATE * 2) / 3) * 4 + 4, `pcm16: at most ${MAX_AUDIO_SECONDS} s of audio`)
+            .regex(/^[A-Za-z0-9+/]*={0,2}$/, 'pcm16 must be base64 (16-bit PCM samples)'),
+        }),
+      ],
+      { error: "audio source.kind must be 'builtin' or 'upload'" },
+    ),
+    stft: z
+      .strictObject({
+        fft: int('stft.fft', 64, 4096).refine((n) => (n & (n - 1)) === 0, 'stft.fft must be a power of two in [64, 4096]').default(1024),
+        hop: int('stft.hop', 16, 2048).default(256),
+        window: z.enum(STFT_WINDOWS, { error: `stft.window must be one of ${STFT_WINDOWS.join(', ')}` }).default('hann'),
+      })
+      .default({ fft: 1024, hop: 256, window: 'hann' }),
+  })
+  .refine((d) => d.stft.hop <= d.stft.fft / 2, { message: 'stft.hop must be at most fft/2 (so the inverse STFT reconstructs every sample)', path: ['stft', 'hop'] });
+
 const nmfData = z.discriminatedUnion(
   'kind',
   [
@@ -98,8 +142,9 @@ const nmfData = z.discriminatedUnion(
       frames: int('frames', 8, 1024).default(128),
     }),
     z.strictObject({ kind: z.literal('explicit'), V: matrix('V') }),
+    audioData,
   ],
-  { error: "data.kind must be 'synthetic', 'spectrogram' or 'explicit'" },
+  { error: "data.kind must be 'synthetic', 'spectrogram', 'explicit' or 'audio'" },
 );
 
 export const nmfProblemSchema = z.strictObject({
@@ -219,7 +264,8 @@ export function parseHyper(
 
 /** Output dimension and full layer sizes of an MLP problem. */
 export function mlpSizes(p: MLPProblemConfig): number[] {
-  const d = p.data.kind === 'explicit' ? p.data.X[0].length : p.data.name === 'sine' ? 1 : 2;
+  const d =
+    p.data.kind === 'explicit' ? p.data.X[0].length : isImageDataset(p.data.name) ? imageInputs(p.data.name) : p.data.name === 'sine' ? 1 : 2;
   let out = 1;
   if (p.loss === 'softmax_ce') {
     out = p.data.kind === 'explicit' ? Math.max(...p.data.y) + 1 : datasetClasses(p.data);
@@ -239,6 +285,11 @@ function checkMLP(p: MLPProblemConfig): string[] {
     if (p.loss === 'bce' && y.some((v) => v !== 0 && v !== 1)) errors.push('problem.data.y: binary cross-entropy needs labels 0 or 1');
     if (p.loss === 'softmax_ce' && y.some((v) => !Number.isInteger(v) || v < 0 || v > 63))
       errors.push('problem.data.y: softmax cross-entropy needs class indices 0..63');
+  } else if (isImageDataset(p.data.name)) {
+    const { count } = IMAGE_SETS[p.data.name];
+    if (p.data.n < IMAGE_MIN_N || p.data.n > count)
+      errors.push(`problem.data.n: '${p.data.name}' has ${count.toLocaleString('en-US')} images; n must be in [${IMAGE_MIN_N}, ${count}]`);
+    if (p.loss !== 'softmax_ce') errors.push(`problem.loss: '${p.data.name}' is a ${IMAGE_SETS[p.data.name].classes}-class image set; use softmax_ce`);
   } else if (p.loss !== 'mse' && !isClassification(p.data.name)) {
     errors.push(`problem.loss: '${p.loss}' needs a classification dataset; '${p.data.name}' is regression (use mse)`);
   } else if (p.loss === 'bce' && datasetClasses(p.data) > 2) {
@@ -277,11 +328,33 @@ function checkNMFRuns(p: NMFProblemConfig, runs: readonly RunConfig[]): string[]
   return errors;
 }
 
+/** V's size (rows × columns) for an NMF problem, without building V. */
+export function nmfShape(p: NMFProblemConfig): [number, number] {
+  const d = p.data;
+  switch (d.kind) {
+    case 'explicit':
+      return [d.V.length, d.V[0].length];
+    case 'synthetic':
+      return [d.rows, d.cols];
+    case 'spectrogram':
+      return [d.bins, d.frames];
+    case 'audio': {
+      const n = d.source.kind === 'builtin' ? pieceSamples(d.source.name, d.source.sampleRate, d.source.noteSeconds) : uploadSamples(d.source.pcm16);
+      return [stftBins(d.stft.fft), stftFrames(n, d.stft.fft, d.stft.hop)];
+    }
+  }
+}
+
 function checkNMF(p: NMFProblemConfig): string[] {
   const errors: string[] = [];
-  const shape =
-    p.data.kind === 'explicit' ? [p.data.V.length, p.data.V[0].length] : p.data.kind === 'synthetic' ? [p.data.rows, p.data.cols] : [p.data.bins, p.data.frames];
-  if (shape[0] * shape[1] > LIMITS.nmfEntries) errors.push(`problem.data: at most ${LIMITS.nmfEntries} entries in V`);
+  const shape = nmfShape(p);
+  if (shape[0] * shape[1] > LIMITS.nmfEntries)
+    errors.push(`problem.data: at most ${LIMITS.nmfEntries} entries in V${p.data.kind === 'audio' ? ` (this audio gives ${shape[0]} bins × ${shape[1]} frames: raise stft.hop, lower stft.fft or use a shorter recording)` : ''}`);
+  if (p.data.kind === 'audio' && p.data.source.kind === 'upload') {
+    const n = uploadSamples(p.data.source.pcm16);
+    if (n === 0) errors.push('problem.data.source.pcm16: the upload has no samples');
+    if (n > MAX_AUDIO_SECONDS * p.data.source.sampleRate) errors.push(`problem.data.source: the recording is ${(n / p.data.source.sampleRate).toFixed(1)} s long, at most ${MAX_AUDIO_SECONDS} s`);
+  }
   if (p.data.kind === 'explicit' && p.data.V.some((r) => r.some((v) => v < 0))) errors.push('problem.data.V: entries must be ≥ 0');
   // Entries at or below scikit-learn's EPSILON (after rounding to float32) count as zeros in the
   // divergence, and with β ≤ 0 the divergence is infinite at a zero of V: refused, threshold stated.

@@ -3,7 +3,7 @@
  * (the status line while preparing, and the README's limits): multiply-adds of a forward and backward
  * pass over the training points per run (MLP), or of the W·H products of one update (NMF).
  */
-import { mlpSizes, type ExperimentConfig } from '../core/config';
+import { mlpSizes, nmfShape, type ExperimentConfig } from '../core/config';
 
 /** Multiply-adds per step above which the page is slow (≈ 1 s per step in WebAssembly on a laptop). */
 export const HEAVY_MACS = 2e9;
@@ -18,7 +18,7 @@ export function workEstimate(config: ExperimentConfig): { macs: number; heavy: b
     const points = p.data.kind === 'explicit' ? p.data.X.length : Math.round(p.data.n * (1 - p.data.testRatio));
     macs = 3 * weights * (p.batchSize ?? points) * runs;
   } else {
-    const [m, n] = p.data.kind === 'explicit' ? [p.data.V.length, p.data.V[0].length] : p.data.kind === 'synthetic' ? [p.data.rows, p.data.cols] : [p.data.bins, p.data.frames];
+    const [m, n] = nmfShape(p);
     macs = 6 * m * n * p.rank * runs;
   }
   const heavy = macs >= HEAVY_MACS;

@@ -138,6 +138,16 @@ export interface RequestViewCmd {
 }
 
 /**
+ * Hear run `run`'s NMF components (audio data only): answered with `audio` (each component's signal
+ * by Wiener masking and the inverse STFT, computed in the worker by src/worker/audio.ts), or `error`.
+ */
+export interface RequestAudioCmd {
+  type: 'requestAudio';
+  run: number;
+  requestId?: number;
+}
+
+/**
  * Move the session to another backend (or 'auto' = recalibrate) at the same step: parameters and
  * algorithm states are transferred as arrays (exact); if the old backend is unreadable (device lost)
  * the experiment is replayed from the recorded config to the current step instead.
@@ -175,6 +185,7 @@ export type ToWorker =
   | ResetCmd
   | RequestSurrogateCmd
   | RequestViewCmd
+  | RequestAudioCmd
   | SetBackendCmd
   | DisposeCmd
   | CrashCmd

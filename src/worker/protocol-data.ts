@@ -112,3 +112,28 @@ export interface ViewEvt {
   t: number;
   view: MLPGridView | MLPCurveView | NMFView | NoView;
 }
+
+/**
+ * What run `run`'s NMF components sound like (answer to `requestAudio`, audio data only): each
+ * component's signal by Wiener masking (W_k H_k / WH ⊙ the mixture's STFT) and the inverse STFT
+ * (core/audio/wiener.ts), with W and H and their axes. The components sum to the mixture.
+ */
+export interface AudioEvt {
+  type: 'audio';
+  epoch: number;
+  run: number;
+  requestId?: number;
+  t: number;
+  sampleRate: number;
+  /** The analysed signal (mono). */
+  mixture: Float32Array;
+  /** K signals of mixture.length samples each, one after the other: component k at [k·length, (k+1)·length). */
+  components: Float32Array;
+  rank: number;
+  /** W (bins × K) and H (K × frames) at step t. */
+  W: Matrix;
+  H: Matrix;
+  /** Bin b is at b·hzPerBin Hz; frame t is centred at t·secondsPerFrame s. */
+  hzPerBin: number;
+  secondsPerFrame: number;
+}

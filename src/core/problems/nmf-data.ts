@@ -1,11 +1,12 @@
 /**
  * The data and initial factors of a β-NMF problem as plain numbers (no tfjs): the seeded synthetic V,
- * the synthesised spectrogram, the cleaning both engines apply to V, scikit-learn's random init and the
+ * the synthesised spectrogram, an audio power spectrogram (core/audio/analysis.ts), the cleaning both engines apply to V, scikit-learn's random init and the
  * problem's penalty. Every engine builds its NMF problem from these (problems/nmf.ts on tfjs,
  * engines/cpu/nmf-problem.ts), so they factorise the same V from the same (W₀, H₀).
  */
 import type { NMFProblemConfig } from '../config';
 import { NO_PENALTY, type NMFPenalty } from '../engine/nmf-ops';
+import { analyseAudio } from '../audio/analysis';
 import { Rng } from '../rng';
 
 /** np.finfo(np.float32).eps — scikit-learn's EPSILON in _nmf.py, used even for float64 data. */
@@ -100,6 +101,8 @@ function rawNMFData(p: NMFProblemConfig, dataSeed: number): number[][] {
       return syntheticNMFData(p.data.rows, p.data.cols, p.data.trueRank, p.data.noise, dataSeed);
     case 'spectrogram':
       return spectrogramNMFData(p.data.bins, p.data.frames);
+    case 'audio':
+      return analyseAudio(p.data).V;
   }
 }
 

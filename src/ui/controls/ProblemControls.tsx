@@ -7,6 +7,7 @@ import { DATASETS, isClassification } from '../../core/data/datasets';
 import { LIMITS, type MLPProblemConfig, type NMFProblemConfig } from '../../core/config';
 import { checkDraft, defaultProblem, errorAt, modelKindOf, runsFor, type Draft, type ModelKind } from '../draft';
 import { editDraft, useLab } from '../store';
+import { AudioDataFields, BUILTIN_AUDIO } from './AudioDataFields';
 import { NumField, Section, SelectField } from './fields';
 
 const MODEL_OPTIONS: { value: ModelKind; label: string }[] = [
@@ -153,12 +154,15 @@ function NMFFields({ p, err }: { p: NMFProblemConfig; err: (path: string) => str
             options={[
               { value: 'synthetic', label: 'Synthetic low-rank' },
               { value: 'spectrogram', label: 'Spectrogram' },
+              { value: 'audio', label: 'Audio (STFT of a sound)' },
             ]}
             onChange={(k) =>
-              set({ data: k === 'synthetic' ? { kind: 'synthetic', rows: 64, cols: 64, trueRank: 4, noise: 0.05 } : { kind: 'spectrogram', bins: 96, frames: 128 } })
+              set({ data: k === 'synthetic' ? { kind: 'synthetic', rows: 64, cols: 64, trueRank: 4, noise: 0.05 } : k === 'audio' ? BUILTIN_AUDIO : { kind: 'spectrogram', bins: 96, frames: 128 } })
             }
           />
-          {data.kind === 'synthetic' ? (
+          {data.kind === 'audio' ? (
+            <AudioDataFields p={{ ...p, data }} err={err} setData={(d) => set({ data: d })} />
+          ) : data.kind === 'synthetic' ? (
             <div className="row2">
               <NumField label="Rows" value={data.rows} error={err('problem.data.rows')} onChange={(rows) => setData({ rows })} />
               <NumField label="Columns" value={data.cols} error={err('problem.data.cols')} onChange={(cols) => setData({ cols })} />

@@ -13,7 +13,7 @@ export function ModelPanel() {
   const kind = useLab((s) => s.session?.kind ?? s.draft.problem.kind);
   const v = mv && mv.epoch === epoch ? mv.view : null;
   const problem = useLab((s) => s.session?.config.problem);
-  const dataKind = problem?.kind === 'nmf' ? problem.data.kind : 'synthetic';
+  const dataKind = problem?.kind === 'nmf' ? (problem.data.kind === 'audio' ? 'spectrogram' : problem.data.kind) : 'synthetic';
   const title = kind === 'nmf' ? 'Factorization' : v?.kind === 'mlp1d' ? 'Fitted curve' : 'Decision boundary';
   return (
     <ChartCard
