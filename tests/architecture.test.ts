@@ -3,6 +3,7 @@
  * src/; the page (src/ui/main.tsx, not counting the worker it starts) loads no tfjs; algorithm files
  * and the engine interface import no engine and no tfjs.
  */
+import { readFileSync } from 'node:fs';
 import madge from 'madge';
 import { describe, expect, it } from 'vitest';
 
@@ -41,6 +42,19 @@ describe('architecture (import graph)', () => {
     for (const a of algorithms) {
       const bad = [...reach(deps, a)].filter((m) => tfjs(m) || m.startsWith('core/engines/') || m.startsWith('core/fused/'));
       expect({ module: a, reaches: bad }).toEqual({ module: a, reaches: [] });
+    }
+  }, 60_000);
+
+  it('the worker reaches tfjs only through tfjs-engine.ts, which it imports lazily: a cpu-engine session never loads tfjs', async () => {
+    const deps = (await graph()).obj();
+    // Cut the two lazy edges (tfjs-loader → tfjs-engine, backends-browser → the webgpu/wasm backends).
+    const lazy = new Set(['worker/tfjs-engine.ts', 'worker/backends-browser.ts']);
+    const cut = Object.fromEntries(Object.entries(deps).map(([m, ds]) => [m, ds.filter((d) => !lazy.has(d))]));
+    expect([...reach(cut, 'worker/worker.ts')].filter(tfjs)).toEqual([]);
+    expect(readFileSync(new URL('../src/worker/tfjs-loader.ts', import.meta.url), 'utf8')).toMatch(/await import\('\.\/tfjs-engine'\)/);
+    // The cpu engine itself (its problems, the fold, the views and surrogates) is tfjs-free.
+    for (const m of ['core/fused/fused-experiment.ts', 'core/fold/collect.ts', 'core/views/surrogate.ts', 'worker/views.ts', 'worker/session.ts']) {
+      expect({ module: m, reaches: [...reach(cut, m)].filter(tfjs) }).toEqual({ module: m, reaches: [] });
     }
   }, 60_000);
 });

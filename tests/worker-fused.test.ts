@@ -1,6 +1,6 @@
 // The fused engine (src/core/fused) as a backend of the worker's Session, driven in Node: same curves as
-// the headless folds, an exact hand-over to tfjs when a run switches to an algorithm it does not run, views and
-// surrogates on a tfjs copy, and the 'auto' calibration choosing it for small gradient-only MLPs.
+// the headless folds, every switch staying on it, exact moves to and from tfjs (setBackend), views and
+// surrogates through the engine interface, and the 'auto' calibration choosing it for small gradient-only MLPs.
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 import { loadExperiment, type ExperimentConfig } from '../src/core/config';
@@ -36,10 +36,11 @@ describe('Session on the fused engine', () => {
     expect(tfjs.runs[2].status).toBe('diverged');
     const h = harness();
     await h.send({ type: 'start', config, backend: 'fused', play: true });
-    expect(h.of('ready')[0]).toMatchObject({ backend: 'fused', reasonKind: 'forced', tfjs: 'cpu' });
+    expect(h.of('ready')[0]).toMatchObject({ backend: 'fused', reasonKind: 'forced' });
+    expect(h.of('ready')[0]).not.toHaveProperty('tfjs');
     expect(h.of('started')[0].backend).toBe('fused');
     expect(h.s.backendName).toBe('fused');
-    expect(h.s.experiment).toBeNull();
+    expect(h.s.engine).toBe('cpu');
     for (let i = 0; i < 3; i++) {
       const c = h.curve(i);
       const ref = fused.runs[i];
@@ -78,15 +79,15 @@ describe('Session on the fused engine', () => {
     const h = harness();
     await h.send({ type: 'start', config, backend: 'fused', play: false });
     await h.send({ type: 'step', n: 10 });
-    const theta = h.s.fusedExperiment!.runs.map((r) => Array.from(r.thetaArray()));
+    const theta = h.s.experiment!.runs.map((r) => Array.from(r.thetaArray()));
 
     await h.send({ type: 'switchAlgorithm', run: 0, algorithm: 'mm-gauss-newton' });
     // No hand-over: Gauss–Newton is written against the engine interface and runs on the cpu engine.
     expect(h.of('backendChanged')).toHaveLength(0);
     expect(h.s.backendName).toBe('fused');
-    expect(h.s.fusedExperiment!.runs[0].algorithm.id).toBe('mm-gauss-newton');
+    expect(h.s.experiment!.runs[0].algorithm.id).toBe('mm-gauss-newton');
     // θ kept exactly; Adam's run untouched.
-    h.s.fusedExperiment!.runs.forEach((r, i) => expect(Array.from(r.thetaArray())).toEqual(theta[i]));
+    h.s.experiment!.runs.forEach((r, i) => expect(Array.from(r.thetaArray())).toEqual(theta[i]));
     expect(h.of('switched').at(-1)!.record).toMatchObject({ at: 10, from: 'sgd', to: 'mm-gauss-newton', keepState: false });
     const recorded = h.s.currentConfig!;
     expect(recorded.runs[0].switches).toEqual([{ at: 10, algorithm: 'mm-gauss-newton', hyper: expect.any(Object), keepState: false }]);
@@ -136,7 +137,7 @@ describe('Session on the fused engine', () => {
     expect(maxRel(h.curve(0).loss, runExperiment({ ...cfg, steps: 24 }).runs[0].losses.slice(1))).toBeLessThan(1e-5);
   });
 
-  it('views and surrogates of fused runs come from a tfjs copy: the session stays on the fused engine, no tensor leaks', async () => {
+  it('views and surrogates of fused runs are computed on the cpu engine itself (no tfjs copy): the session stays there, no tensor leaks', async () => {
     const config = mlp([{ algorithm: 'adam', hyper: { lr: 0.05 } }], { batchSize: null }, 12);
     const h = harness();
     await h.send({ type: 'start', config, backend: 'fused', play: true });
@@ -174,7 +175,7 @@ describe('Session on the fused engine', () => {
     const h = harness();
     await h.send({ type: 'start', config, backend: 'fused', play: false });
     await h.send({ type: 'step', n: 10 });
-    const theta = Array.from(h.s.fusedExperiment!.runs[0].thetaArray());
+    const theta = Array.from(h.s.experiment!.runs[0].thetaArray());
     await h.send({ type: 'setBackend', backend: 'cpu' });
     expect(h.of('backendChanged').at(-1)).toMatchObject({ from: 'fused', to: 'cpu', restoredBy: 'transfer', t: 10 });
     expect(paramsOf(h.s.experiment!.runs[0]).flatMap((p) => Array.from(p.dataSync()))).toEqual(theta);
@@ -182,7 +183,7 @@ describe('Session on the fused engine', () => {
     const params = paramsOf(h.s.experiment!.runs[0]).flatMap((p) => Array.from(p.dataSync()));
     await h.send({ type: 'setBackend', backend: 'fused' });
     expect(h.of('ready').at(-1)).toMatchObject({ backend: 'fused', reasonKind: 'forced' });
-    expect(Array.from(h.s.fusedExperiment!.runs[0].thetaArray())).toEqual(params);
+    expect(Array.from(h.s.experiment!.runs[0].thetaArray())).toEqual(params);
     await h.send({ type: 'step', n: 10 });
     const c = h.curve(0);
     expect(c.steps).toEqual(range(1, 30));
@@ -194,8 +195,8 @@ describe('Session on the fused engine', () => {
     const lambda = (h.s.experiment!.runs[0].state as { lambda: number }).lambda;
     await h.send({ type: 'setBackend', backend: 'fused' });
     expect(h.of('ready').at(-1)).toMatchObject({ backend: 'fused', reasonKind: 'forced' });
-    expect(h.s.fusedExperiment!.runs[0].algorithm.id).toBe('mm-gauss-newton');
-    expect((h.s.fusedExperiment!.runs[0].state as { lambda: number }).lambda).toBe(lambda);
+    expect(h.s.experiment!.runs[0].algorithm.id).toBe('mm-gauss-newton');
+    expect((h.s.experiment!.runs[0].state as { lambda: number }).lambda).toBe(lambda);
   });
 
   it('a scheduled MM switch happens on the fused engine at its step (no hand-over); loseBackend on the fused engine falls back to CPU', async () => {
@@ -207,7 +208,7 @@ describe('Session on the fused engine', () => {
     expect(h.of('switched').map((e) => [e.record.at, e.record.to])).toEqual([[5, 'mm-gauss-newton']]);
     expect(h.curve(0).steps).toEqual(range(1, 12));
     expect(h.of('runStatus').map((e) => e.status)).toEqual(['done', 'done']);
-    expect(h.s.fusedExperiment!.runs[0].algorithm.id).toBe('mm-gauss-newton');
+    expect(h.s.experiment!.runs[0].algorithm.id).toBe('mm-gauss-newton');
     expect(h.curve(0).loss).toEqual(f32(runFusedExperiment(config).runs[0].losses.slice(1)));
 
     const g = harness();
@@ -227,7 +228,7 @@ describe("'auto' calibration with the fused engine (Node)", () => {
     const h = harness();
     await h.send({ type: 'start', config: mlp([{ algorithm: 'adam' }, { algorithm: 'sgd' }], {}, 3), backend: 'auto', play: false });
     const ready = h.of('ready')[0];
-    expect(ready).toMatchObject({ backend: 'fused', reasonKind: 'calibration', tfjs: 'cpu' });
+    expect(ready).toMatchObject({ backend: 'fused', reasonKind: 'calibration' });
     expect(ready.reason).toMatch(/JS fused.* [\d.e-]+ ms\/step.*CPU [\d.]+ ms\/step.*→ JS fused/);
     const fused = ready.backends.find((b) => b.name === 'fused')!;
     const cpu = ready.backends.find((b) => b.name === 'cpu')!;

@@ -1,4 +1,5 @@
 // The worker's Session driven directly in Node (tfjs cpu) with a fake `post`.
+import type { TfjsProblem } from '../src/core/engines/tfjs/problem';
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 import { ALGORITHMS } from '../src/core/algorithms/registry';
@@ -178,7 +179,7 @@ describe('Session switching', () => {
     await h.send({ type: 'switchAlgorithm', run: 0, ...OTHER });
     // θ kept: f right after the switch is f before it.
     const exp = h.s.experiment!;
-    const after = exp.problem.tfjs.full.loss(paramsOf(exp.runs[0]));
+    const after = (exp.problem as TfjsProblem).tfjs.full.loss(paramsOf(exp.runs[0]));
     expect(after.dataSync()[0]).toBe(before);
     after.dispose();
     const sw = h.of('switched').at(-1)!;
@@ -354,7 +355,7 @@ describe('Session robustness', () => {
     expect(v.view.extent.x0).toBeLessThan(v.view.extent.x1);
     // The corner output equals the network evaluated there.
     const exp = h.s.experiment!;
-    const z = tf.tidy(() => (exp.problem.tfjs as import('../src/core/problems/mlp').MLPProblem).predict(paramsOf(exp.runs[0]), tf.tensor2d([[v.view.kind === 'mlp2d' ? v.view.extent.x1 : 0, v.view.kind === 'mlp2d' ? v.view.extent.y1 : 0]])));
+    const z = tf.tidy(() => ((exp.problem as TfjsProblem).tfjs as import('../src/core/problems/mlp').MLPProblem).predict(paramsOf(exp.runs[0]), tf.tensor2d([[v.view.kind === 'mlp2d' ? v.view.extent.x1 : 0, v.view.kind === 'mlp2d' ? v.view.extent.y1 : 0]])));
     expect(v.view.outputs.data[255]).toBeCloseTo(z.dataSync()[0], 5);
     z.dispose();
 

@@ -4,23 +4,18 @@
  * ≤ ~1.5 s in all) and the fastest wins. Falls back webgpu → webgl → wasm → cpu when one fails to
  * initialise or is lost.
  *
- * The fused engine ('fused', ./fused-engine.ts) competes in the calibration when every run uses a
- * gradient optimizer or a Lipschitz MM algorithm on an MLP (usually winning by 10× on small networks). It needs no tfjs backend to
- * train, but a session on it keeps one (Selection.tfjs: the fastest calibrated tfjs backend, or CPU when
- * forced) current for views, surrogates and the hand-over to tfjs.
+ * The cpu engine ('fused', ./fused-engine.ts) competes in the calibration whenever it can run the
+ * problem (every MLP; NMF with WebAssembly SIMD), usually winning by 10× on small networks. A session on
+ * it needs no tfjs backend at all: views and surrogates go through the same engine interface.
  *
- * This file only uses what tfjs has registered, so it runs in Node (tests: cpu only). The browser
- * worker registers webgpu and wasm first with `registerBrowserBackends()` (./backends-browser.ts).
- *
- * tfjs pitfalls handled here: `tf.setBackend(x)` may return false *without throwing* (e.g. no WebGPU
- * adapter) and tfjs may silently stay on another backend, so both the return value and
- * `tf.getBackend()` are checked.
+ * tfjs is loaded on first use (./tfjs-loader.ts: a session on the cpu engine never waits for it);
+ * its backend calls live in ./tfjs-engine.ts. This file runs in Node (tests: cpu only); the browser
+ * worker registers webgpu and wasm when tfjs loads (./backends-browser.ts).
  */
-import * as tf from '@tensorflow/tfjs';
 import type { ExperimentConfig } from '../core/config';
-import { Experiment } from '../core/experiment';
-import { FUSED_SCOPE } from '../core/fused';
+import { FUSED_SCOPE } from '../core/fused/algorithms';
 import { fusableFromStart, fusedLabel, timeFusedSteps } from './fused-engine';
+import { loadedTfjs, loadTfjs, type TfjsModule } from './tfjs-loader';
 import { BACKENDS, TFJS_BACKENDS, type BackendChoice, type BackendName, type BackendStatus } from './protocol';
 
 export interface Selection {
@@ -28,8 +23,6 @@ export interface Selection {
   reasonKind: 'forced' | 'calibration' | 'fallback';
   reason: string;
   backends: BackendStatus[];
-  /** With backend 'fused': the tfjs backend made current for views, surrogates and hand-overs. */
-  tfjs?: BackendName;
 }
 
 export interface SelectOptions {
@@ -62,10 +55,10 @@ export interface BackendHost {
 /** Calibration order: quick to initialise first. */
 const CALIBRATION_ORDER: readonly BackendName[] = ['fused', 'cpu', 'wasm', 'webgl', 'webgpu'];
 /**
- * tfjs backends a fused session keeps for views and hand-overs when no calibration ranked them, in
- * order of preference: WASM (in a browser worker 4–5× CPU on small MLPs), CPU (always there), then GPUs.
+ * Where a session goes when the cpu engine cannot run it (or is lost), in order of preference: WASM (in
+ * a browser worker 4–5× CPU on small MLPs), CPU (always there), then GPUs.
  */
-const COMPANION_ORDER: readonly BackendName[] = ['wasm', 'cpu', 'webgl', 'webgpu'];
+const TFJS_FALLBACK_ORDER: readonly BackendName[] = ['wasm', 'cpu', 'webgl', 'webgpu'];
 /** The fused engine's calibration needs far fewer ms than a tfjs backend's. */
 const FUSED_CALIBRATION_MS = 150;
 
@@ -75,69 +68,24 @@ export function backendLabel(b: BackendName): string {
   return b === 'fused' ? fusedLabel() : NICE[b];
 }
 
-function isBackendName(x: string): x is BackendName {
-  return (BACKENDS as readonly string[]).includes(x);
-}
-
 const FUSED_ONLY = `the fused engine runs ${FUSED_SCOPE} only`;
 
+/** The tfjs backend now, or 'cpu' while tfjs is not loaded (it loads on first use: tfjs-loader.ts). */
 export function currentBackend(): BackendName {
-  const b = tf.getBackend();
-  return isBackendName(b) ? b : 'cpu';
+  return loadedTfjs()?.currentBackend() ?? 'cpu';
 }
 
-/** Tries to make `name` the tfjs backend. Returns null on success, else the reason. */
+/** Tries to make `name` the tfjs backend (loading tfjs first). Returns null on success, else the reason. */
 export async function tryBackend(name: BackendName, failBackends: readonly BackendName[] = []): Promise<{ status: BackendStatus['status']; message: string } | null> {
   if (failBackends.includes(name)) return { status: 'failed', message: `${backendLabel(name)} failed to initialise (forced by the failBackends test hook)` };
   if (name === 'fused') return null; // no tfjs backend to set; whether it can run the problem is the caller's check
-  if (!tf.findBackendFactory(name)) return { status: 'unavailable', message: `${NICE[name]} is not available in this browser` };
-  let ok: boolean;
+  let tfjs: TfjsModule;
   try {
-    ok = await tf.setBackend(name);
-    if (ok) await tf.ready();
+    tfjs = await loadTfjs();
   } catch (e) {
-    return { status: 'failed', message: `${NICE[name]} failed to initialise: ${e instanceof Error ? e.message : String(e)}` };
+    return { status: 'failed', message: `${NICE[name]} failed to initialise: tfjs did not load (${e instanceof Error ? e.message : String(e)})` };
   }
-  if (!ok) return { status: 'failed', message: `${NICE[name]} failed to initialise (setBackend returned false)` };
-  if (tf.getBackend() !== name) return { status: 'failed', message: `${NICE[name]} requested but tfjs is on ${tf.getBackend()}` };
-  return null;
-}
-
-/**
- * Mean ms per step (one step of the first run + reading f back) on the current backend, after one
- * warm-up step (shader compilation). Runs until ~budgetMs or 30 timed steps, at least 2.
- */
-export async function timeSteps(config: ExperimentConfig, budgetMs: number): Promise<number> {
-  const cfg: ExperimentConfig = { ...config, runs: [{ ...config.runs[0], switches: [] }] };
-  const exp = new Experiment(cfg);
-  try {
-    const once = async (): Promise<void> => {
-      const { f, release } = exp.stepObjective(exp.t);
-      try {
-        exp.runs[0].step(f);
-      } finally {
-        release();
-      }
-      exp.t += 1;
-      const { train, test } = exp.evaluate(exp.runs[0]);
-      test?.dispose();
-      await train.data();
-      train.dispose();
-      if (exp.runs[0].status === 'error') throw new Error(exp.runs[0].message);
-    };
-    const w0 = performance.now();
-    await once();
-    const warm = performance.now() - w0;
-    const t0 = performance.now();
-    let n = 0;
-    while (n < 2 || (n < 30 && performance.now() - t0 < budgetMs - warm)) {
-      await once();
-      n += 1;
-    }
-    return (performance.now() - t0) / n;
-  } finally {
-    exp.dispose();
-  }
+  return tfjs.trySetBackend(name, NICE[name]);
 }
 
 function fmtMs(ms: number): string {
@@ -169,17 +117,14 @@ export function createBackendHost(): BackendHost {
       if (!fusable && !exclude.includes('fused')) mark('fused', 'unavailable', `${FUSED_ONLY}; this experiment needs tfjs`);
 
       if (choice === 'fused') {
-        // Forced fused: it, with a tfjs companion; else the tfjs backends, WASM and CPU first.
+        // Forced fused: it; else the tfjs backends, WASM and CPU first.
         const err = exclude.includes('fused') ? { message: `${fusedLabel()} was lost earlier in this session` } : !fusable ? { message: FUSED_ONLY } : await tryBackend('fused', fail);
         if (!err) {
-          const tfjs = await firstTfjs(COMPANION_ORDER, fail, exclude);
           mark('fused', 'available');
-          if (tfjs) mark(tfjs, 'available');
-          const also = tfjs ? `; views, surrogates and hand-overs on ${NICE[tfjs]}` : '';
-          return { backend: 'fused', ...(tfjs ? { tfjs } : {}), reasonKind: 'forced', reason: `${fusedLabel()} (chosen by you${also})`, backends: list() };
+          return { backend: 'fused', reasonKind: 'forced', reason: `${fusedLabel()} (chosen by you)`, backends: list() };
         }
         if (fusable && !exclude.includes('fused')) mark('fused', 'failed', err.message);
-        const b = await firstTfjs(COMPANION_ORDER, fail, exclude);
+        const b = await firstTfjs(TFJS_FALLBACK_ORDER, fail, exclude);
         if (!b) throw new Error(`no backend could be initialised: ${err.message}`);
         mark(b, 'available');
         return { backend: b, reasonKind: 'fallback', reason: `${err.message} — falling back to ${NICE[b]}`, backends: list() };
@@ -220,7 +165,7 @@ export function createBackendHost(): BackendHost {
         const left = budget - (performance.now() - t0);
         if (left < 100 && timings.length > 0) {
           // A backend this runtime does not have is unavailable, spent budget or not (a cheap check).
-          if (b !== 'fused' && !tf.findBackendFactory(b)) mark(b, 'unavailable', `${NICE[b]} is not available in this browser`);
+          if (b !== 'fused' && loadedTfjs()?.hasBackend(b) === false) mark(b, 'unavailable', `${NICE[b]} is not available in this browser`);
           else mark(b, 'skipped', `not calibrated: the ${Math.round(budget)} ms calibration budget was spent`);
           continue;
         }
@@ -232,7 +177,7 @@ export function createBackendHost(): BackendHost {
         }
         const share = Math.max(100, left / (candidates.length - i));
         try {
-          const ms = b === 'fused' ? timeFusedSteps(config, Math.min(share, FUSED_CALIBRATION_MS)) : await timeSteps(config, share);
+          const ms = b === 'fused' ? timeFusedSteps(config, Math.min(share, FUSED_CALIBRATION_MS)) : await (await loadTfjs()).timeSteps(config, share);
           timings.push({ b, ms });
           mark(b, 'available', undefined, ms);
         } catch (e) {
@@ -242,35 +187,22 @@ export function createBackendHost(): BackendHost {
       if (timings.length === 0) throw new Error(`no tfjs backend could be initialised: ${failures.join('; ')}`);
       timings.sort((x, y) => x.ms - y.ms);
       const best = timings[0].b;
-      // The fused engine keeps the fastest tfjs backend for views and hand-overs (CPU if none was timed).
-      const tfjs =
-        best === 'fused'
-          ? await firstTfjs([...timings.map((x) => x.b), ...COMPANION_ORDER], fail, exclude)
-          : (await tryBackend(best, fail)) === null
-            ? best
-            : null;
-      if (best !== 'fused' && !tfjs) throw new Error(`${NICE[best]} failed to initialise again after its calibration`);
+      // The winner is made current again (a later calibration moved tfjs elsewhere).
+      if (best !== 'fused' && (await tryBackend(best, fail)) !== null) throw new Error(`${NICE[best]} failed to initialise again after its calibration`);
       const detail = timings.map((x) => `${backendLabel(x.b)} ${fmtMs(x.ms)} ms/step`).join(', ');
       const failed = failures.length ? ` (${failures.join('; ')})` : '';
-      const also = best === 'fused' && tfjs ? `; views, surrogates and hand-overs on ${NICE[tfjs]}` : '';
       return {
         backend: best,
-        ...(best === 'fused' && tfjs ? { tfjs } : {}),
         reasonKind: 'calibration',
-        reason: `fastest on a short calibration on this problem: ${detail} → ${backendLabel(best)}${also}${failed}`,
+        reason: `fastest on a short calibration on this problem: ${detail} → ${backendLabel(best)}${failed}`,
         backends: list(),
       };
     },
 
     watchLoss(cb) {
       const token = ++lossToken;
-      const name = currentBackend();
-      if (name !== 'webgpu') return;
-      // tfjs-backend-webgpu keeps its GPUDevice on `device`.
-      const device = (tf.backend() as unknown as { device?: { lost?: Promise<{ reason?: string; message?: string }> } }).device;
-      device?.lost?.then((info) => {
-        if (token !== lossToken) return;
-        cb(`WebGPU device lost (${info?.reason ?? 'unknown reason'}${info?.message ? `: ${info.message}` : ''})`);
+      loadedTfjs()?.onDeviceLost((reason) => {
+        if (token === lossToken) cb(reason);
       });
     },
   };
@@ -278,7 +210,7 @@ export function createBackendHost(): BackendHost {
 
 /** The backend after `b` in the fallback order (the fused engine's: WASM, CPU, …), skipping excluded ones. */
 export function nextBackend(b: BackendName, exclude: readonly BackendName[]): BackendName | null {
-  const order = b === 'fused' ? COMPANION_ORDER : TFJS_BACKENDS.slice(TFJS_BACKENDS.indexOf(b) + 1);
+  const order = b === 'fused' ? TFJS_FALLBACK_ORDER : TFJS_BACKENDS.slice(TFJS_BACKENDS.indexOf(b) + 1);
   for (const x of order) if (!exclude.includes(x)) return x;
   return null;
 }

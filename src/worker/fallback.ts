@@ -2,19 +2,17 @@
  * Moving the session between backends at the same step, and surviving a lost one.
  *
  * - setBackend: parameters and algorithm states are copied out as arrays and back in on the new
- *   backend — or into / out of the fused engine (snapshot.ts) — exactly, at the same step.
+ *   backend or engine (snapshot.ts), exactly, at the same step.
  * - Device loss: if the old backend is unreadable (device lost, or a GPU backend throws while
  *   training) the session restores the last checkpoint (webgpu/webgl sessions copy θ and states out
  *   asynchronously every ~3 s) or, without one, rebuilds from the recorded config, and replays silently
  *   to the same step on the next backend in the fallback order.
- * - On the fused engine a lost device is that of the tfjs backend kept for views: another replaces it.
  */
 import { backendLabel, nextBackend } from './backend';
-import { fusedLabel } from './fused-engine';
+import { fusableFromStart } from './fused-engine';
 import { build, replayTo } from './lifecycle';
 import type { BackendChoice } from './protocol';
 import type { Snapshot } from './snapshot';
-import { fusableSnapshot, snapshotTfjs } from './snapshot';
 import type { SessionState } from './state';
 
 /** On webgpu/webgl: a copy of every run's θ and state, read back asynchronously (for device-loss recovery). */
@@ -22,7 +20,7 @@ export async function takeCheckpoint(s: SessionState): Promise<void> {
   const exp = s.engine.exp;
   if (!exp) return;
   const wall = [...s.wallMs];
-  const snap = await snapshotTfjs(exp);
+  const snap = await s.engine.snapshot();
   if (s.engine.exp === exp && exp.t === snap.t) s.checkpoint = { snap, wall };
   s.checkpointAt = performance.now();
 }
@@ -41,9 +39,9 @@ export async function changeBackend(s: SessionState, choice: BackendChoice): Pro
   }
   const wall = [...s.wallMs];
   const reported = [...s.reported];
-  const sel = await s.host.select(choice, s.config, { ...s.selectOptions(), fused: fusableSnapshot(s.config, snap) });
+  const sel = await s.host.select(choice, s.config, { ...s.selectOptions(), fused: fusableFromStart(s.config) });
   s.adoptBackend(sel);
-  s.engine.restore(s.config, snap, s.backend === 'fused');
+  await s.engine.restore(s.config, snap, s.backend === 'fused' ? 'cpu' : 'tfjs');
   s.wallMs = wall;
   s.reported = reported;
   s.emit({
@@ -65,20 +63,16 @@ export async function fallback(s: SessionState, cause: 'device-lost' | 'init-fai
   if (!s.lostBackends.includes(from)) s.lostBackends.push(from);
   const t = s.t;
   const wall = [...s.wallMs];
-  // The fused engine falls back to the tfjs backend it kept; a session that was handed over from it
-  // replays on it again up to the hand-over, so the replayed curve is the live one.
-  const next = from === 'fused' && !s.lostBackends.includes(s.tfjsBackend) ? s.tfjsBackend : nextBackend(from, s.lostBackends);
-  const replayFused = s.fusedPreferred && from !== 'fused';
+  const next = nextBackend(from, s.lostBackends);
   if (!next) throw new Error(`${reason}; no other backend left`);
   // The old backend is unusable: drop its tensors without reading them.
   try {
     s.engine.dispose();
   } catch {
-    s.engine.exp = null;
+    /* nothing left to free */
   }
   const sel = await s.host.select(next, s.config, s.selectOptions());
   s.adoptBackend(sel);
-  s.fusedPreferred = replayFused;
   const wasPlaying = s.playing;
   const pending = s.pendingSteps;
   const reported = [...s.reported];
@@ -86,7 +80,7 @@ export async function fallback(s: SessionState, cause: 'device-lost' | 'init-fai
   s.playing = false;
   s.pendingSteps = 0;
   if (cp) {
-    s.engine.restore(s.config, cp.snap, false);
+    await s.engine.restore(s.config, cp.snap, s.backend === 'fused' ? 'cpu' : 'tfjs');
     s.reported = reported;
     await replayTo(s, t);
   } else await build(s, s.config, t);
@@ -111,25 +105,4 @@ export async function fallback(s: SessionState, cause: 'device-lost' | 'init-fai
     backends: sel.backends,
   });
   s.runs.forEach((_, i) => s.reportStatus(i));
-}
-
-/** While on the fused engine, the tfjs backend kept for views and hand-overs was lost: take the next one. */
-export async function companionLost(s: SessionState, reason: string): Promise<void> {
-  if (!s.config) return;
-  const lost = s.tfjsBackend;
-  if (!s.lostBackends.includes(lost)) s.lostBackends.push(lost);
-  s.engine.disposeShadow();
-  const next = nextBackend('fused', s.lostBackends);
-  if (!next) throw new Error(`${reason}; no tfjs backend left for views and surrogates`);
-  const sel = await s.host.select(next, s.config, s.selectOptions());
-  s.tfjsBackend = sel.backend;
-  s.host.watchLoss(s.onBackendLost);
-  s.emit({
-    type: 'ready',
-    backend: 'fused',
-    tfjs: sel.backend,
-    reasonKind: 'fallback',
-    reason: `${reason}; training continues on ${fusedLabel()}, views and surrogates now on ${backendLabel(sel.backend)}`,
-    backends: sel.backends.map((b) => (b.name === 'fused' ? { name: 'fused', status: 'available' } : b)),
-  });
 }

@@ -1,17 +1,13 @@
 /**
- * The cpu ("fused") engine (src/core/engines/cpu and src/core/fused: flat float32 arrays, WebAssembly SIMD
- * kernels, no tfjs in the loop) inside the lab's worker: which sessions it can run, its calibration, and
- * the tfjs copies of a run that views and surrogates need while the session stays on it. Every
- * algorithm runs on it (each is written once against the engine interface), for MLPs, and for NMF where
- * WebAssembly SIMD is available.
+ * The cpu engine (backend 'fused': src/core/engines/cpu and src/core/fused, flat float32 arrays,
+ * WebAssembly SIMD kernels, no tfjs) inside the lab's worker: which sessions it can run and its
+ * calibration. Every algorithm runs on it (each is written once against the engine interface), for
+ * MLPs, and for NMF where WebAssembly SIMD is available.
  */
 import type { ExperimentConfig } from '../core/config';
-import { Experiment } from '../core/experiment';
-import { canFuse, FusedExperiment, FUSED_SCOPE, isFusedAlgorithm, simdAvailable, toTfjs, type FusedRun } from '../core/fused';
-import { getAlgorithm } from '../core/algorithms/registry';
-import type { AlgorithmState } from '../core/engine/algorithm';
-import { tfjsVec } from '../core/engines/tfjs/vector-ops';
-import { Run } from '../core/run';
+import { canFuse, FUSED_SCOPE, isFusedAlgorithm } from '../core/fused/algorithms';
+import { FusedExperiment } from '../core/fused/fused-experiment';
+import { simdAvailable } from '../core/fused/problem';
 
 /** The engine's name in the UI and in reasons. */
 export function fusedLabel(): string {
@@ -50,24 +46,4 @@ export function timeFusedSteps(config: ExperimentConfig, budgetMs: number): numb
     n += 1;
   }
   return spent / n;
-}
-
-/**
- * A tfjs Experiment with the session's problem (same data, same mini-batch order), for the views and
- * surrogates of fused runs: one run, no switches. The caller disposes it.
- */
-export function shadowExperiment(fx: FusedExperiment): Experiment {
-  return new Experiment(structuredClone({ ...fx.config, runs: [{ ...fx.config.runs[0], switches: [] }] }));
-}
-
-/** A tfjs Run holding a copy of fused run `run` (θ and optimizer state in the tfjs layout, same step) on `exp`'s problem. The caller disposes it. */
-export function tfjsCopy(run: FusedRun, exp: Experiment): Run {
-  const { params, state, t } = toTfjs(run);
-  const copy = new Run(run.id, run.algorithm.id, run.hyper, exp.problem, getAlgorithm);
-  copy.load(run.algorithm.id, run.hyper, tfjsVec(params), state as AlgorithmState);
-  copy.t = t;
-  copy.status = run.status;
-  copy.message = run.message;
-  copy.divergedAt = run.divergedAt;
-  return copy;
 }

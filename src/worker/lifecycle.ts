@@ -2,8 +2,8 @@
  * Building and rebuilding the session's experiment: `start` (validation, the 'auto' preview, backend
  * selection, a silent replay to resumeAt), `reset`, and the silent replay that backend moves use.
  *
- * Determinism: a build is the experiment at step 0 from the config (the fused engine when the selection
- * chose it and the config starts with algorithms it runs only), and a replay is ticks that post
+ * Determinism: a build is the experiment at step 0 from the config (on the cpu engine when the
+ * selection chose it and it can run the problem, else on tfjs), and a replay is ticks that post
  * nothing, so a rebuilt session continues exactly the curve it replays.
  */
 import { parseExperiment, runLabel, type ExperimentConfig } from '../core/config';
@@ -40,7 +40,6 @@ export async function start(s: SessionState, cmd: StartCmd): Promise<void> {
   if (sel.reasonKind === 'fallback') {
     s.emit({ type: 'backendChanged', from: null, to: sel.backend, cause: 'init-failure', reason: sel.reason, restoredBy: 'fresh', t: 0 });
   }
-  // Built (and replayed to resumeAt) first: a replay may hand the fused engine over to tfjs.
   await build(s, s.config, resumeAt);
   s.postReady(sel);
   s.playing = cmd.play ?? true;
@@ -75,22 +74,22 @@ async function preview(s: SessionState): Promise<void> {
     try {
       s.engine.dispose();
     } catch {
-      s.engine.exp = null;
+      /* its backend is gone: nothing left to free */
     }
   }
 }
 
 /**
- * New experiment from `config` at step 0 — on the fused engine when the selection chose it and the
- * config starts with algorithms it runs only, else on tfjs — then a silent replay to `toStep`.
+ * New experiment from `config` at step 0 — on the cpu engine when the selection chose it and it can
+ * run the config, else on tfjs — then a silent replay to `toStep`.
  */
 export async function build(s: SessionState, config: ExperimentConfig, toStep: number): Promise<void> {
   s.checkpoint = null;
   s.checkpointAt = performance.now();
   s.handOverNote = null;
   const fused = s.fusedPreferred && !s.lostBackends.includes('fused') && fusableFromStart(config);
-  if (s.fusedPreferred && !fused) s.handOverNote = `a run starts with an algorithm ${fusedLabel()} does not run`;
-  s.engine.build(config, fused);
+  if (s.fusedPreferred && !fused) s.handOverNote = `${fusedLabel()} cannot run this experiment`;
+  await s.engine.build(config, fused ? 'cpu' : 'tfjs');
   s.backend = fused ? 'fused' : s.tfjsBackend;
   s.wallMs = s.runs.map(() => 0);
   s.reported = s.runs.map((r) => r.status);
@@ -101,7 +100,7 @@ export async function build(s: SessionState, config: ExperimentConfig, toStep: n
   if (toStep > 0) await replayTo(s, toStep);
 }
 
-/** Silent ticks up to `toStep` (the engine may hand over meanwhile: s.runs / s.t, never a captured experiment). */
+/** Silent ticks up to `toStep`. */
 export async function replayTo(s: SessionState, toStep: number): Promise<void> {
   const savedPending = s.pendingSteps;
   while (s.t < toStep && s.runs.some((r) => r.active)) {
@@ -155,7 +154,6 @@ export async function reset(s: SessionState, keepSwitches: boolean): Promise<voi
   s.playing = false;
   const before = s.backend;
   await build(s, s.config, 0);
-  // Back on the fused engine after a hand-over (or not, when a kept switch at step 0 needs tfjs).
   if (s.backend !== before && s.selection) s.postReady(s.selection);
   s.playing = wasPlaying;
   await postStarted(s);

@@ -13,18 +13,17 @@
  * - Determinism: the step order is exactly runExperiment's (step every active run on objective t,
  *   evaluate, then apply the config's switches due at the new step count on the full objective), so
  *   the same config gives the same curve, and a config with recorded switches replays a live session.
- * - Engines (engine.ts): a tfjs Experiment, or a FusedExperiment (backend 'fused': MLP + gradient
- *   optimizers and Lipschitz MM without tfjs, fused-engine.ts) that hands over to tfjs exactly when a
- *   run switches to an algorithm it does not run (switching.ts). Views and surrogates of fused runs use a tfjs copy.
+ * - One experiment on one engine (engine.ts): the fold over a problem built on the cpu engine (backend
+ *   'fused', fused-engine.ts) or on tfjs; steps, losses, switches, snapshots, views and surrogates all
+ *   go through the engine interface, so nothing here branches on the engine.
  * - Start, reset and replays: lifecycle.ts. Switches recorded into the reported config: switching.ts.
  *   Backend moves, checkpoints and device loss: fallback.ts. Shared state and helpers: state.ts.
  */
 import type { ExperimentConfig } from '../core/config';
-import type { Experiment } from '../core/experiment';
-import type { FusedExperiment } from '../core/fused';
+import type { Experiment } from '../core/fold/experiment';
 import { backendLabel, createBackendHost } from './backend';
-import { algId } from './engine';
-import { changeBackend, companionLost, fallback, takeCheckpoint } from './fallback';
+import { algId, type EngineName } from './engine';
+import { changeBackend, fallback, takeCheckpoint } from './fallback';
 import { reset, start } from './lifecycle';
 import type { BackendName, ToWorker } from './protocol';
 import { clone, SessionState, type SessionOptions } from './state';
@@ -102,13 +101,13 @@ export class Session {
   get currentConfig(): ExperimentConfig | null {
     return this.s.config ? clone(this.s.config) : null;
   }
-  /** The tfjs experiment (null while on the fused engine). */
+  /** The experiment (null before start). */
   get experiment(): Experiment | null {
     return this.s.engine.exp;
   }
-  /** The fused engine's experiment (null while on tfjs). */
-  get fusedExperiment(): FusedExperiment | null {
-    return this.s.engine.fx;
+  /** The engine the experiment runs on ('cpu' on backend 'fused', else 'tfjs'). */
+  get engine(): EngineName {
+    return this.s.engine.engine;
   }
   /** The backend (or the fused engine) the session runs on now. */
   get backendName(): BackendName {
@@ -118,12 +117,9 @@ export class Session {
     return this.s.pace.k;
   }
 
-  /**
-   * The backend layer reports a lost device: fall back and replay (queued like a command). On the
-   * fused engine the lost device is the tfjs backend kept for views: another one replaces it.
-   */
+  /** The backend layer reports a lost device: fall back and replay (queued like a command). */
   backendLost(reason: string): void {
-    this.internal.push(() => (this.s.engine.fx ? companionLost(this.s, reason) : fallback(this.s, 'device-lost', reason)));
+    this.internal.push(() => fallback(this.s, 'device-lost', reason));
     this.kick();
   }
 
@@ -260,12 +256,12 @@ export class Session {
       case 'requestSurrogate': {
         const run = s.runAt(cmd.run);
         if (run.status === 'diverged' || run.status === 'error') throw new Error(`run ${cmd.run} has stopped (${run.status}): no surrogate at a non-finite point`);
-        const res = await s.engine.withTfjsRun(cmd.run, (exp, r) => computeSurrogate(exp, r, cmd));
+        const res = await computeSurrogate(s.config!, s.engine.exp!, run, cmd);
         return s.emit({ type: 'surrogate', run: cmd.run, ...(cmd.requestId !== undefined ? { requestId: cmd.requestId } : {}), t: run.t, ...res });
       }
       case 'requestView': {
         const run = s.runAt(cmd.run);
-        const view = await s.engine.withTfjsRun(cmd.run, (exp, r) => s.views.view(s.config!, exp, r, cmd));
+        const view = await s.views.view(s.config!, s.engine.exp!, run, cmd);
         return s.emit({ type: 'view', run: cmd.run, ...(cmd.requestId !== undefined ? { requestId: cmd.requestId } : {}), t: run.t, view });
       }
       case 'setBackend':

@@ -1,33 +1,30 @@
 /**
  * A session's state as plain arrays: every run's θ, algorithm state, step count, status and switches.
- * Taken from either engine and restored into either (same step, exact float32 values), it carries a
- * session across backends (setBackend), through device loss (checkpoints) and from the fused engine
- * to tfjs (the hand-over when a run switches to an algorithm the fused engine does not run).
+ * Taken from an experiment on any engine and restored into one on any engine (same step, exact float32
+ * values), it carries a session across backends (setBackend) and through device loss (checkpoints).
  *
- * Algorithm states are kept in the tfjs layout (e.g. Adam: {t, m: [one array per parameter], v, vmax});
- * the fused engine's Vecs (flat Float32Arrays) are cut into and glued back from that layout.
+ * Algorithm states have the same layout on every engine (each algorithm is written once); only their
+ * Vecs change form, so a Vec is stored as one array per parameter tensor (θ's layout) and rebuilt with
+ * the target engine's `fromArray`.
  */
-import * as tf from '@tensorflow/tfjs';
-import type { ExperimentConfig } from '../core/config';
-import { Experiment, paramsOf } from '../core/experiment';
 import type { AlgorithmState } from '../core/engine/algorithm';
-import { cpuVec } from '../core/engines/cpu/vector-ops';
-import { FusedExperiment, FUSED_SCOPE, isFusedAlgorithm, mapStateVecs, simdAvailable, type FusedRun } from '../core/fused';
-import { tfjsVec } from '../core/engines/tfjs/vector-ops';
-import type { RunStatus, SwitchRecord } from '../core/run';
+import type { ParamTensor } from '../core/engine/problem';
+import type { Vec, VectorOps } from '../core/engine/types';
+import type { Experiment } from '../core/fold/experiment';
+import type { RunStatus, SwitchRecord } from '../core/fold/status';
 
 export interface SnapTensor {
   __snapTensor: true;
-  data: Float32Array | Int32Array | Uint8Array;
+  data: Float32Array;
   shape: number[];
-  dtype: tf.DataType;
+  dtype: 'float32';
 }
 
 export interface RunSnapshot {
   algorithm: string;
   hyper: Record<string, unknown>;
   params: SnapTensor[];
-  state: unknown;
+  state: Record<string, unknown>;
   t: number;
   status: RunStatus;
   message: string;
@@ -42,128 +39,65 @@ export interface Snapshot {
 
 const clone = <T>(x: T): T => structuredClone(x);
 
-// ───────────────────────────────────────── tfjs ─────────────────────────────────────────────────
+/** A Vec's entries, read back without blocking where the engine can. */
+const readVec = (ops: VectorOps, v: Vec): Promise<Float32Array> => (ops.read ? ops.read(v) : Promise.resolve(ops.toArray(v)));
 
-/** Reads every run's tensors back (asynchronously: no dataSync). */
-export async function snapshotTfjs(exp: Experiment): Promise<Snapshot> {
-  const snapTensor = async (t: tf.Tensor): Promise<SnapTensor> => ({
-    __snapTensor: true,
-    data: (await t.data()).slice() as SnapTensor['data'],
-    shape: [...t.shape],
-    dtype: t.dtype,
+const cut = (layout: readonly ParamTensor[], flat: Float32Array): SnapTensor[] =>
+  layout.map((t) => ({ __snapTensor: true, data: flat.slice(t.offset, t.offset + t.size), shape: [...t.shape], dtype: 'float32' }));
+
+function glue(layout: readonly ParamTensor[], parts: SnapTensor[]): Float32Array {
+  const into = new Float32Array(layout.reduce((n, t) => n + t.size, 0));
+  if (parts.length !== layout.length) throw new Error(`expected ${layout.length} parameter tensors, got ${parts.length}`);
+  layout.forEach((t, i) => {
+    if (parts[i].data.length !== t.size) throw new Error(`${t.name}: expected ${t.size} values, got ${parts[i].data.length}`);
+    into.set(parts[i].data, t.offset);
   });
-  const snapAny = async (x: unknown): Promise<unknown> => {
-    if (x instanceof tf.Tensor) return snapTensor(x);
-    if (Array.isArray(x)) return Promise.all(x.map(snapAny));
-    if (ArrayBuffer.isView(x)) return (x as unknown as { slice(): unknown }).slice();
-    if (x && typeof x === 'object') {
-      const out: Record<string, unknown> = {};
-      for (const [k, v] of Object.entries(x)) out[k] = await snapAny(v);
-      return out;
-    }
-    return x;
-  };
-  return {
-    t: exp.t,
-    runs: await Promise.all(
-      exp.runs.map(async (r) => ({
-        algorithm: r.algorithm.id,
-        hyper: clone(r.hyper),
-        params: await Promise.all(paramsOf(r).map(snapTensor)),
-        state: await snapAny(r.state),
-        t: r.t,
-        status: r.status,
-        message: r.message,
-        divergedAt: r.divergedAt,
-        switches: clone(r.switches),
-      })),
-    ),
-  };
+  return into;
 }
 
-/** A tfjs Experiment for `config` (on the current tfjs backend) holding the snapshot's state. */
-export function restoreTfjs(config: ExperimentConfig, snap: Snapshot): Experiment {
-  const exp = new Experiment(clone(config));
-  const toTensor = (s: SnapTensor): tf.Tensor => tf.tensor(s.data, s.shape, s.dtype);
-  const fromAny = (x: unknown): unknown => {
-    if (x && typeof x === 'object' && (x as SnapTensor).__snapTensor) return toTensor(x as SnapTensor);
-    if (Array.isArray(x)) return x.map(fromAny);
-    if (ArrayBuffer.isView(x)) return x;
-    if (x && typeof x === 'object') return Object.fromEntries(Object.entries(x).map(([k, v]) => [k, fromAny(v)]));
-    return x;
-  };
-  exp.t = snap.t;
-  exp.runs.forEach((r, i) => {
-    const s = snap.runs[i];
-    r.load(s.algorithm, s.hyper, tfjsVec(s.params.map(toTensor)), fromAny(s.state) as AlgorithmState);
-    restoreProgress(r, s);
-  });
-  return exp;
-}
+const isSnapVec = (x: unknown): x is SnapTensor[] => Array.isArray(x) && x.length > 0 && (x[0] as SnapTensor)?.__snapTensor === true;
 
-/** A run's step count, status and switch history, as the snapshot recorded them (tfjs and fused runs alike). */
-function restoreProgress(r: Pick<FusedRun, 't' | 'status' | 'message' | 'divergedAt' | 'switches'>, s: Snapshot['runs'][number]): void {
-  r.t = s.t;
-  r.status = s.status;
-  r.message = s.message;
-  r.divergedAt = s.divergedAt;
-  r.switches.length = 0;
-  r.switches.push(...s.switches);
-}
-
-// ───────────────────────────────────────── fused ────────────────────────────────────────────────
-
-/** The fused runs' θ and state, each Vec cut per parameter tensor into the tfjs layout (copies). */
-export function snapshotFused(fx: FusedExperiment): Snapshot {
-  const tensors = fx.problem.layout;
-  const cut = (flat: Float32Array): SnapTensor[] =>
-    tensors.map((t) => ({ __snapTensor: true, data: flat.slice(t.offset, t.offset + t.size), shape: [...t.shape], dtype: 'float32' }));
-  return {
-    t: fx.t,
-    runs: fx.runs.map((r: FusedRun) => ({
+/** Every run's θ and state read back (asynchronously: no blocking readback on a GPU). */
+export async function takeSnapshot(exp: Experiment): Promise<Snapshot> {
+  const { ops, layout } = exp.problem;
+  const snapRun = async (r: Experiment['runs'][number]): Promise<RunSnapshot> => {
+    const state: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(r.state)) state[k] = ops.isVec(v) ? cut(layout, await readVec(ops, v)) : clone(v);
+    return {
       algorithm: r.algorithm.id,
       hyper: clone(r.hyper),
-      params: cut(r.thetaArray()),
-      state: mapStateVecs(r.state, (v) => cut(v as Float32Array)),
+      params: cut(layout, await readVec(ops, r.theta)),
+      state,
       t: r.t,
       status: r.status,
       message: r.message,
       divergedAt: r.divergedAt,
       switches: clone(r.switches),
-    })),
+    };
   };
+  return { t: exp.t, runs: await Promise.all(exp.runs.map(snapRun)) };
 }
 
-/** True when every run of the snapshot uses an algorithm the fused engine runs (and the problem is an MLP). */
-export function fusableSnapshot(config: ExperimentConfig, snap: Snapshot): boolean {
-  return (config.problem.kind === 'mlp' || (config.problem.kind === 'nmf' && simdAvailable())) && snap.runs.every((r) => isFusedAlgorithm(r.algorithm));
-}
-
-/**
- * A FusedExperiment (cpu engine) for `config` holding the snapshot's state (its runs' scheduled switches
- * already taken are in their records, so they are not applied again). Throws when the cpu engine cannot
- * run it (check fusableSnapshot first).
- */
-export function restoreFused(config: ExperimentConfig, snap: Snapshot): FusedExperiment {
-  if (!fusableSnapshot(config, snap)) throw new Error(`the fused engine runs ${FUSED_SCOPE} only`);
-  const fx = new FusedExperiment(clone(config));
-  fx.t = snap.t;
-  const glue = (parts: SnapTensor[]): Float32Array => {
-    const into = new Float32Array(fx.problem.layout.reduce((n, t) => n + t.size, 0));
-    fx.problem.layout.forEach((t, i) => {
-      if (parts[i].data.length !== t.size) throw new Error(`${t.name}: expected ${t.size} values, got ${parts[i].data.length}`);
-      into.set(parts[i].data, t.offset);
+/** Puts a freshly built experiment (same config) at the snapshot: θ, states, steps, statuses, switches. */
+export function restoreSnapshot(exp: Experiment, snap: Snapshot): void {
+  const { ops, layout } = exp.problem;
+  if (snap.runs.length !== exp.runs.length) throw new Error(`the snapshot has ${snap.runs.length} runs, the experiment ${exp.runs.length}`);
+  const like = exp.problem.theta0();
+  try {
+    exp.t = snap.t;
+    exp.runs.forEach((r, i) => {
+      const s = snap.runs[i];
+      const state: Record<string, unknown> = {};
+      for (const [k, v] of Object.entries(s.state)) state[k] = isSnapVec(v) ? ops.fromArray(like, glue(layout, v)) : clone(v);
+      r.load(s.algorithm, s.hyper, ops.fromArray(like, glue(layout, s.params)), state as AlgorithmState);
+      r.t = s.t;
+      r.status = s.status;
+      r.message = s.message;
+      r.divergedAt = s.divergedAt;
+      r.switches.length = 0;
+      r.switches.push(...s.switches);
     });
-    return into;
-  };
-  const isSnapVec = (x: unknown): x is SnapTensor[] => Array.isArray(x) && x.length > 0 && (x[0] as SnapTensor)?.__snapTensor === true;
-  fx.runs.forEach((r, i) => {
-    const s = snap.runs[i];
-    if (!isFusedAlgorithm(s.algorithm)) throw new Error(`the fused engine does not run '${s.algorithm}'`);
-    const state: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(s.state as Record<string, unknown>)) state[k] = isSnapVec(v) ? cpuVec(glue(v)) : Array.isArray(v) && v.length === 0 ? null : clone(v);
-    r.load(s.algorithm, s.hyper, cpuVec(glue(s.params)), state as AlgorithmState);
-    restoreProgress(r, s);
-  });
-  return fx;
+  } finally {
+    exp.problem.releaseReplaced(like, null);
+  }
 }

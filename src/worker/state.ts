@@ -1,12 +1,12 @@
 /**
  * The training session's state, shared by the modules that implement it (session.ts: commands and the
- * loop; lifecycle.ts: start, build, reset; ticking.ts: the tick; switching.ts: switches and the fused
- * engine's hand-over; fallback.ts: backend moves and device loss), plus the small helpers they all use
+ * loop; lifecycle.ts: start, build, reset; ticking.ts: the tick; switching.ts: mid-run switches;
+ * fallback.ts: backend moves and device loss), plus the small helpers they all use
  * (posting events, statuses, play state, `ready`). Session keeps it private: its public API is
  * session.ts's.
  */
 import type { ExperimentConfig } from '../core/config';
-import type { RunStatus } from '../core/run';
+import type { RunStatus } from '../core/fold/status';
 import { backendLabel, type BackendHost, type Selection } from './backend';
 import { LabEngine, type AnyRun } from './engine';
 import { transferablesOf, type BackendName, type FromWorker } from './protocol';
@@ -44,15 +44,15 @@ export class SessionState {
   config: ExperimentConfig | null = null;
 
   // ── backends
-  /** What the session runs on now ('fused': the fused engine). */
+  /** What the session runs on now ('fused': the cpu engine; else a tfjs backend). */
   backend: BackendName = 'cpu';
-  /** The selection chose the fused engine: builds use it whenever the config allows. */
+  /** The selection chose the cpu engine: builds use it whenever it can run the config. */
   fusedPreferred = false;
-  /** The tfjs backend in use, or kept for views, surrogates and the hand-over while on 'fused'. */
+  /** The tfjs backend builds use when they are not on the cpu engine. */
   tfjsBackend: BackendName = 'cpu';
   /** The last backend selection (reasons for `ready`). */
   selection: Selection | null = null;
-  /** Why the session left the fused engine during its last build or replay. */
+  /** Why the last build is not on the engine the selection chose. */
   handOverNote: string | null = null;
   failBackends: BackendName[] = [];
   lostBackends: BackendName[] = [];
@@ -145,7 +145,7 @@ export class SessionState {
     this.selection = sel;
     this.backend = sel.backend;
     this.fusedPreferred = sel.backend === 'fused';
-    this.tfjsBackend = sel.backend === 'fused' ? (sel.tfjs ?? 'cpu') : sel.backend;
+    if (sel.backend !== 'fused') this.tfjsBackend = sel.backend;
     this.host.watchLoss(this.onBackendLost);
   }
 
@@ -158,7 +158,6 @@ export class SessionState {
       reasonKind: onSel ? sel.reasonKind : 'fallback',
       reason: onSel ? sel.reason : `${sel.reason}; ${this.handOverNote ?? `running on ${backendLabel(this.backend)}`}`,
       backends: sel.backends,
-      ...(this.backend === 'fused' ? { tfjs: this.tfjsBackend } : {}),
     });
   }
 

@@ -1,15 +1,15 @@
 /**
- * Answers `requestSurrogate` with src/core/surrogate.ts (surrogateSlice / surrogatePlane) at a run's
- * current point, converted to the protocol's typed arrays. The objective is the one the run's next
- * step minimises (the full training set, or that step's mini-batch), so θₜ₊₁ and g refer to the same f.
- * surrogate.ts reads scalars synchronously; that is fine here (one request, not the tick loop).
+ * Answers `requestSurrogate` with core/views/surrogate.ts (surrogateSlice / surrogatePlane) at a run's
+ * current point, on the session's own run and engine, converted to the protocol's typed arrays. The
+ * objective is the one the run's next step minimises (the full training set, or that step's
+ * mini-batch), so θₜ₊₁ and g refer to the same f. Steps are pure: the run is not touched. The helpers
+ * read scalars synchronously; that is fine here (one request, not the tick loop).
  */
-import { paramsOf, tfjsState, type Experiment } from '../core/experiment';
-import { getTfjsAlgorithm } from '../core/engines/tfjs/algorithms';
+import type { ExperimentConfig } from '../core/config';
 import { mmExponent } from '../core/algorithms/nmf-updates';
-import type { NMFProblem } from '../core/problems/nmf';
-import type { Run } from '../core/run';
-import { surrogatePlane, surrogateSlice } from '../core/surrogate';
+import type { Experiment } from '../core/fold/experiment';
+import type { Run } from '../core/fold/run';
+import { surrogatePlane, surrogateSlice, type ModelPoint } from '../core/views/surrogate';
 import type { RequestSurrogateCmd, SurrogateEvt } from './protocol';
 
 export type SurrogatePayload = Omit<SurrogateEvt, 'type' | 'epoch' | 'run' | 'requestId' | 't'>;
@@ -17,20 +17,28 @@ export type SurrogatePayload = Omit<SurrogateEvt, 'type' | 'epoch' | 'run' | 're
 const clampInt = (v: number | undefined, d: number, lo: number, hi: number): number =>
   v === undefined || !Number.isFinite(v) ? d : Math.max(lo, Math.min(hi, Math.floor(v)));
 
-export async function computeSurrogate(exp: Experiment, run: Run, cmd: RequestSurrogateCmd): Promise<SurrogatePayload> {
-  const { obj, dispose } = exp.objectiveAt(run.t);
-  const objective = obj === exp.problem.tfjs.full ? 'full' : 'minibatch';
-  const alg = getTfjsAlgorithm(run.algorithm.id);
+export async function computeSurrogate(config: ExperimentConfig, exp: Experiment, run: Run, cmd: RequestSurrogateCmd): Promise<SurrogatePayload> {
+  const objective = exp.rowsAt(run.t) ? 'minibatch' : 'full';
+  const { f, release } = exp.stepObjective(run.t);
+  const point: ModelPoint = {
+    c: run.context(f),
+    alg: run.algorithm,
+    theta: run.theta,
+    state: run.state,
+    hyper: run.hyper,
+    layout: exp.problem.layout,
+    release: (old, next) => exp.problem.releaseReplaced(old, next),
+  };
   const marks: Record<string, number> = {};
-  if (exp.problem.kind === 'nmf') {
+  if (config.problem.kind === 'nmf') {
     // NMF path H̃ ⊙ Rᵗ: t = γ(β) is the MM point, t = 1 the heuristic multiplicative update.
-    const gamma = mmExponent((exp.problem.tfjs as NMFProblem).beta);
+    const gamma = mmExponent(config.problem.beta);
     if (gamma !== 1) marks.mmPoint = gamma;
   }
   try {
     const range = cmd.range && cmd.range.every(Number.isFinite) && cmd.range[0] < cmd.range[1] ? cmd.range : undefined;
     if (cmd.kind === 'slice') {
-      const s = surrogateSlice(obj, alg, paramsOf(run), tfjsState(run), run.hyper, {
+      const s = surrogateSlice(point, {
         points: clampInt(cmd.points, 41, 3, 401),
         ...(range ? { tMin: range[0], tMax: range[1] } : {}),
       });
@@ -47,7 +55,7 @@ export async function computeSurrogate(exp: Experiment, run: Run, cmd: RequestSu
         objective,
       };
     }
-    const p = surrogatePlane(obj, alg, paramsOf(run), tfjsState(run), run.hyper, {
+    const p = surrogatePlane(point, {
       points: clampInt(cmd.points, 21, 3, 81),
       ...(range ? { aRange: range } : {}),
     });
@@ -64,6 +72,6 @@ export async function computeSurrogate(exp: Experiment, run: Run, cmd: RequestSu
       objective,
     };
   } finally {
-    dispose();
+    release();
   }
 }

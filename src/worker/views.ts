@@ -1,17 +1,16 @@
 /**
  * Pictures of a run's current model, answering `requestView`: MLP with 2-D inputs, its outputs on a
  * G×G grid over the data's range (+ the train/test points); 1-D inputs, the fitted curve; NMF, V, WH,
- * W and H. Computed on a tfjs Run (on the fused engine: a tfjs copy of the run, see engine.ts), read
- * back asynchronously. The data points and the grid's extent are computed once per experiment.
+ * W and H. Computed through the engine interface on the session's own run (the problem's `predict`,
+ * θ read back without blocking), whichever engine runs it. The data points, the grid's extent and
+ * NMF's V are computed once per experiment.
  */
-import * as tf from '@tensorflow/tfjs';
-import type { ExperimentConfig } from '../core/config';
+import type { ExperimentConfig, NMFProblemConfig } from '../core/config';
 import { mlpSizes } from '../core/config';
-import { paramsOf, type Experiment } from '../core/experiment';
-import { mlpData } from '../core/problems/build';
-import type { MLPProblem } from '../core/problems/mlp';
-import type { NMFProblem } from '../core/problems/nmf';
-import type { Run } from '../core/run';
+import type { Experiment } from '../core/fold/experiment';
+import type { Run } from '../core/fold/run';
+import { mlpData } from '../core/problems/mlp-data';
+import { nmfData } from '../core/problems/nmf-data';
 import type { Matrix, MLPCurveView, MLPGridView, NMFView, NoView, PointSet, RequestViewCmd, ViewEvt } from './protocol';
 
 interface PointsCache {
@@ -19,6 +18,8 @@ interface PointsCache {
   test?: PointSet;
   extent?: MLPGridView['extent'];
   xRange?: [number, number];
+  /** NMF: V (m×n, float32) as both engines factorise it. */
+  V?: Matrix;
 }
 
 export class ModelViews {
@@ -33,14 +34,17 @@ export class ModelViews {
   async view(config: ExperimentConfig, exp: Experiment, run: Run, cmd: RequestViewCmd): Promise<ViewEvt['view']> {
     const G = Math.max(2, Math.min(256, Math.floor(cmd.grid ?? 64)));
     const withPoints = cmd.points ?? true;
-    if (exp.problem.kind === 'nmf') return nmfView(exp.problem.tfjs as NMFProblem, run);
-    return this.mlpView(config, exp.problem.tfjs as MLPProblem, run, G, withPoints);
+    if (config.problem.kind === 'nmf') return nmfView(config.problem, this.points(config).V!, exp, run);
+    return this.mlpView(config, exp, run, G, withPoints);
   }
 
   private points(config: ExperimentConfig): PointsCache {
     if (this.cache) return this.cache;
     const p = config.problem;
-    if (p.kind !== 'mlp') return (this.cache = {});
+    if (p.kind !== 'mlp') {
+      const V = nmfData(p, config.seeds.data);
+      return (this.cache = { V: { data: Float32Array.from(V.flat()), shape: [V.length, V[0].length] } });
+    }
     const data = mlpData(p, config.seeds.data);
     const d = mlpSizes(p)[0];
     const toSet = (X: number[][], y: number[]): PointSet => ({
@@ -70,17 +74,18 @@ export class ModelViews {
     return (this.cache = cache);
   }
 
-  private async mlpView(config: ExperimentConfig, problem: MLPProblem, run: Run, G: number, withPoints: boolean): Promise<MLPGridView | MLPCurveView | NoView> {
-    const d = problem.spec.sizes[0];
-    const out = problem.spec.sizes[problem.spec.sizes.length - 1];
+  private async mlpView(config: ExperimentConfig, exp: Experiment, run: Run, G: number, withPoints: boolean): Promise<MLPGridView | MLPCurveView | NoView> {
+    if (config.problem.kind !== 'mlp') throw new Error('not an MLP problem');
+    const sizes = mlpSizes(config.problem);
+    const d = sizes[0];
+    const out = sizes[sizes.length - 1];
+    const loss = config.problem.loss;
     if (d !== 1 && d !== 2) return { kind: 'none', message: `the inputs have ${d} dimensions; the decision boundary is drawn for 1-D and 2-D inputs only` };
     const cache = this.points(config);
     const pts = (s?: PointSet): PointSet | undefined => (s && withPoints ? { X: { data: s.X.data.slice(), shape: s.X.shape }, y: s.y.slice() } : undefined);
     const predict = async (inputs: Float32Array, n: number): Promise<Matrix> => {
-      const z = tf.tidy(() => problem.predict(paramsOf(run), tf.tensor2d(inputs, [n, d])));
-      const data = (await z.data()) as Float32Array;
-      z.dispose();
-      return { data, shape: [n, out] };
+      if (!exp.problem.predict) throw new Error(`the ${exp.problem.engine} engine cannot evaluate the network on new inputs`);
+      return { data: await exp.problem.predict(run.theta, inputs, n), shape: [n, out] };
     };
     if (d === 2) {
       const e = cache.extent!;
@@ -90,24 +95,41 @@ export class ModelViews {
           inputs[2 * (j * G + i)] = e.x0 + ((e.x1 - e.x0) * i) / (G - 1);
           inputs[2 * (j * G + i) + 1] = e.y0 + ((e.y1 - e.y0) * j) / (G - 1);
         }
-      return { kind: 'mlp2d', grid: G, extent: { ...e }, outputs: await predict(inputs, G * G), loss: problem.spec.loss, train: pts(cache.train), test: pts(cache.test) };
+      return { kind: 'mlp2d', grid: G, extent: { ...e }, outputs: await predict(inputs, G * G), loss, train: pts(cache.train), test: pts(cache.test) };
     }
     const [x0, x1] = cache.xRange!;
     const x = new Float32Array(G);
     for (let i = 0; i < G; i++) x[i] = x0 + ((x1 - x0) * i) / (G - 1);
-    return { kind: 'mlp1d', x, outputs: await predict(x.slice(), G), loss: problem.spec.loss, train: pts(cache.train), test: pts(cache.test) };
+    return { kind: 'mlp1d', x, outputs: await predict(x.slice(), G), loss, train: pts(cache.train), test: pts(cache.test) };
   }
 }
 
-async function nmfView(problem: NMFProblem, run: Run): Promise<NMFView> {
-  const [W, H] = paramsOf(run) as [tf.Tensor2D, tf.Tensor2D];
-  const V = problem.full.V;
-  const WH = tf.matMul(W, H);
-  const read = async (t: tf.Tensor): Promise<Matrix> => ({ data: Float32Array.from((await t.data()) as Float32Array), shape: [t.shape[0]!, t.shape[1]!] });
-  try {
-    const [v, wh, w, h] = await Promise.all([read(V), read(WH), read(W), read(H)]);
-    return { kind: 'nmf', V: v, WH: wh, W: w, H: h, beta: problem.beta };
-  } finally {
-    WH.dispose();
+/** V, WH, W and H of an NMF run (θ read back without blocking; WH = W·H accumulated in float64). */
+async function nmfView(p: NMFProblemConfig, V: Matrix, exp: Experiment, run: Run): Promise<NMFView> {
+  const [w, h] = exp.problem.layout;
+  const ops = exp.problem.ops;
+  const theta = ops.read ? await ops.read(run.theta) : ops.toArray(run.theta);
+  const [m, K] = w.shape;
+  const n = h.shape[1];
+  const W = theta.slice(w.offset, w.offset + w.size);
+  const H = theta.slice(h.offset, h.offset + h.size);
+  const WH = new Float32Array(m * n);
+  const acc = new Float64Array(n);
+  for (let i = 0; i < m; i++) {
+    acc.fill(0);
+    for (let k = 0; k < K; k++) {
+      const a = W[i * K + k];
+      if (a === 0) continue;
+      for (let j = 0; j < n; j++) acc[j] += a * H[k * n + j];
+    }
+    WH.set(acc, i * n);
   }
+  return {
+    kind: 'nmf',
+    V: { data: V.data.slice(), shape: [...V.shape] as [number, number] },
+    WH: { data: WH, shape: [m, n] },
+    W: { data: W, shape: [m, K] },
+    H: { data: H, shape: [K, n] },
+    beta: p.beta,
+  };
 }

@@ -1,6 +1,8 @@
 /// <reference lib="webworker" />
 /**
- * The training worker's entry: registers the browser backends, then feeds every message to a Session.
+ * The training worker's entry: feeds every message to a Session. tfjs is not part of this chunk: it
+ * loads when a session first needs it (./tfjs-loader.ts), and the browser's WebGPU and WASM backends
+ * register then, so a session on the cpu engine shows its first point without waiting for tfjs.
  * Every error ends up as an `error` event (uncaught ones too); the `crash` test hook throws outside
  * any handler so that the main thread sees the worker die (client.ts restarts it).
  */
@@ -8,6 +10,7 @@ import '../core/zod-setup'; // first: zod's JIT is decided when schemas are buil
 import { registerBrowserBackends } from './backends-browser';
 import type { FromWorker, ToWorker } from './protocol';
 import { Session } from './session';
+import { configureTfjs } from './tfjs-loader';
 
 declare const self: DedicatedWorkerGlobalScope;
 
@@ -19,10 +22,11 @@ const post = (msg: FromWorker, transfer: Transferable[] = []): void => {
 const fail = (message: string, fatal = false): void => post({ type: 'error', epoch, message, ...(fatal ? { fatal } : {}) });
 
 const session = new Session({ post });
-// Messages that arrive while the backends register are queued in order.
-const ready = registerBrowserBackends().then(
-  (problems) => problems.forEach((p) => fail(p)),
-  (e) => fail(`backend registration failed: ${e instanceof Error ? e.message : String(e)}`),
+configureTfjs(() =>
+  registerBrowserBackends().then(
+    (problems) => problems.forEach((p) => fail(p)),
+    (e) => fail(`backend registration failed: ${e instanceof Error ? e.message : String(e)}`),
+  ),
 );
 
 self.onmessage = (ev: MessageEvent<ToWorker>) => {
@@ -39,13 +43,11 @@ self.onmessage = (ev: MessageEvent<ToWorker>) => {
     }, 0);
     return;
   }
-  void ready.then(() => {
-    try {
-      session.handle(msg);
-    } catch (e) {
-      fail(e instanceof Error ? e.message : String(e));
-    }
-  });
+  try {
+    session.handle(msg);
+  } catch (e) {
+    fail(e instanceof Error ? e.message : String(e));
+  }
 };
 
 self.addEventListener('unhandledrejection', (ev) => {

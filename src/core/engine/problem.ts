@@ -5,6 +5,15 @@
  */
 import type { ObjectiveKind, ObjectiveOps, Vec, VectorOps } from './types';
 
+/**
+ * f(θ) (and the test f) asked for now and read later: an engine that computes asynchronously (a GPU)
+ * returns a handle with `known` null and reads many at once in `readPending`; a synchronous engine has
+ * the numbers already (`known`).
+ */
+export interface PendingLosses {
+  readonly known: { train: number; test: number } | null;
+}
+
 /** One parameter tensor of θ: its name (W1, b1, …, W, H), shape and place in θ's layout order. */
 export interface ParamTensor {
   name: string;
@@ -33,6 +42,18 @@ export interface EngineProblem {
    * `prefetchGrad`: ∇f(θ) on the training set is needed next; an engine may compute it in the same pass.
    */
   losses(theta: Vec, test: boolean, prefetchGrad: boolean): { train: number; test: number };
+  /**
+   * f(θ) and the test f without waiting for them (engines without it: `losses`, known at once). Every
+   * handle must go to `readPending` exactly once, which frees it.
+   */
+  pendingLosses?(theta: Vec, test: boolean, prefetchGrad: boolean): PendingLosses;
+  /** The handles' [train, test] pairs, in order, read back together. */
+  readPending?(handles: readonly PendingLosses[]): Promise<Float32Array>;
+  /**
+   * An MLP's outputs c(θ) (the last layer's z, n×K row-major, float32) on arbitrary inputs X (n×d
+   * row-major): the views' decision boundaries and fitted curves. Read back asynchronously.
+   */
+  predict?(theta: Vec, X: Float32Array, n: number): Promise<Float32Array>;
   /** Frees what `old` (θ or a state) holds that `next` does not reference (tfjs tensors; cpu: nothing). */
   releaseReplaced(old: unknown, next: unknown): void;
   dispose(): void;

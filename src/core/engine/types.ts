@@ -59,6 +59,10 @@ export interface VectorOps {
   fromArray(like: Vec, values: ArrayLike<number>): Vec;
   /** The entries of a Vec in the layout order of θ (a copy). */
   toArray(a: Vec): Float32Array;
+  /** True when x is one of this engine's Vecs (states mix Vecs with numbers, booleans and number arrays). */
+  isVec(x: unknown): x is Vec;
+  /** toArray without blocking (a GPU engine reads back asynchronously); engines without it: toArray. */
+  read?(a: Vec): Promise<Float32Array>;
   tidy<T>(fn: () => T): T;
   keep<T extends Vec | null>(a: T): T;
   dispose(a: Vec | Vec[] | null | undefined): void;

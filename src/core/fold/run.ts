@@ -7,7 +7,7 @@
  * exception as 'error'.
  */
 import type { AlgorithmState, AnyEngineAlgorithm, StepInfo, VecSurrogate } from '../engine/algorithm';
-import type { EngineProblem } from '../engine/problem';
+import type { EngineProblem, PendingLosses } from '../engine/problem';
 import type { ObjectiveOps, StepContext, Vec } from '../engine/types';
 import { stopIfNotFinite, type RunStatus, type SwitchRecord } from './status';
 
@@ -81,6 +81,18 @@ export class Run {
     this.lastLoss = train;
     this.lastTestLoss = test;
     return train;
+  }
+
+  /**
+   * f(θ) (and the test f) asked for now, read later with the problem's `readPending` (a GPU engine), or
+   * known at once (stored in lastLoss/lastTestLoss; the caller checks it is finite).
+   */
+  evaluatePending(withTest: boolean, prefetchGrad: boolean): PendingLosses {
+    if (this.problem.pendingLosses) return this.problem.pendingLosses(this.theta, withTest, prefetchGrad);
+    const known = this.problem.losses(this.theta, withTest, prefetchGrad);
+    this.lastLoss = known.train;
+    this.lastTestLoss = known.test;
+    return { known };
   }
 
   /** Switch algorithm mid-run: θ is kept; the new state starts from init unless keepState (same algorithm). */

@@ -5,8 +5,7 @@
  */
 import type { ExperimentConfig, MLPProblemConfig } from '../config';
 import { mlpSizes } from '../config';
-import { mlpData } from '../problems/build';
-import { glorotUniform, type LayerInit } from '../problems/mlp';
+import { glorotUniform, mlpData, type LayerInit } from '../problems/mlp-data';
 import { FusedMLP, paramLayout, type FusedData, type FusedNet, type KernelKind, type NetSpec } from './mlp-net';
 import { FusedMLPWasm } from './mlp-net-wasm';
 import { wasmKernelModule } from './wasm-kernels';

@@ -4,12 +4,13 @@
  * hidden layer. Parameters are [W1, b1, …, WL, bL] with Wl stored [in, out] and bl [out].
  */
 import * as tf from '@tensorflow/tfjs';
-import { Rng } from '../rng';
 import type { Objective, Params, Problem } from '../types';
 
 import type { Activation, LossName } from './mlp-spec';
+import { glorotUniform, type LayerInit, type MLPData } from './mlp-data';
 
 export { ACTIVATIONS, LOSSES, type Activation, type LossName } from './mlp-spec';
+export { glorotUniform, type LayerInit, type MLPData } from './mlp-data';
 
 export interface MLPSpec {
   /** Full layer sizes, input to output, e.g. [2, 8, 8, 1]. */
@@ -20,18 +21,6 @@ export interface MLPSpec {
   l2: number;
 }
 
-export interface LayerInit {
-  W: number[][];
-  b: number[];
-}
-
-export interface MLPData {
-  X: number[][];
-  /** Class index (bce: 0/1, softmax_ce: 0..K-1) or real target (mse, one output). */
-  y: number[];
-  Xtest?: number[][];
-  ytest?: number[];
-}
 
 /** The structure that MM algorithms exploit: data, forward map c and outer loss h. */
 export interface MLPObjective extends Objective {
@@ -100,18 +89,6 @@ export function outputLoss(z: tf.Tensor2D, Y: tf.Tensor2D, loss: LossName): tf.S
         return tf.mean(tf.square(tf.sub(z, Y))) as tf.Scalar;
     }
   });
-}
-
-export function glorotUniform(sizes: number[], seed: number): LayerInit[] {
-  const rng = new Rng(seed);
-  const layers: LayerInit[] = [];
-  for (let l = 0; l + 1 < sizes.length; l++) {
-    const [fin, fout] = [sizes[l], sizes[l + 1]];
-    const a = Math.sqrt(6 / (fin + fout));
-    const W = Array.from({ length: fin }, () => Array.from({ length: fout }, () => rng.range(-a, a)));
-    layers.push({ W, b: new Array(fout).fill(0) });
-  }
-  return layers;
 }
 
 function targets(y: number[], loss: LossName, outDim: number): tf.Tensor2D {

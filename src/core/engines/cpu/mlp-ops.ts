@@ -8,15 +8,13 @@
  * where they fit):
  *   J·v   forward-mode: ż_1 = X·V_1 + v_b1,  ż_{l+1} = (σ′(a_l) ⊙ ż_l)·W_{l+1} + a_l·V_{l+1} + v_b(l+1);
  *   Jᵀu   reverse-mode: Δ_L = u, ∇W_l = a_{l−1}ᵀΔ_l, ∇b_l = 1ᵀΔ_l, Δ_{l−1} = (Δ_l W_lᵀ) ⊙ σ′(a_{l−1});
- *   JᵀJ   per output k, the per-example Jacobian rows [a_0 ⊗ δ_1, δ_1, a_1 ⊗ δ_2, δ_2, …] (δ_L = e_k,
- *         back-propagated as above) built for a chunk of rows at a time and accumulated into the lower
- *         triangle of JᵀJ by a 4×4 register-blocked kernel (syrkLower), then mirrored;
+ *   JᵀJ   per output k, the per-example Jacobian rows, a chunk of rows at a time (./mlp-jacobian.ts);
  *   Ã_lᵀÃ_l  the same kernel on the stored activations, plus the column sums for the ones column.
  * σ′ is read off the activation's output, as the tfjs engine and the backward pass do (relu′(0) = 0).
  * Buffers are allocated once per data size and reused: a step allocates only the arrays it returns.
  *
  * With the 'wasm-simd' kernels the forward pass, J·v and Jᵀu run instead on the float32 WebAssembly
- * SIMD gemm and activation kernels (fused/wasm-kernels.ts, those fused/mlp-net-wasm.ts evaluates f
+ * SIMD gemm and activation kernels (./mlp-ops-simd.ts over fused/wasm-kernels.ts, those fused/mlp-net-wasm.ts evaluates f
  * with; ≈10× the float64 JS loops, which made Gauss–Newton's conjugate-gradient path the slow one):
  * float32 storage and products as f's own pass (and the tfjs engine), sums over one layer's width or
  * F32_CHUNK rows only, Jᵀu's partial sums added in float64. The forward pass is then bit for bit f's,
@@ -26,11 +24,10 @@ import { curvatureBoundOf, inputsKey, mlpLayout, weightMaskArray, type MLPOps } 
 import type { Vec } from '../../engine/types';
 import { activate, activationBackward, gemmBias, gemmNT, gemmTN, type F64 } from '../../fused/mlp-kernels';
 import type { FusedData, KernelKind, NetSpec } from '../../fused/mlp-net';
+import { CHUNK, gramJs, gramSimd, type GramInputs } from './mlp-jacobian';
+import { createF32Net, createGramKernel, gemmAcc, mirrorLower, SIMD_CHUNK, syrkLower, type F32Net, type GramKernel } from './mlp-ops-kernels';
+import { forward32, jvp32, vjp32, type NetShape } from './mlp-ops-simd';
 import { allocF32, cpuArray, cpuVec } from './vector-ops';
-import { createF32Net, createGramKernel, F32_CHUNK, gemmAcc, mirrorLower, SIMD_CHUNK, syrkLower, type F32Net, type GramKernel } from './mlp-ops-kernels';
-
-/** Rows of per-example Jacobian rows built before they are folded into JᵀJ (bounds memory to CHUNK·P). */
-const CHUNK = 32;
 
 export class CpuMLPOps implements MLPOps {
   readonly sizes: readonly number[];
@@ -44,6 +41,7 @@ export class CpuMLPOps implements MLPOps {
   private readonly wOff: number[];
   private readonly bOff: number[];
   private readonly widest: number;
+  private readonly shape: NetShape;
   /** acts[l]: n×sizes[l]; acts[0] the rows of X, acts[l] = σ(z_l) for 0 < l < L, acts[L] the outputs. */
   private acts: F64[] = [];
   /** Rows the buffers hold. */
@@ -92,6 +90,7 @@ export class CpuMLPOps implements MLPOps {
     this.bOff = layout.bOff;
     this.P = layout.nParams;
     this.widest = Math.max(...spec.sizes);
+    this.shape = { sizes: this.sizes, L: this.L, K: this.K, wOff: this.wOff, bOff: this.bOff, activation: this.activation };
     this.theta64 = new Float64Array(this.P);
     this.v64 = new Float64Array(this.P);
     this.grad64 = new Float64Array(this.P);
@@ -139,7 +138,8 @@ export class CpuMLPOps implements MLPOps {
     w.set(theta);
     const net = this.f32Net(n);
     if (net) {
-      this.forward32(net, theta, n);
+      forward32(this.shape, net, theta, this.acts[0], n);
+      this.acts64Stale = true;
       this.fwdTheta = theta;
       this.fwdRows = rows;
       return n;
@@ -175,35 +175,6 @@ export class CpuMLPOps implements MLPOps {
     return this.f32;
   }
 
-  /**
-   * The forward pass on the SIMD kernels, bit for bit the one fused/mlp-net-wasm.ts evaluates f with
-   * (the same float32 gemm — each entry sums its products in the same order whatever the blocking —
-   * and the same activation kernels), so that the features an algorithm builds its model from are the
-   * ones f sees: Böhning's bound is exact for mse, and a model built on features that differ from f's
-   * by float32 rounding mispredicts f(θ⁺) by more than the acceptance slack. Also stores Wᵀ (l ≥ 1) for
-   * Jᵀu. The float64 activations (acts) are copied from these on demand (ensureActs64).
-   */
-  private forward32(net: F32Net, theta: Float32Array, n: number): void {
-    const { sizes, L, wOff, bOff } = this;
-    const { k, act, actPtr, thPtr } = net;
-    net.th.set(theta);
-    for (let l = 1; l < L; l++) {
-      const K = sizes[l], N = sizes[l + 1], wo = wOff[l], wt = net.wt[l];
-      for (let a = 0; a < K; a++) for (let b = 0; b < N; b++) wt[b * K + a] = theta[wo + a * N + b];
-    }
-    act[0].set(this.acts[0].subarray(0, n * sizes[0]));
-    for (let l = 0; l < L; l++) {
-      const K = sizes[l], N = sizes[l + 1];
-      k.gemm(actPtr[l], K * 4, 4, thPtr + wOff[l] * 4, thPtr + bOff[l] * 4, actPtr[l + 1], n, K, N, 0);
-      if (l < L - 1) {
-        if (this.activation === 'tanh') k.tanh(actPtr[l + 1], n * N);
-        else if (this.activation === 'relu') k.relu(actPtr[l + 1], n * N);
-        else activate(act[l + 1], n * N, this.activation);
-      }
-    }
-    this.acts64Stale = true;
-  }
-
   /** Brings acts[1 …] (float64) up to the SIMD net's activations; returns n. */
   private forward64(theta: Float32Array): number {
     const n = this.forward(theta);
@@ -217,73 +188,6 @@ export class CpuMLPOps implements MLPOps {
       this.acts64Stale = false;
     }
     return n;
-  }
-
-  /** In place: D ← D ⊙ σ′(A) on the SIMD net (A: the activations at byte `aPtr`). */
-  private dact32(net: F32Net, dPtr: number, aPtr: number, len: number): void {
-    const k = net.k;
-    if (this.activation === 'tanh') k.dtanh(dPtr, aPtr, len);
-    else if (this.activation === 'relu') k.drelu(dPtr, aPtr, len);
-    else if (this.activation === 'sigmoid') k.dsigmoid(dPtr, aPtr, len);
-  }
-
-  /** J·v on the SIMD net, float32 (sums over one layer's width only). */
-  private jvp32(net: F32Net, n: number, v: Float32Array): Float64Array {
-    const { sizes, L, wOff, bOff } = this;
-    const { k, actPtr, vPtr, thPtr, zeroPtr } = net;
-    net.v.set(v);
-    let Z = 0;
-    k.gemm(actPtr[0], sizes[0] * 4, 4, vPtr + wOff[0] * 4, vPtr + bOff[0] * 4, net.bufPtr[Z], n, sizes[0], sizes[1], 0);
-    for (let l = 1; l < L; l++) {
-      const K = sizes[l], N = sizes[l + 1];
-      const z = net.bufPtr[Z], next = net.bufPtr[1 - Z];
-      this.dact32(net, z, actPtr[l], n * K); // ȧ_l = σ′(a_l) ⊙ ż_l
-      k.gemm(actPtr[l], K * 4, 4, vPtr + wOff[l] * 4, vPtr + bOff[l] * 4, next, n, K, N, 0);
-      k.gemm(z, K * 4, 4, thPtr + wOff[l] * 4, zeroPtr, next, n, K, N, 1);
-      Z = 1 - Z;
-    }
-    const len = n * this.K;
-    const src = net.buf[Z];
-    const out = new Float64Array(len);
-    for (let i = 0; i < len; i++) out[i] = src[i];
-    return out;
-  }
-
-  /**
-   * Jᵀu on the SIMD net: float32 products; the weight and bias gradients summed in float32 over
-   * F32_CHUNK rows at a time, those partial sums in float64 (as fused/mlp-net-wasm.ts's gradient).
-   */
-  private vjp32(net: F32Net, n: number, u: Float64Array): Float64Array {
-    const { sizes, L, wOff, bOff } = this;
-    const { k, actPtr, gPtr, zeroPtr, onesPtr } = net;
-    const g64 = this.grad64;
-    g64.fill(0);
-    const g = net.g;
-    let D = 0;
-    const len = n * this.K;
-    const d0 = net.buf[0];
-    for (let i = 0; i < len; i++) d0[i] = u[i];
-    for (let l = L - 1; l >= 0; l--) {
-      const K = sizes[l], N = sizes[l + 1];
-      const dp = net.bufPtr[D];
-      for (let start = 0; start < n; start += F32_CHUNK) {
-        const r = Math.min(F32_CHUNK, n - start);
-        const dr = dp + start * N * 4;
-        const ar = actPtr[l] + start * K * 4;
-        // ∇W_l (these rows) = A_lᵀ·Δ; with one output as Δᵀ·A_l (vectorised along K)
-        if (N === 1) k.gemm(dr, 0, 4, ar, zeroPtr, gPtr + wOff[l] * 4, 1, r, K, 0);
-        else k.gemm(ar, 4, K * 4, dr, zeroPtr, gPtr + wOff[l] * 4, K, r, N, 0);
-        k.gemm(onesPtr, 0, 4, dr, zeroPtr, gPtr + bOff[l] * 4, 1, r, N, 0);
-        for (let p = wOff[l], e = bOff[l] + N; p < e; p++) g64[p] += g[p];
-      }
-      if (l === 0) break;
-      // Δ_{l−1} = (Δ_l W_lᵀ) ⊙ σ′(a_{l−1})
-      const prev = net.bufPtr[1 - D];
-      k.gemm(dp, N * 4, 4, net.wtPtr[l], zeroPtr, prev, n, N, K, 0);
-      this.dact32(net, prev, actPtr[l], n * K);
-      D = 1 - D;
-    }
-    return g64;
   }
 
   targets(): Float64Array {
@@ -330,7 +234,7 @@ export class CpuMLPOps implements MLPOps {
 
   jvp(theta: Vec, v: Vec): Float64Array {
     const n = this.forward(cpuArray(theta));
-    if (this.f32) return this.jvp32(this.f32, n, cpuArray(v));
+    if (this.f32) return jvp32(this.shape, this.f32, n, cpuArray(v));
     const { sizes, L, wOff, bOff, acts } = this;
     const v64 = this.v64;
     v64.set(cpuArray(v));
@@ -350,7 +254,7 @@ export class CpuMLPOps implements MLPOps {
     const n = this.forward(cpuArray(theta));
     if (this.f32) {
       const out = allocF32(this.P);
-      out.set(this.vjp32(this.f32, n, u));
+      out.set(vjp32(this.shape, this.f32, n, u, this.grad64));
       return cpuVec(out);
     }
     const { sizes, L, wOff, bOff, acts } = this;
@@ -377,116 +281,17 @@ export class CpuMLPOps implements MLPOps {
     if (G.length !== this.P * this.P) throw new Error(`jacobianGram: out must hold ${this.P}×${this.P} entries`);
     if (this.simd === undefined) this.simd = this.kernels === 'wasm-simd' ? createGramKernel(this.P) : null;
     const simd = this.simd;
-    if (simd) this.gramSimd(n, G, simd);
+    if (simd) gramSimd(this.shape, this.gramInputs(), this.P, n, G, simd);
     else {
       G.fill(0);
-      this.gramJs(n, G);
+      gramJs(this.shape, this.gramInputs(), this.P, n, G);
       mirrorLower(G, this.P);
     }
     return G;
   }
 
-  /**
-   * Writes the per-example Jacobian rows of output k for rows [start, start + r) into J (r×P,
-   * row-major with row stride ld ≥ P): ∂z_k/∂W_l[p, j] = a_l[p]·δ_l[j] at wOff + p·out + j and ∂z_k/∂b_l[j] = δ_l[j],
-   * δ_L = e_k, δ_{l−1} = (δ_l W_lᵀ) ⊙ σ′(a_{l−1}).
-   */
-  private jacobianRows(k: number, start: number, r: number, J: Float64Array, ld: number): void {
-    const { sizes, L, K, wOff, bOff, acts } = this;
-    let D = this.dchunkA;
-    let prev = this.dchunkB;
-    D.fill(0, 0, r * K);
-    for (let i = 0; i < r; i++) D[i * K + k] = 1;
-    for (let l = L - 1; l >= 0; l--) {
-      const din = sizes[l];
-      const out = sizes[l + 1];
-      const A = acts[l];
-      const wo = wOff[l];
-      const bo = bOff[l];
-      if (out === 1) {
-        for (let i = 0, row = 0, a = start * din; i < r; i++, row += ld, a += din) {
-          const d = D[i];
-          const o = row + wo;
-          for (let p = 0; p < din; p++) J[o + p] = A[a + p] * d;
-          J[row + bo] = d;
-        }
-      } else {
-        for (let i = 0, row = 0, a = start * din, dr = 0; i < r; i++, row += ld, a += din, dr += out) {
-          let o = row + wo;
-          for (let p = 0; p < din; p++, o += out) {
-            const ap = A[a + p];
-            for (let j = 0; j < out; j++) J[o + j] = ap * D[dr + j];
-          }
-          const ob = row + bo;
-          for (let j = 0; j < out; j++) J[ob + j] = D[dr + j];
-        }
-      }
-      if (l === 0) break;
-      // δ_{l−1} = (δ_l W_lᵀ) ⊙ σ′(a_{l−1}), σ′ from the stored activations of this chunk's rows
-      gemmNT(D, this.theta64, wo, prev, r, out, din);
-      const len = r * din;
-      const a0 = start * din;
-      switch (this.activation) {
-        case 'tanh':
-          for (let t = 0; t < len; t++) {
-            const v = A[a0 + t];
-            prev[t] *= 1 - v * v;
-          }
-          break;
-        case 'sigmoid':
-          for (let t = 0; t < len; t++) {
-            const v = A[a0 + t];
-            prev[t] *= v * (1 - v);
-          }
-          break;
-        case 'relu':
-          for (let t = 0; t < len; t++) if (!(A[a0 + t] > 0)) prev[t] = 0;
-          break;
-        case 'linear':
-          break;
-      }
-      const tmp = D;
-      D = prev;
-      prev = tmp;
-    }
-  }
-
-  /** G += Σ_k J_kᵀJ_k (lower triangle), float64 loops (syrkLower) over chunks of CHUNK rows. */
-  private gramJs(n: number, G: Float64Array): void {
-    for (let k = 0; k < this.K; k++)
-      for (let start = 0; start < n; start += CHUNK) {
-        const r = Math.min(CHUNK, n - start);
-        this.jacobianRows(k, start, r, this.jchunk, this.P);
-        syrkLower(this.jchunk, r, this.P, G, this.P);
-      }
-  }
-
-  /**
-   * G = Σ_k J_kᵀJ_k (whole, symmetric) with the WebAssembly f64x2 kernel syrk64 (fused/kernels/gram.ts):
-   * the same float64 products and sums as syrkLower, two at a time and without bounds checks. The
-   * rows are padded to a multiple of 4 columns with zeros (never written, so they stay zero).
-   */
-  private gramSimd(n: number, G: Float64Array, s: GramKernel): void {
-    const { P } = this;
-    const { ld, J, G: Gw } = s;
-    Gw.fill(0);
-    for (let k = 0; k < this.K; k++)
-      for (let start = 0; start < n; start += SIMD_CHUNK) {
-        const r = Math.min(SIMD_CHUNK, n - start);
-        this.jacobianRows(k, start, r, J, ld);
-        s.syrk64(s.jPtr, r, ld, s.gPtr);
-      }
-    // G (P×P) ← the lower triangle of Gw (leading dimension ld), mirrored: every entry written.
-    for (let p = 0; p < P; p++) {
-      const o = p * P;
-      const w = p * ld;
-      for (let q = 0; q < p; q++) {
-        const x = Gw[w + q];
-        G[o + q] = x;
-        G[q * P + p] = x;
-      }
-      G[o + p] = Gw[w + p];
-    }
+  private gramInputs(): GramInputs {
+    return { acts: this.acts, theta64: this.theta64, jchunk: this.jchunk, dchunkA: this.dchunkA, dchunkB: this.dchunkB };
   }
 
   weightMask(like: Vec): Vec {

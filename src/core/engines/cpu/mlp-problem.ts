@@ -53,6 +53,13 @@ export class CpuMLPProblem implements EngineProblem {
     return { train: this.full.value(theta, prefetchGrad), test: test && this.test ? this.test.value(theta) : NaN };
   }
 
+  /** c(θ) on X by the net's forward pass (a throw-away objective on X, no penalty). */
+  async predict(theta: Vec, X: Float32Array, n: number): Promise<Float32Array> {
+    const d = this.fused.spec.sizes[0];
+    const data = { n, X: Float64Array.from(X.subarray(0, n * d)), y: new Float64Array(n) };
+    return Float32Array.from(new CpuMLPObjective(this.fused.net, data, null, false).mlp.outputs(theta));
+  }
+
   releaseReplaced(): void {}
 
   dispose(): void {}

@@ -40,6 +40,7 @@ export function allocF32(n: number): Float32Array {
 
 export const cpuVectorOps: VectorOps = {
   engine: 'cpu',
+  isVec: (x): x is Vec => x instanceof Float32Array,
   add(a, b) {
     const x = F(a);
     const y = F(b);

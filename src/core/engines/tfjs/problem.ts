@@ -5,9 +5,10 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { ExperimentConfig } from '../../config';
-import type { EngineProblem, ParamTensor } from '../../engine/problem';
+import type { EngineProblem, ParamTensor, PendingLosses } from '../../engine/problem';
 import type { ObjectiveOps, Vec } from '../../engine/types';
 import { buildProblem } from '../../problems/build';
+import type { MLPProblem } from '../../problems/mlp';
 import type { Objective, Problem } from '../../types';
 import { tfjsObjective } from './objective';
 import { tensorsOf, tfjsVec, tfjsVectorOps } from './vector-ops';
@@ -92,6 +93,36 @@ export class TfjsProblem implements EngineProblem {
     const out = { train: r.train.dataSync()[0], test: r.test ? r.test.dataSync()[0] : NaN };
     tf.dispose([r.train, r.test ?? []]);
     return out;
+  }
+
+  /** The loss tensors stay on the backend until `readPending` reads them all with one `await data()`. */
+  pendingLosses(theta: Vec, test: boolean): PendingLosses {
+    const { train, test: t } = this.lossTensors(theta, test);
+    return { known: null, tensors: [train, t ?? tf.scalar(NaN)] } as PendingLosses;
+  }
+
+  async readPending(handles: readonly PendingLosses[]): Promise<Float32Array> {
+    const ts = handles.flatMap((h) => (h as unknown as { tensors: tf.Tensor[] }).tensors);
+    if (ts.length === 0) return new Float32Array(0);
+    const stacked = tf.stack(ts);
+    tf.dispose(ts);
+    try {
+      return (await stacked.data()) as Float32Array;
+    } finally {
+      stacked.dispose();
+    }
+  }
+
+  async predict(theta: Vec, X: Float32Array, n: number): Promise<Float32Array> {
+    const problem = this.tfjs as MLPProblem;
+    if (problem.kind !== 'mlp') throw new Error('predict: not an MLP problem');
+    const d = problem.spec.sizes[0];
+    const z = tf.tidy(() => problem.predict(tensorsOf(theta), tf.tensor2d(X, [n, d])));
+    try {
+      return Float32Array.from((await z.data()) as Float32Array);
+    } finally {
+      z.dispose();
+    }
   }
 
   releaseReplaced(old: unknown, next: unknown): void {

@@ -21,6 +21,7 @@ function sum(parts: tf.Tensor[]): number {
 
 export const tfjsVectorOps: VectorOps = {
   engine: 'tfjs',
+  isVec: (x): x is Vec => Array.isArray(x) && x.length > 0 && x.every((t) => t instanceof tf.Tensor),
   add: (a, b) => V(T(a).map((x, i) => tf.add(x, T(b)[i]))),
   sub: (a, b) => V(T(a).map((x, i) => tf.sub(x, T(b)[i]))),
   mul: (a, b) => V(T(a).map((x, i) => tf.mul(x, T(b)[i]))),
@@ -56,6 +57,17 @@ export const tfjsVectorOps: VectorOps = {
     for (const t of ts) {
       out.set(t.dataSync() as Float32Array, o);
       o += t.size;
+    }
+    return out;
+  },
+  async read(a) {
+    const ts = T(a);
+    const parts = await Promise.all(ts.map((t) => t.data() as Promise<Float32Array>));
+    const out = new Float32Array(ts.reduce((s, t) => s + t.size, 0));
+    let o = 0;
+    for (const p of parts) {
+      out.set(p, o);
+      o += p.length;
     }
     return out;
   },
