@@ -9,6 +9,7 @@ import type { ExperimentConfig } from '../core/config';
 import { runExperiment, type ExperimentResult } from '../core/experiment';
 import { canFuse, canFuseNMF, FUSED_SCOPE, runFusedExperiment, runFusedNMFExperiment } from '../core/fused';
 import { setNodeBackend, type Engine } from './backend';
+import { loadImageDataNode } from './data-files';
 import { defaultKernelThreads, spawnNodeThread } from './kernel-threads';
 import { runStreamed, runThinned, type FoldEngine } from './stream';
 import { UsageError } from './args';
@@ -36,6 +37,7 @@ export function chooseEngine(config: ExperimentConfig, requested: Engine | null)
 export async function executeFull(config: ExperimentConfig, o: ExecOptions): Promise<ExperimentResult> {
   const { backend, fusedNMF } = chooseEngine(config, o.backend);
   const opts = { recordTest: o.recordTest, onStep: o.onStep };
+  await loadImageDataNode(config.problem);
   try {
     if (backend === 'js')
       return fusedNMF
@@ -51,6 +53,7 @@ export async function executeFull(config: ExperimentConfig, o: ExecOptions): Pro
 /** The fold engine of stream.ts for `config` (bounded-memory runs). */
 async function foldEngine(config: ExperimentConfig, o: ExecOptions): Promise<FoldEngine> {
   const { backend, fusedNMF } = chooseEngine(config, o.backend);
+  await loadImageDataNode(config.problem);
   if (backend !== 'js') {
     await setNodeBackend(backend);
     return { kind: 'tfjs' };

@@ -13,14 +13,27 @@
 import * as tf from '@tensorflow/tfjs';
 import { runLabel, type ExperimentConfig } from '../core/config';
 import { Experiment, finishRunResult, type RunResult } from '../core/experiment';
+import { defaultAccuracyEvery } from '../core/fold/result';
 import { FUSED_BACKEND, FusedExperiment, FusedNMFExperiment, type FusedOptions } from '../core/fused';
 import type { RunStatus, SwitchRecord } from '../core/run';
 import type { NMFWorkspaceOptions } from '../core/fused/nmf-engine';
 
 export type FoldEngine = { kind: 'tfjs' } | { kind: 'fused'; opts?: FusedOptions } | { kind: 'fused-nmf'; opts?: NMFWorkspaceOptions };
 
-/** f (and test f, or null) of run i after its step t. */
-export type RecordFn = (i: number, t: number, loss: number, test: number | null) => void;
+/** A classification run's accuracy on the training set and the test set (null: not recorded). */
+export interface Accuracy {
+  train: number;
+  test: number | null;
+}
+
+/** f (and test f, or null) of run i after its step t, with its accuracy when measured at t. */
+export type RecordFn = (i: number, t: number, loss: number, test: number | null, accuracy: Accuracy | null) => void;
+
+/** Classification: run i's accuracy at step t, every `every` steps, at the budget's last step and at a run's end. */
+export interface AccuracySink {
+  every: number;
+  record(i: number, t: number, accuracy: Accuracy): void;
+}
 
 /** A run's result without its series. */
 export type RunSummary = Omit<RunResult, 'losses' | 'testLosses'>;
@@ -47,7 +60,8 @@ export function foldExperiment(
   recordTest: boolean,
   record: RecordFn,
   onStep?: (t: number) => void,
-): { backend: string; steps: number; recordsTest: boolean; runs: RunSummary[] } {
+  accuracy?: AccuracySink,
+): { backend: string; steps: number; recordsTest: boolean; stepsPerEpoch?: number; epochs?: number; runs: RunSummary[] } {
   // The engine-generic fold (core/fold) on the cpu engine (MLP or NMF) or on tfjs: one loop, recording through `record`.
   const fx =
     engine.kind === 'fused' ? new FusedExperiment(config, engine.opts) : engine.kind === 'fused-nmf' ? new FusedNMFExperiment(config, engine.opts) : new Experiment(config);
@@ -55,15 +69,28 @@ export function foldExperiment(
   try {
     const withTest = recordTest && fx.hasTest;
     const algorithms = fx.runs.map((r) => r.algorithm.id);
-    const onRecord = (i: number, run: { t: number; lastLoss: number; lastTestLoss: number }): void =>
-      record(i, run.t, run.lastLoss, withTest ? run.lastTestLoss : null);
+    const acc = accuracy && fx.classifies ? accuracy : null;
+    const accAt = config.runs.map(() => -1);
+    const measure = (i: number, t: number): Accuracy | null => {
+      if (!acc || accAt[i] === t) return null;
+      accAt[i] = t;
+      const a = { train: fx.accuracy(i, 'train'), test: withTest ? fx.accuracy(i, 'test') : null };
+      acc.record(i, t, a);
+      return a;
+    };
+    const onRecord = (i: number, run: { t: number; lastLoss: number; lastTestLoss: number }): void => {
+      const a = acc && (run.t % acc.every === 0 || run.t === config.steps) ? measure(i, run.t) : null;
+      record(i, run.t, run.lastLoss, withTest ? run.lastTestLoss : null, a);
+    };
     fx.evaluateAll({ withTest, prefetch: config.steps > 0, onRecord });
     for (let t = 0; t < config.steps; t++) {
       if (!fx.runs.some((r) => r.active)) break;
       fx.step({ withTest, prefetch: t + 1 < config.steps, onRecord });
       onStep?.(t + 1);
     }
-    return { backend, steps: config.steps, recordsTest: withTest, runs: fx.runs.map((run, i) => summary(run, algorithms[i], fx.wallMs[i])) };
+    fx.runs.forEach((run, i) => measure(i, run.t));
+    const epochs = config.problem.kind === 'mlp' ? { stepsPerEpoch: fx.stepsPerEpoch, epochs: Math.round((config.steps / fx.stepsPerEpoch) * 1000) / 1000 } : {};
+    return { backend, steps: config.steps, recordsTest: withTest, ...epochs, runs: fx.runs.map((run, i) => summary(run, algorithms[i], fx.wallMs[i])) };
   } finally {
     fx.dispose();
   }
@@ -72,9 +99,21 @@ export function foldExperiment(
 /** Whether step t is kept: 0, k, 2k, … (the last step of each run is added at the end). */
 const kept = (t: number, every: number): boolean => t % every === 0;
 
+/** Accuracy's interval: a multiple of k, about 100 points over the budget at most (a forward pass each). */
+const accuracyEvery = (steps: number, k: number): number => k * Math.ceil(defaultAccuracyEvery(steps) / k);
+
 /** The ExperimentResult with series thinned to every k-th step (and the last): memory O(steps / k). */
 export function runThinned(config: ExperimentConfig, engine: FoldEngine, recordTest: boolean, every: number, onStep?: (t: number) => void) {
   const runs = config.runs.map(() => ({ losses: [] as number[], testLosses: [] as number[], lossSteps: [] as number[], last: null as null | [number, number, number | null] }));
+  const acc = config.runs.map(() => ({ accuracySteps: [] as number[], trainAccuracies: [] as number[], testAccuracies: [] as number[] }));
+  const accuracy: AccuracySink = {
+    every: accuracyEvery(config.steps, every),
+    record: (i, t, a) => {
+      acc[i].accuracySteps.push(t);
+      acc[i].trainAccuracies.push(a.train);
+      if (a.test !== null) acc[i].testAccuracies.push(a.test);
+    },
+  };
   const r = foldExperiment(config, engine, recordTest, (i, t, loss, test) => {
     const s = runs[i];
     s.last = [t, loss, test];
@@ -82,10 +121,11 @@ export function runThinned(config: ExperimentConfig, engine: FoldEngine, recordT
     s.lossSteps.push(t);
     s.losses.push(loss);
     if (test !== null) s.testLosses.push(test);
-  }, onStep);
+  }, onStep, accuracy);
   return {
     backend: r.backend,
     steps: r.steps,
+    ...(r.stepsPerEpoch !== undefined ? { stepsPerEpoch: r.stepsPerEpoch, epochs: r.epochs } : {}),
     every,
     runs: r.runs.map((run, i) => {
       const s = runs[i];
@@ -94,7 +134,11 @@ export function runThinned(config: ExperimentConfig, engine: FoldEngine, recordT
         s.losses.push(s.last[1]);
         if (s.last[2] !== null) s.testLosses.push(s.last[2]);
       }
-      return { ...run, lossSteps: s.lossSteps, losses: s.losses, ...(r.recordsTest ? { testLosses: s.testLosses } : {}) };
+      const a = acc[i];
+      const accuracies = a.accuracySteps.length
+        ? { ...a, trainAccuracy: a.trainAccuracies.at(-1), ...(r.recordsTest ? { testAccuracy: a.testAccuracies.at(-1) } : { testAccuracies: undefined }) }
+        : {};
+      return { ...run, lossSteps: s.lossSteps, losses: s.losses, ...(r.recordsTest ? { testLosses: s.testLosses } : {}), ...accuracies };
     }),
   };
 }
@@ -132,21 +176,41 @@ export function runStreamed(
 ): void {
   const out = lineWriter(write);
   const ids = config.runs.map((rc, i) => runLabel(rc, i));
-  const last = config.runs.map(() => null as null | { t: number; loss: number; test: number | null; sent: boolean });
-  const line = (i: number, t: number, loss: number, test: number | null): void =>
-    out.line({ run: i, id: ids[i], t, loss, ...(test !== null ? { testLoss: test } : {}) });
-  const r = foldExperiment(config, engine, recordTest, (i, t, loss, test) => {
+  const last = config.runs.map(() => null as null | { t: number; loss: number; test: number | null; sent: boolean; a: Accuracy | null });
+  const line = (i: number, t: number, loss: number, test: number | null, a: Accuracy | null = null): void =>
+    out.line({
+      run: i,
+      id: ids[i],
+      t,
+      loss,
+      ...(test !== null ? { testLoss: test } : {}),
+      ...(a ? { trainAccuracy: a.train, ...(a.test !== null ? { testAccuracy: a.test } : {}) } : {}),
+    });
+  const finalAcc = config.runs.map(() => null as null | { train: number; test: number | null });
+  const accuracy: AccuracySink = {
+    every: accuracyEvery(config.steps, every),
+    record: (i, _t, a) => {
+      finalAcc[i] = a;
+    },
+  };
+  const r = foldExperiment(config, engine, recordTest, (i, t, loss, test, a) => {
     const send = kept(t, every);
-    last[i] = { t, loss, test, sent: send };
-    if (send) line(i, t, loss, test);
-  }, onStep);
-  last.forEach((l, i) => l && !l.sent && line(i, l.t, l.loss, l.test));
+    last[i] = { t, loss, test, sent: send, a };
+    if (send) line(i, t, loss, test, a);
+  }, onStep, accuracy);
+  last.forEach((l, i) => l && !l.sent && line(i, l.t, l.loss, l.test, l.a));
   out.line({
     summary: {
       backend: r.backend,
       steps: r.steps,
+      ...(r.stepsPerEpoch !== undefined ? { stepsPerEpoch: r.stepsPerEpoch, epochs: r.epochs } : {}),
       every,
-      runs: r.runs.map((run, i) => ({ ...run, finalLoss: last[i]?.loss ?? null, ...(r.recordsTest ? { finalTestLoss: last[i]?.test ?? null } : {}) })),
+      runs: r.runs.map((run, i) => ({
+        ...run,
+        finalLoss: last[i]?.loss ?? null,
+        ...(r.recordsTest ? { finalTestLoss: last[i]?.test ?? null } : {}),
+        ...(finalAcc[i] ? { trainAccuracy: finalAcc[i]!.train, ...(finalAcc[i]!.test !== null ? { testAccuracy: finalAcc[i]!.test } : {}) } : {}),
+      })),
     },
   });
   out.flush();

@@ -1,13 +1,20 @@
 /**
  * Seeded synthetic datasets: 2-D classification (moons, circles, xor, gaussians, spiral) and 1-D / 2-D
- * regression (sine, ripple). Pure TypeScript; the problem turns them into tensors.
+ * regression (sine, ripple). Pure TypeScript; the problem turns them into tensors. The image sets
+ * (digits, mnist, fashion-mnist: images.ts) go through the same `makeDataset` once loaded.
  */
 import { Rng } from '../rng';
+import { IMAGE_DATASETS, IMAGE_SETS, isImageDataset } from './image-sets';
+import { makeImageDataset } from './images';
 
 export const CLASSIFICATION_DATASETS = ['moons', 'circles', 'xor', 'gaussians', 'spiral'] as const;
 export const REGRESSION_DATASETS = ['sine', 'ripple'] as const;
+/** The synthetic (2-D and 1-D) sets, generated from the seed. */
 export const DATASETS = [...CLASSIFICATION_DATASETS, ...REGRESSION_DATASETS] as const;
-export type DatasetName = (typeof DATASETS)[number];
+/** Every set a config may name: the synthetic ones and the image files. */
+export const ALL_DATASETS = [...DATASETS, ...IMAGE_DATASETS] as const;
+export type SyntheticDatasetName = (typeof DATASETS)[number];
+export type DatasetName = (typeof ALL_DATASETS)[number];
 
 export interface DatasetSpec {
   name: DatasetName;
@@ -35,15 +42,16 @@ export interface SplitDataset {
 }
 
 export function isClassification(name: DatasetName): boolean {
-  return (CLASSIFICATION_DATASETS as readonly string[]).includes(name);
+  return (CLASSIFICATION_DATASETS as readonly string[]).includes(name) || isImageDataset(name);
 }
 
 export function datasetClasses(spec: Pick<DatasetSpec, 'name' | 'classes'>): number {
+  if (isImageDataset(spec.name)) return IMAGE_SETS[spec.name].classes;
   if (!isClassification(spec.name)) return 0;
   return spec.name === 'gaussians' || spec.name === 'spiral' ? Math.max(2, spec.classes) : 2;
 }
 
-function generate(spec: DatasetSpec, rng: Rng): Dataset {
+function generate(spec: DatasetSpec & { name: SyntheticDatasetName }, rng: Rng): Dataset {
   const { n, noise } = spec;
   const K = datasetClasses(spec);
   const X: number[][] = [];
@@ -112,8 +120,9 @@ function generate(spec: DatasetSpec, rng: Rng): Dataset {
 
 /** Generates the dataset with the data seed and splits it (shuffled by the same seed) into train/test. */
 export function makeDataset(spec: DatasetSpec, seed: number): SplitDataset {
+  if (isImageDataset(spec.name)) return makeImageDataset({ name: spec.name, n: spec.n, testRatio: spec.testRatio }, seed);
   const rng = new Rng(seed);
-  const all = generate(spec, rng);
+  const all = generate(spec as DatasetSpec & { name: SyntheticDatasetName }, rng);
   const order = rng.permutation(all.X.length);
   const nTest = Math.min(all.X.length - 1, Math.round(spec.testRatio * all.X.length));
   const pick = (idx: ArrayLike<number>): Dataset => ({

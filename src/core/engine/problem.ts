@@ -54,6 +54,13 @@ export interface EngineProblem {
    * row-major): the views' decision boundaries and fitted curves. Read back asynchronously.
    */
   predict?(theta: Vec, X: Float32Array, n: number): Promise<Float32Array>;
+  /**
+   * A classification MLP's accuracy at θ (the share of examples whose predicted class — argmax of the
+   * logits, or logit > 0 for bce — is the label) on the training or the test set, read at once. NaN
+   * where it does not apply (regression, no test set). Costs a forward pass: the fold and the worker
+   * ask for it every few steps, not every step.
+   */
+  accuracy?(theta: Vec, which: 'train' | 'test'): number;
   /** Frees what `old` (θ or a state) holds that `next` does not reference (tfjs tensors; cpu: nothing). */
   releaseReplaced(old: unknown, next: unknown): void;
   dispose(): void;

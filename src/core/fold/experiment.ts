@@ -8,7 +8,7 @@ import type { ExperimentConfig } from '../config';
 import { runLabel } from '../config';
 import type { EngineProblem } from '../engine/problem';
 import type { ObjectiveOps } from '../engine/types';
-import { finishRunResult, type ExperimentResult, type RunOptions, type RunResult } from './result';
+import { defaultAccuracyEvery, finishRunResult, recordAccuracy, type ExperimentResult, type RunOptions, type RunResult } from './result';
 import { Run, type AlgorithmLookup } from './run';
 import { BatchSchedule } from './schedule';
 
@@ -51,6 +51,23 @@ export class Experiment {
 
   get hasTest(): boolean {
     return this.problem.hasTest;
+  }
+
+  /** Steps per epoch: ceil(nTrain / batchSize) with mini-batches (the schedule's), 1 for the full batch. */
+  get stepsPerEpoch(): number {
+    const p = this.config.problem;
+    return this.schedule && p.kind === 'mlp' && p.batchSize !== null ? Math.ceil(this.problem.nTrain / p.batchSize) : 1;
+  }
+
+  /** Whether runs have an accuracy: a classification MLP on an engine that computes it. */
+  get classifies(): boolean {
+    const p = this.config.problem;
+    return p.kind === 'mlp' && p.loss !== 'mse' && typeof this.problem.accuracy === 'function';
+  }
+
+  /** Run i's accuracy on the training or test set at its current θ (NaN where none applies). */
+  accuracy(i: number, which: 'train' | 'test'): number {
+    return this.classifies ? this.problem.accuracy!(this.runs[i].theta, which) : NaN;
   }
 
   /** The rows step `t` uses (a view into the schedule's permutation), or null for the full set. */
@@ -133,9 +150,15 @@ export function foldExperiment(exp: Experiment, backend: string, opts: RunOption
     wallMs: 0,
     stepsPerSec: 0,
   }));
+  const perEpoch = exp.stepsPerEpoch;
+  const epochs = exp.config.problem.kind === 'mlp' ? { stepsPerEpoch: perEpoch, epochs: Math.round((steps / perEpoch) * 1000) / 1000 } : {};
+  // Accuracy every `every` steps and at the last one, outside the runs' timers (a forward pass each).
+  const every = exp.classifies ? (opts.accuracyEvery ?? defaultAccuracyEvery(steps)) : 0;
+  const accuracy = (i: number, run: Run): void => recordAccuracy(results[i], run.t, (which) => exp.accuracy(i, which), recordTest);
   const onRecord = (i: number, run: Run): void => {
     results[i].losses.push(run.lastLoss);
     if (recordTest) results[i].testLosses!.push(run.lastTestLoss);
+    if (every && run.t % every === 0) accuracy(i, run);
   };
   try {
     exp.evaluateAll({ withTest: recordTest, prefetch: steps > 0, onRecord });
@@ -144,9 +167,12 @@ export function foldExperiment(exp: Experiment, backend: string, opts: RunOption
       exp.step({ withTest: recordTest, prefetch: t + 1 < steps, onRecord });
       opts.onStep?.(exp.t);
     }
-    exp.runs.forEach((run, i) => finishRunResult(results[i], run, exp.wallMs[i]));
+    exp.runs.forEach((run, i) => {
+      if (every) accuracy(i, run);
+      finishRunResult(results[i], run, exp.wallMs[i]);
+    });
   } finally {
     exp.dispose();
   }
-  return { backend, steps, runs: results };
+  return { backend, steps, ...epochs, runs: results };
 }

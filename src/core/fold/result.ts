@@ -14,11 +14,25 @@ export interface RunResult {
   steps: number;
   wallMs: number;
   stepsPerSec: number;
+  /**
+   * Classification problems: accuracy (share of correct predictions) at the steps `accuracySteps`
+   * (0, k, 2k, … and the last step: thinned, a forward pass each), on the training and the test set,
+   * and the final values.
+   */
+  accuracySteps?: number[];
+  trainAccuracies?: number[];
+  testAccuracies?: number[];
+  trainAccuracy?: number;
+  testAccuracy?: number;
 }
 
 export interface ExperimentResult {
   backend: string;
   steps: number;
+  /** Steps per epoch: ceil(nTrain / batchSize) for mini-batches, 1 for the full batch. */
+  stepsPerEpoch?: number;
+  /** Epochs the budget of steps amounts to (steps / stepsPerEpoch). */
+  epochs?: number;
   runs: RunResult[];
 }
 
@@ -45,4 +59,28 @@ export interface RunOptions {
   recordTest?: boolean;
   /** Called after each step with the step count. */
   onStep?: (t: number) => void;
+  /** Record accuracy every this many steps (default: about 100 points over the budget). */
+  accuracyEvery?: number;
+}
+
+/** The default accuracy interval: about 100 points over `steps` (a forward pass on both sets each). */
+export function defaultAccuracyEvery(steps: number): number {
+  return Math.max(1, Math.ceil(steps / 100));
+}
+
+/**
+ * Records a run's accuracy (train, and test when `withTest`) at step `t` into its result; the final
+ * values follow the last record. `accuracy` is the problem's (EngineProblem.accuracy).
+ */
+export function recordAccuracy(r: RunResult, t: number, accuracy: (which: 'train' | 'test') => number, withTest: boolean): void {
+  if (r.accuracySteps?.at(-1) === t) return;
+  const train = accuracy('train');
+  (r.accuracySteps ??= []).push(t);
+  (r.trainAccuracies ??= []).push(train);
+  r.trainAccuracy = train;
+  if (withTest) {
+    const test = accuracy('test');
+    (r.testAccuracies ??= []).push(test);
+    r.testAccuracy = test;
+  }
 }

@@ -7,8 +7,12 @@ import type { ExperimentConfig } from '../../config';
 import type { EngineProblem } from '../../engine/problem';
 import type { Vec } from '../../engine/types';
 import { buildFusedProblem, type FusedOptions, type FusedProblem } from '../../fused/problem';
+import { countCorrect } from '../../problems/mlp-accuracy';
 import { CpuMLPObjective } from './mlp-objective';
 import { cpuVec, cpuVectorOps } from './vector-ops';
+
+/** Rows per forward pass when counting correct predictions. */
+const ACCURACY_ROWS = 512;
 
 export class CpuMLPProblem implements EngineProblem {
   readonly engine = 'cpu';
@@ -58,6 +62,29 @@ export class CpuMLPProblem implements EngineProblem {
     const d = this.fused.spec.sizes[0];
     const data = { n, X: Float64Array.from(X.subarray(0, n * d)), y: new Float64Array(n) };
     return Float32Array.from(new CpuMLPObjective(this.fused.net, data, null, false).mlp.outputs(theta));
+  }
+
+  /** Objectives on ACCURACY_ROWS-row chunks of each set (made on first use: memory bounded by the chunk). */
+  private accuracyChunks: Partial<Record<'train' | 'test', { f: CpuMLPObjective; rows: Int32Array[] }>> = {};
+
+  /** Accuracy from the net's outputs (MLPOps.outputs: the SIMD forward pass), chunk by chunk. */
+  accuracy(theta: Vec, which: 'train' | 'test'): number {
+    const data = which === 'train' ? this.fused.train : this.fused.test;
+    const { loss, sizes } = this.fused.spec;
+    if (!data || loss === 'mse' || data.n === 0) return NaN;
+    let c = this.accuracyChunks[which];
+    if (!c) {
+      const all = Int32Array.from({ length: data.n }, (_, i) => i);
+      const rows = Array.from({ length: Math.ceil(data.n / ACCURACY_ROWS) }, (_, j) => all.subarray(j * ACCURACY_ROWS, (j + 1) * ACCURACY_ROWS));
+      c = this.accuracyChunks[which] = { f: new CpuMLPObjective(this.fused.net, data, null, false), rows };
+    }
+    let correct = 0;
+    for (const rows of c.rows) {
+      c.f.setRows(rows);
+      correct += countCorrect(c.f.mlp.outputs(theta), rows.length, sizes[sizes.length - 1], data.y, loss, rows);
+    }
+    c.f.setRows(null);
+    return correct / data.n;
   }
 
   releaseReplaced(): void {}

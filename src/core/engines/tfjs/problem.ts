@@ -125,6 +125,18 @@ export class TfjsProblem implements EngineProblem {
     }
   }
 
+  /** The tfjs problem's accuracy (problems/mlp.ts: argmax, or logit > 0 for bce), read with dataSync. */
+  accuracy(theta: Vec, which: 'train' | 'test'): number {
+    const problem = this.tfjs as import('../../problems/mlp').MLPProblem;
+    if (problem.kind !== 'mlp' || !problem.accuracy || (which === 'test' && !this.hasTest)) return NaN;
+    const a = problem.accuracy(tensorsOf(theta), which);
+    try {
+      return a.dataSync()[0];
+    } finally {
+      a.dispose();
+    }
+  }
+
   releaseReplaced(old: unknown, next: unknown): void {
     disposeReplaced(old, next);
   }
