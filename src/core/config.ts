@@ -290,11 +290,6 @@ function checkMLP(p: MLPProblemConfig): string[] {
     if (p.data.n < IMAGE_MIN_N || p.data.n > count)
       errors.push(`problem.data.n: '${p.data.name}' has ${count.toLocaleString('en-US')} images; n must be in [${IMAGE_MIN_N}, ${count}]`);
     if (p.loss !== 'softmax_ce') errors.push(`problem.loss: '${p.data.name}' is a ${IMAGE_SETS[p.data.name].classes}-class image set; use softmax_ce`);
-  } else if (isImageDataset(p.data.name)) {
-    const { count } = IMAGE_SETS[p.data.name];
-    if (p.data.n < IMAGE_MIN_N || p.data.n > count)
-      errors.push(`problem.data.n: '${p.data.name}' has ${count.toLocaleString('en-US')} images; n must be in [${IMAGE_MIN_N}, ${count}]`);
-    if (p.loss !== 'softmax_ce') errors.push(`problem.loss: '${p.data.name}' is a ${IMAGE_SETS[p.data.name].classes}-class image set; use softmax_ce`);
   } else if (p.loss !== 'mse' && !isClassification(p.data.name)) {
     errors.push(`problem.loss: '${p.loss}' needs a classification dataset; '${p.data.name}' is regression (use mse)`);
   } else if (p.loss === 'bce' && datasetClasses(p.data) > 2) {
