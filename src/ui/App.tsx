@@ -10,6 +10,7 @@ import { Playback } from './controls/Playback';
 import { ProblemControls } from './controls/ProblemControls';
 import { RunControls } from './controls/RunControls';
 import { ShareExport } from './controls/ShareExport';
+import { AudioPanel } from './panels/AudioPanel';
 import { Explanation } from './panels/Explanation';
 import { Glossary } from './panels/Glossary';
 import { ModelPanel } from './panels/ModelPanel';
@@ -67,6 +68,7 @@ export function App() {
             <LossChart />
             <SurrogatePanel />
             <ModelPanel />
+            <AudioPanel />
             <Explanation />
             <Glossary />
           </div>

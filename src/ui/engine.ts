@@ -7,6 +7,7 @@ import { ALGORITHMS } from '../core/algorithms/registry';
 import type { ExperimentConfig } from '../core/config';
 import { createLabWorker } from '../worker/client';
 import type { LabEvent, StartedEvt, ToWorker } from '../worker/protocol';
+import { onAudio, onAudioError } from './audio-state';
 import { distinctLabels } from './hyperDiff';
 import { live, LiveRun, markDirty, marksFromConfig, onFrame, requestFrame, resetLive } from './live';
 import { answeredFor } from './requests';
@@ -186,6 +187,9 @@ function handle(e: LabEvent): void {
       answeredFor('view');
       break;
     }
+    case 'audio':
+      onAudio(e);
+      break;
     case 'backendChanged':
       setLab({
         backendNotice: e.cause === 'requested' ? null : { kind: 'warning', title: `Backend changed: ${e.from ?? '—'} → ${e.to}`, messages: [e.reason] },
@@ -195,6 +199,10 @@ function handle(e: LabEvent): void {
       if (e.command === 'requestSurrogate' && !e.fatal) {
         answeredFor('slice', e.message);
         answeredFor('plane', e.message);
+        break;
+      }
+      if (e.command === 'requestAudio' && !e.fatal) {
+        onAudioError(e.message);
         break;
       }
       if (e.command === 'requestView' && !e.fatal) {

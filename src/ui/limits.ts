@@ -6,10 +6,14 @@
 import { LIMITS, parseHyper, type ExperimentConfig, type RunConfig } from '../core/config';
 import { decodeShare, encodeShare, MAX_HASH_CHARS, type ViewState } from './share';
 
+/** An uploaded recording (NMF audio data): kept in the page and in Export JSON, never in a link. */
+const hasUpload = (c: ExperimentConfig): boolean => c.problem.kind === 'nmf' && c.problem.data.kind === 'audio' && c.problem.data.source.kind === 'upload';
+
 export type CheckedShare = { ok: true; hash: string } | { ok: false; reason: string };
 
 /** The share hash of an experiment, or why the lab could not open it (then nothing is written). */
 export function checkedShare(config: ExperimentConfig, view: ViewState): CheckedShare {
+  if (hasUpload(config)) return { ok: false, reason: 'uploaded audio is never put in a share link' };
   const hash = encodeShare(config, view);
   const d = decodeShare(hash);
   if (d.kind === 'ok') return { ok: true, hash };
@@ -56,6 +60,7 @@ export function midRunRefusal(
   const switches = switchesAfter(rc, config.problem.kind, at, algorithm, hyper, keepState);
   if (!switches) return null; // invalid hyper-parameters: the form (and the worker) say why
   const next = { ...config, runs: config.runs.map((r, i) => (i === run ? { ...r, switches } : r)) };
+  if (hasUpload(config)) return null; // no link to keep short: uploads never go in one
   const hash = encodeShare(next, view);
   if (hash.length - 1 > MAX_HASH_CHARS)
     return `This change would make the share link ${(hash.length - 1).toLocaleString('en-US')} characters long, more than the ${MAX_HASH_CHARS.toLocaleString('en-US')} a link may have: Reset the session, or remove scheduled switches, to change run ${run + 1} again (Export JSON keeps everything).`;
