@@ -49,7 +49,7 @@ test('gradient runs calibrate onto the fused engine, train, and a switch to Gaus
   expect(problems.errors).toEqual([]);
 });
 
-test('the Lipschitz MM algorithms run on the fused engine too: monotone, with a certified surrogate from a tfjs copy', async ({ page, problems }) => {
+test('the Lipschitz MM algorithms run on the fused engine too: monotone, with a certified surrogate computed on the cpu engine itself', async ({ page, problems }) => {
   const mm = {
     ...config,
     problem: { ...config.problem, data: { kind: 'dataset', name: 'moons', n: 256, noise: 0.1 } },
