@@ -64,7 +64,7 @@ test('the Lipschitz MM algorithms run on the fused engine too: monotone, with a 
     await expect(page.getByTestId(`run-row-${i}`)).toHaveAttribute('data-monotone', 'held');
     expect(await runLoss(page, i)).toBeLessThan(loss0 / 5);
   }
-  // The surrogate of run 1 at the paused step: certified at the step (backtracked L), drawn from a tfjs copy.
+  // The surrogate of run 1 at the paused step: certified at the step (backtracked L), computed on the cpu engine itself.
   const badge = page.getByTestId('certified-badge');
   await expect(badge).toHaveAttribute('data-step', String(await labStep(page)));
   await expect(badge).toHaveAttribute('data-certificate', 'step');

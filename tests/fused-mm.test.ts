@@ -1,7 +1,7 @@
 /**
  * The Lipschitz MM algorithms on the fused engine (src/core/fused/mm-steps.ts): the same trajectories
  * as the tfjs versions, the MM invariant (monotone decrease) on random problems, the hand-over of L and
- * the shrink flags to tfjs and back, a certified surrogate from a tfjs copy, and the worker session.
+ * the shrink flags to tfjs and back, a certified surrogate on the cpu engine itself, and the worker session.
  */
 import * as tf from '@tensorflow/tfjs';
 import fc from 'fast-check';
