@@ -10,6 +10,7 @@
 import { ALGORITHMS } from '../core/algorithms/registry';
 import { CONFIG_VERSION, parseExperiment, type ExperimentConfig } from '../core/config';
 import { claimText, type PresetClaim } from './presetClaims';
+import { PAPER_PRESETS } from './presets-paper';
 import { DEFAULT_VIEW, encodeShare, type ViewState } from './share';
 
 interface RunSpec {
@@ -144,6 +145,7 @@ export const PRESET_SPECS: PresetSpec[] = [
       { kind: 'monotone', run: 0 },
     ],
   },
+  ...PAPER_PRESETS,
 ];
 
 /** A run's name in claims: “2: Adam, lr 0.1” — its number and algorithm as the run table labels it, plus lr and switches. */

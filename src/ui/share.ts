@@ -22,6 +22,8 @@ export const viewSchema = z.strictObject({
   log: z.boolean().default(true),
   /** x axis: optimisation step or wall-clock time. */
   x: z.enum(['step', 'wall']).default('step'),
+  /** Log-scale step axis on the loss chart (from step 1: the log-log plots of Févotte & Idier). */
+  logx: z.boolean().default(false),
   /** Selected run (surrogate view, decision boundary, explanation). */
   sel: z.number().int().min(0).max(7).default(0),
   /** Surrogate view: 1-D slice along the step or 2-D contour. */

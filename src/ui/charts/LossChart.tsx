@@ -28,6 +28,8 @@ export function LossChart() {
   const showTest = view.test && hasTest;
   const target = useLab((s) => s.target);
   const xKey = view.x;
+  // Log step axis (paper-style log-log plots): steps from 1, t = 0 is left out.
+  const logX = view.logx && xKey === 'step';
 
   const draw = () => {
     const el = svgRef.current;
@@ -77,7 +79,7 @@ export function LossChart() {
     if (!(xmax > 0)) xmax = 1;
     let [ylo, yhi] = ys.length ? (d3.extent(ys) as [number, number]) : [view.log ? 0.1 : 0, 1];
     if (ylo === yhi) [ylo, yhi] = view.log ? [ylo / 2, yhi * 2] : [ylo - 0.5, yhi + 0.5];
-    const x = d3.scaleLinear().domain([0, xmax]).range([M.l, w - M.r]);
+    const x = (logX ? d3.scaleLog().domain([1, Math.max(2, xmax)]).clamp(true) : d3.scaleLinear().domain([0, xmax])).range([M.l, w - M.r]);
     const y = (view.log ? d3.scaleLog().clamp(true) : d3.scaleLinear()).domain([ylo, yhi]).range([H - M.b, top]).nice();
 
     svg.selectAll('g.axis-x').data([0]).join('g').attr('class', 'axis-x').attr('transform', `translate(0,${H - M.b})`)
@@ -92,14 +94,14 @@ export function LossChart() {
       .attr('x1', M.l).attr('x2', w - M.r).attr('y1', (d) => y(d)).attr('y2', (d) => y(d)).attr('stroke', GRID);
     svg.selectAll('text.xlabel').data([0]).join('text').attr('class', 'xlabel')
       .attr('x', w - M.r).attr('y', H - 4).attr('text-anchor', 'end').attr('fill', MUTED).attr('font-size', 11).attr('font-family', FONT)
-      .text(xKey === 'step' ? 'step' : 'compute time (s)');
+      .text(xKey === 'step' ? (logX ? 'step (log scale)' : 'step') : 'compute time (s)');
     svg.selectAll('text.ylabel').data([0]).join('text').attr('class', 'ylabel')
       .attr('transform', `translate(12,${top}) rotate(-90)`).attr('text-anchor', 'end').attr('fill', MUTED).attr('font-size', 11).attr('font-family', FONT)
       .text(view.log ? 'loss (log scale)' : 'loss');
 
     const path = (p: { x: Float64Array; y: Float64Array }) => {
       const gen = d3.line<number>()
-        .defined((i) => Number.isFinite(p.y[i]) && (!view.log || p.y[i] > 0))
+        .defined((i) => Number.isFinite(p.y[i]) && (!view.log || p.y[i] > 0) && (!logX || xs(p.x[i]) >= 1))
         .x((i) => x(xs(p.x[i])))
         .y((i) => y(p.y[i]));
       return gen(d3.range(p.x.length)) ?? '';
@@ -180,7 +182,7 @@ export function LossChart() {
     }
     wrap.current?.setAttribute('data-points', String(series.reduce((n, s) => n + s.train.x.length, 0)));
   };
-  useLiveDraw(draw, [width, view.log, view.x, showTest, target]);
+  useLiveDraw(draw, [width, view.log, view.x, logX, showTest, target]);
 
   useEffect(() => {
     const el = svgRef.current;
@@ -210,6 +212,11 @@ export function LossChart() {
       <label className="check small">
         <input type="checkbox" checked={view.log} onChange={(e) => setView({ log: e.target.checked })} /> Log scale
       </label>
+      {xKey === 'step' && (
+        <label className="check small">
+          <input type="checkbox" checked={view.logx} onChange={(e) => setView({ logx: e.target.checked })} /> Log steps
+        </label>
+      )}
       <label className="small">
         <span className="sr-only">x axis</span>
         <select aria-label="x axis" value={view.x} onChange={(e) => setView({ x: e.target.value as 'step' | 'wall' })}>
