@@ -11,6 +11,7 @@ import { onAudio, onAudioError } from './audio-state';
 import { distinctLabels } from './hyperDiff';
 import { live, LiveRun, markDirty, marksFromConfig, onFrame, requestFrame, resetLive } from './live';
 import { answeredFor } from './requests';
+import { noteAccuracyEvent } from './panels/RunAccuracy';
 import { getLab, setLab, type RunSummary } from './store';
 
 interface Client {
@@ -131,6 +132,7 @@ function handle(e: LabEvent): void {
     return;
   }
   if ('epoch' in e && e.type !== 'started' && e.type !== 'ready' && e.type !== 'error' && e.epoch < epoch) return;
+  noteAccuracyEvent(e);
   switch (e.type) {
     case 'ready':
       setLab({ backend: { name: e.backend, reasonKind: e.reasonKind, reason: e.reason, backends: e.backends } });

@@ -10,6 +10,7 @@ import { parseExperiment, runLabel, type ExperimentConfig } from '../core/config
 import { getAlgorithm } from '../core/algorithms/registry';
 import { algId, type AnyRun } from './engine';
 import { fusableFromStart, fusedLabel } from './fused-engine';
+import { loadImagesFor } from './image-assets';
 import type { RunMeta, StartCmd } from './protocol';
 import { clone, type SessionState } from './state';
 import { tick } from './ticking';
@@ -30,6 +31,8 @@ export async function start(s: SessionState, cmd: StartCmd): Promise<void> {
   s.playing = false;
   s.pendingSteps = 0;
   s.pace.restart();
+  const dataError = await loadImagesFor(s.config, (e) => s.emit(e));
+  if (dataError) return s.emit({ type: 'error', message: dataError, command: 'start' });
 
   const choice = cmd.backend ?? 'auto';
   const resumeAt = Math.max(0, Math.floor(cmd.resumeAt ?? 0));

@@ -112,6 +112,11 @@ export interface ProgressBlock {
   wallMs: Float64Array;
   /** Numeric StepInfo the algorithm reported (e.g. L, lambda), one array per key; NaN where absent. */
   extras?: Record<string, Float32Array>;
+  /**
+   * Classification: the run's accuracy at step `t` (train and test share of correct predictions; test
+   * NaN without test data). Measured every few ticks, not every step (src/worker/accuracy.ts).
+   */
+  accuracy?: { t: number; train: number; test: number };
 }
 
 /** One message per tick. */
@@ -194,6 +199,15 @@ export interface BackendChangedEvt {
   t: number;
 }
 
+/** An image data set is being fetched for `start` (the first time it is used): `fraction` in [0, 1]. */
+export interface DataLoadEvt {
+  type: 'dataLoad';
+  epoch: number;
+  name: string;
+  fraction: number;
+  done: boolean;
+}
+
 /** Anything that went wrong handling a command (the session stays usable unless `fatal`). */
 export interface ErrorEvt {
   type: 'error';
@@ -218,6 +232,7 @@ export type FromWorker =
   | ViewEvt
   | AudioEvt
   | BackendChangedEvt
+  | DataLoadEvt
   | ErrorEvt;
 
 /** Reported by client.ts only (never by the worker): the worker died and was restarted. */

@@ -10,6 +10,7 @@
  */
 import { getAlgorithm } from '../core/algorithms/registry';
 import type { AnyRun, Collected } from './engine';
+import { attachAccuracy } from './accuracy';
 import type { ProgressBlock } from './protocol';
 import type { SessionState } from './state';
 
@@ -37,6 +38,7 @@ export async function tick(s: SessionState, silent: boolean): Promise<void> {
     });
   if (s.pendingSteps > 0) s.pendingSteps = Math.max(0, s.pendingSteps - c.done);
   const stepsPerSec = s.pace.after(K, c.done, tickMs, tStart);
+  if (!silent) attachAccuracy(engine.exp, blocks, engine.t >= s.config!.steps);
   if (blocks.length && !silent) s.emit({ type: 'progress', t: engine.t, blocks, stepsPerTick: K, tickMs, stepsPerSec });
   if (!silent) finishTick(s, runs, c.done);
 }

@@ -4,6 +4,7 @@ import { fmt, runColor } from '../charts/hooks';
 import type { RunSummary } from '../store';
 import { scheduleOf, scheduleText } from '../schedule';
 import { setView, useLab } from '../store';
+import { RunAccuracy } from './RunAccuracy';
 
 export function monotoneText(s: RunSummary): string {
   const m = s.monotone;
@@ -68,7 +69,7 @@ export function RunsTable() {
                 <Schedule items={configRuns?.[i] ? scheduleOf(configRuns[i], Number.isFinite(r.t) ? r.t : 0) : []} run={i} />
               </td>
               <td className="num col-step">{Number.isFinite(r.t) ? r.t : '—'}</td>
-              <td className="num">{fmt(r.loss)}</td>
+              <td className="num">{fmt(r.loss)}<RunAccuracy run={i} /></td>
               {hasTest && <td className="num col-test">{fmt(r.test)}</td>}
               <td>
                 <span className={`pill ${r.status}`} title={r.message || undefined}>
