@@ -22,6 +22,7 @@
 import type { ExperimentConfig } from '../core/config';
 import type { Experiment } from '../core/fold/experiment';
 import { backendLabel, createBackendHost } from './backend';
+import { componentAudio } from './audio';
 import { algId, type EngineName } from './engine';
 import { changeBackend, fallback, takeCheckpoint } from './fallback';
 import { reset, start } from './lifecycle';
@@ -263,6 +264,11 @@ export class Session {
         const run = s.runAt(cmd.run);
         const view = await s.views.view(s.config!, s.engine.exp!, run, cmd);
         return s.emit({ type: 'view', run: cmd.run, ...(cmd.requestId !== undefined ? { requestId: cmd.requestId } : {}), t: run.t, view });
+      }
+      case 'requestAudio': {
+        const run = s.runAt(cmd.run);
+        const audio = await componentAudio(s.config!, s.engine.exp!, run);
+        return s.emit({ type: 'audio', run: cmd.run, ...(cmd.requestId !== undefined ? { requestId: cmd.requestId } : {}), t: run.t, ...audio });
       }
       case 'setBackend':
         return changeBackend(s, cmd.backend);
