@@ -12,6 +12,7 @@ import { setNodeBackend, type Engine } from './backend';
 import { loadImageDataNode } from './data-files';
 import { defaultKernelThreads, spawnNodeThread } from './kernel-threads';
 import { runStreamed, runThinned, type FoldEngine } from './stream';
+import { hasTrajectory, runWithTrajectory } from './trajectory';
 import { UsageError } from './args';
 
 export interface ExecOptions {
@@ -39,6 +40,7 @@ export async function executeFull(config: ExperimentConfig, o: ExecOptions): Pro
   const opts = { recordTest: o.recordTest, onStep: o.onStep };
   await loadImageDataNode(config.problem);
   try {
+    if (backend === 'js' && hasTrajectory(config)) return runWithTrajectory(config, opts);
     if (backend === 'js')
       return fusedNMF
         ? runFusedNMFExperiment(config, { ...opts, threads: o.threads ?? defaultKernelThreads(), spawn: spawnNodeThread })

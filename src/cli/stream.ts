@@ -17,6 +17,7 @@ import { defaultAccuracyEvery } from '../core/fold/result';
 import { FUSED_BACKEND, FusedExperiment, FusedNMFExperiment, type FusedOptions } from '../core/fused';
 import type { RunStatus, SwitchRecord } from '../core/run';
 import type { NMFWorkspaceOptions } from '../core/fused/nmf-engine';
+import { hasTrajectory, pair, type Pair } from './trajectory';
 
 export type FoldEngine = { kind: 'tfjs' } | { kind: 'fused'; opts?: FusedOptions } | { kind: 'fused-nmf'; opts?: NMFWorkspaceOptions };
 
@@ -26,8 +27,8 @@ export interface Accuracy {
   test: number | null;
 }
 
-/** f (and test f, or null) of run i after its step t, with its accuracy when measured at t. */
-export type RecordFn = (i: number, t: number, loss: number, test: number | null, accuracy: Accuracy | null) => void;
+/** f (and test f, or null) of run i after its step t, with its accuracy when measured at t, and θ there (read on demand). */
+export type RecordFn = (i: number, t: number, loss: number, test: number | null, accuracy: Accuracy | null, theta: () => Float32Array) => void;
 
 /** Classification: run i's accuracy at step t, every `every` steps, at the budget's last step and at a run's end. */
 export interface AccuracySink {
@@ -78,9 +79,9 @@ export function foldExperiment(
       acc.record(i, t, a);
       return a;
     };
-    const onRecord = (i: number, run: { t: number; lastLoss: number; lastTestLoss: number }): void => {
+    const onRecord = (i: number, run: { t: number; lastLoss: number; lastTestLoss: number; thetaArray(): Float32Array }): void => {
       const a = acc && (run.t % acc.every === 0 || run.t === config.steps) ? measure(i, run.t) : null;
-      record(i, run.t, run.lastLoss, withTest ? run.lastTestLoss : null, a);
+      record(i, run.t, run.lastLoss, withTest ? run.lastTestLoss : null, a, () => run.thetaArray());
     };
     fx.evaluateAll({ withTest, prefetch: config.steps > 0, onRecord });
     for (let t = 0; t < config.steps; t++) {
@@ -104,7 +105,8 @@ const accuracyEvery = (steps: number, k: number): number => k * Math.ceil(defaul
 
 /** The ExperimentResult with series thinned to every k-th step (and the last): memory O(steps / k). */
 export function runThinned(config: ExperimentConfig, engine: FoldEngine, recordTest: boolean, every: number, onStep?: (t: number) => void) {
-  const runs = config.runs.map(() => ({ losses: [] as number[], testLosses: [] as number[], lossSteps: [] as number[], last: null as null | [number, number, number | null] }));
+  const runs = config.runs.map(() => ({ losses: [] as number[], testLosses: [] as number[], lossSteps: [] as number[], last: null as null | [number, number, number | null], trajectory: [] as Pair[], lastTheta: null as Pair | null }));
+  const traj = hasTrajectory(config);
   const acc = config.runs.map(() => ({ accuracySteps: [] as number[], trainAccuracies: [] as number[], testAccuracies: [] as number[] }));
   const accuracy: AccuracySink = {
     every: accuracyEvery(config.steps, every),
@@ -114,13 +116,15 @@ export function runThinned(config: ExperimentConfig, engine: FoldEngine, recordT
       if (a.test !== null) acc[i].testAccuracies.push(a.test);
     },
   };
-  const r = foldExperiment(config, engine, recordTest, (i, t, loss, test) => {
+  const r = foldExperiment(config, engine, recordTest, (i, t, loss, test, _a, theta) => {
     const s = runs[i];
     s.last = [t, loss, test];
+    if (traj) s.lastTheta = pair(theta());
     if (!kept(t, every)) return;
     s.lossSteps.push(t);
     s.losses.push(loss);
     if (test !== null) s.testLosses.push(test);
+    if (traj) s.trajectory.push(s.lastTheta!);
   }, onStep, accuracy);
   return {
     backend: r.backend,
@@ -133,12 +137,13 @@ export function runThinned(config: ExperimentConfig, engine: FoldEngine, recordT
         s.lossSteps.push(s.last[0]);
         s.losses.push(s.last[1]);
         if (s.last[2] !== null) s.testLosses.push(s.last[2]);
+        if (traj) s.trajectory.push(s.lastTheta!);
       }
       const a = acc[i];
       const accuracies = a.accuracySteps.length
         ? { ...a, trainAccuracy: a.trainAccuracies.at(-1), ...(r.recordsTest ? { testAccuracy: a.testAccuracies.at(-1) } : { testAccuracies: undefined }) }
         : {};
-      return { ...run, lossSteps: s.lossSteps, losses: s.losses, ...(r.recordsTest ? { testLosses: s.testLosses } : {}), ...accuracies };
+      return { ...run, lossSteps: s.lossSteps, losses: s.losses, ...(r.recordsTest ? { testLosses: s.testLosses } : {}), ...accuracies, ...(traj ? { trajectory: s.trajectory } : {}) };
     }),
   };
 }
@@ -176,13 +181,15 @@ export function runStreamed(
 ): void {
   const out = lineWriter(write);
   const ids = config.runs.map((rc, i) => runLabel(rc, i));
-  const last = config.runs.map(() => null as null | { t: number; loss: number; test: number | null; sent: boolean; a: Accuracy | null });
-  const line = (i: number, t: number, loss: number, test: number | null, a: Accuracy | null = null): void =>
+  const last = config.runs.map(() => null as null | { t: number; loss: number; test: number | null; sent: boolean; a: Accuracy | null; theta: Pair | null });
+  const traj = hasTrajectory(config);
+  const line = (i: number, t: number, loss: number, test: number | null, a: Accuracy | null = null, theta: Pair | null = null): void =>
     out.line({
       run: i,
       id: ids[i],
       t,
       loss,
+      ...(theta ? { theta } : {}),
       ...(test !== null ? { testLoss: test } : {}),
       ...(a ? { trainAccuracy: a.train, ...(a.test !== null ? { testAccuracy: a.test } : {}) } : {}),
     });
@@ -193,12 +200,12 @@ export function runStreamed(
       finalAcc[i] = a;
     },
   };
-  const r = foldExperiment(config, engine, recordTest, (i, t, loss, test, a) => {
+  const r = foldExperiment(config, engine, recordTest, (i, t, loss, test, a, theta) => {
     const send = kept(t, every);
-    last[i] = { t, loss, test, sent: send, a };
-    if (send) line(i, t, loss, test, a);
+    last[i] = { t, loss, test, sent: send, a, theta: traj ? pair(theta()) : null };
+    if (send) line(i, t, loss, test, a, last[i]!.theta);
   }, onStep, accuracy);
-  last.forEach((l, i) => l && !l.sent && line(i, l.t, l.loss, l.test, l.a));
+  last.forEach((l, i) => l && !l.sent && line(i, l.t, l.loss, l.test, l.a, l.theta));
   out.line({
     summary: {
       backend: r.backend,

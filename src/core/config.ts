@@ -10,6 +10,8 @@ import { ACTIVATIONS, LOSSES } from './problems/mlp-spec';
 import { algorithmIds, findAlgorithm } from './algorithms/registry';
 import { AUDIO_PIECES, pieceSamples, STFT_WINDOWS, stftBins, stftFrames, uploadSamples } from './audio/shape';
 import { MAX_AUDIO_SECONDS, MAX_SAMPLE_RATE, MIN_SAMPLE_RATE } from './audio/wav';
+import { FUNCTION_NAMES } from './problems/functions';
+import { functionOf, functionRunError } from './problems/functions-config';
 
 // zod v4 probes `new Function('')` to decide whether it may JIT-compile parsers; the lab's CSP forbids
 // eval, so the probe shows up as a violation (page and worker). Parse without the JIT everywhere.
@@ -168,6 +170,20 @@ export const nmfProblemSchema = z.strictObject({
     .optional(),
 });
 
+/**
+ * A 2-D test objective (problems/functions.ts), seen whole in the contour view. `start` is θ₀ = [x, y]
+ * (default: the function's usual start); `kappa` (≥ 1, so L = κ) and `angle` (degrees) shape the
+ * quadratic ½(u₁² + κu₂²), u = θ rotated by −angle.
+ */
+const coord = (name: string) => finite(name).refine((v) => Math.abs(v) <= 1000, `${name} must be in [-1000, 1000]`);
+export const functionProblemSchema = z.strictObject({
+  kind: z.literal('function'),
+  name: z.enum(FUNCTION_NAMES, { error: `function name must be one of ${FUNCTION_NAMES.join(', ')}` }),
+  start: z.tuple([coord('start[0]'), coord('start[1]')], { error: 'start must be [x, y] (two numbers)' }).optional(),
+  kappa: z.number({ error: 'kappa must be a number' }).min(1, 'kappa must be in [1, 10000]').max(10000, 'kappa must be in [1, 10000]').optional(),
+  angle: z.number({ error: 'angle must be a number' }).min(-180, 'angle must be in [-180, 180] (degrees)').max(180, 'angle must be in [-180, 180] (degrees)').optional(),
+});
+
 // JSON.parse makes `"__proto__"` an own key, which a record would drop silently (assigning it sets the
 // prototype): refuse it as the algorithms' strict schemas refuse every other unknown key.
 const hyperRecord = z
@@ -215,7 +231,7 @@ const sweepSchema = z.strictObject({
 
 export const experimentSchema = z.strictObject({
   version: z.literal(CONFIG_VERSION, { error: `version must be ${CONFIG_VERSION}` }),
-  problem: z.discriminatedUnion('kind', [mlpProblemSchema, nmfProblemSchema], { error: "problem.kind must be 'mlp' or 'nmf'" }),
+  problem: z.discriminatedUnion('kind', [mlpProblemSchema, nmfProblemSchema, functionProblemSchema], { error: "problem.kind must be 'mlp', 'nmf' or 'function'" }),
   seeds: z
     .strictObject({ data: seed('seeds.data', 1), init: seed('seeds.init', 2), batch: seed('seeds.batch', 3) })
     .default({ data: 1, init: 2, batch: 3 }),
@@ -228,6 +244,7 @@ export type ExperimentInput = z.input<typeof experimentSchema>;
 export type ExperimentConfig = z.output<typeof experimentSchema>;
 export type MLPProblemConfig = z.output<typeof mlpProblemSchema>;
 export type NMFProblemConfig = z.output<typeof nmfProblemSchema>;
+export type FunctionProblemConfig = z.output<typeof functionProblemSchema>;
 export type ProblemConfig = ExperimentConfig['problem'];
 export type RunConfig = ExperimentConfig['runs'][number];
 export type SweepConfig = NonNullable<ExperimentConfig['sweep']>;
@@ -374,12 +391,29 @@ function checkNMF(p: NMFProblemConfig): string[] {
   return errors;
 }
 
+/** A function problem: quadratic-only parameters, and runs whose options the function cannot serve. */
+function checkFunction(p: FunctionProblemConfig, runs: readonly RunConfig[]): string[] {
+  const errors: string[] = [];
+  if (p.name !== 'quadratic')
+    for (const k of ['kappa', 'angle'] as const) if (p[k] !== undefined) errors.push(`problem.${k}: applies to the quadratic only (not ${p.name})`);
+  const fn = functionOf(p);
+  runs.forEach((run, i) => {
+    const steps = [{ r: run, at: `runs[${i}]` }, ...run.switches.map((s, j) => ({ r: s, at: `runs[${i}].switches[${j}]` }))];
+    for (const { r, at } of steps) {
+      const why = functionRunError(r.algorithm, r.hyper, fn);
+      if (why) errors.push(`${at}.hyper: ${why}`);
+    }
+  });
+  return errors;
+}
+
 /** Parses and validates an experiment; hyper-parameters come back with their defaults filled in. */
 export function parseExperiment(input: unknown): ParseResult {
   const r = experimentSchema.safeParse(input);
   if (!r.success) return { ok: false, errors: issuesToMessages(r.error.issues) };
   const config = r.data;
-  const errors = config.problem.kind === 'mlp' ? checkMLP(config.problem) : [...checkNMF(config.problem), ...checkNMFRuns(config.problem, config.runs)];
+  const p = config.problem;
+  const errors = p.kind === 'mlp' ? checkMLP(p) : p.kind === 'nmf' ? [...checkNMF(p), ...checkNMFRuns(p, config.runs)] : [];
   config.runs.forEach((run, i) => {
     const h = parseHyper(run.algorithm, run.hyper, config.problem.kind, ['runs', i]);
     if (h.ok) run.hyper = h.hyper;
@@ -391,6 +425,7 @@ export function parseExperiment(input: unknown): ParseResult {
     });
     run.switches.sort((a, b) => a.at - b.at);
   });
+  if (p.kind === 'function' && errors.length === 0) errors.push(...checkFunction(p, config.runs));
   return errors.length ? { ok: false, errors } : { ok: true, config };
 }
 

@@ -17,6 +17,8 @@ export function workEstimate(config: ExperimentConfig): { macs: number; heavy: b
     const weights = sizes.slice(1).reduce((n, out, l) => n + sizes[l] * out, 0);
     const points = p.data.kind === 'explicit' ? p.data.X.length : Math.round(p.data.n * (1 - p.data.testRatio));
     macs = 3 * weights * (p.batchSize ?? points) * runs;
+  } else if (p.kind === 'function') {
+    macs = 20 * runs;
   } else {
     const [m, n] = nmfShape(p);
     macs = 6 * m * n * p.rank * runs;

@@ -6,6 +6,7 @@
 import { ALGORITHMS } from '../core/algorithms/registry';
 import { CONFIG_VERSION, parseExperiment, type ExperimentConfig, type ParseResult, type ProblemConfig } from '../core/config';
 import type { AlgorithmSpec } from '../core/engine/algorithm';
+import { FUNCTION_DEFAULT_PROBLEM, FUNCTION_DEFAULT_RUNS } from './presets-functions';
 import type { ObjectiveKind as ProblemKind } from '../core/engine/types';
 import { checkHyper, draftToHyper, hyperDraft, type HyperDraft } from './hyperFields';
 
@@ -107,14 +108,16 @@ export function errorAt(errors: string[], path: string): string | undefined {
 }
 
 /** Default problem configs per model kind (all through the schema, so defaults are the schema's). */
-export function defaultProblem(kind: 'mlp' | 'logreg' | 'nmf'): ProblemConfig {
+export function defaultProblem(kind: ModelKind): ProblemConfig {
   const input =
-    kind === 'nmf'
+    kind === 'function'
+      ? FUNCTION_DEFAULT_PROBLEM
+      : kind === 'nmf'
       ? NMF_DEFAULT_PROBLEM
       : kind === 'logreg'
         ? { kind: 'mlp', hidden: [], loss: 'bce', data: { kind: 'dataset', name: 'gaussians', classes: 2, noise: 0.3 } }
         : { kind: 'mlp' };
-  const any = Object.keys(ALGORITHMS).find((id) => ALGORITHMS[id].problems.includes(kind === 'nmf' ? 'nmf' : 'mlp')) ?? 'sgd';
+  const any = Object.keys(ALGORITHMS).find((id) => ALGORITHMS[id].problems.includes(kind === 'nmf' || kind === 'function' ? kind : 'mlp')) ?? 'sgd';
   const r = parseExperiment({ version: CONFIG_VERSION, problem: input, runs: [{ algorithm: any }] });
   if (r.ok) return r.config.problem;
   // The registry has no algorithm for this kind yet: parse the problem part alone.
@@ -122,8 +125,8 @@ export function defaultProblem(kind: 'mlp' | 'logreg' | 'nmf'): ProblemConfig {
   return p.ok ? p.config.problem : (input as unknown as ProblemConfig);
 }
 
-export type ModelKind = 'mlp' | 'logreg' | 'nmf';
-export const modelKindOf = (p: ProblemConfig): ModelKind => (p.kind === 'nmf' ? 'nmf' : p.hidden.length === 0 ? 'logreg' : 'mlp');
+export type ModelKind = 'mlp' | 'logreg' | 'nmf' | 'function';
+export const modelKindOf = (p: ProblemConfig): ModelKind => (p.kind === 'nmf' || p.kind === 'function' ? p.kind : p.hidden.length === 0 ? 'logreg' : 'mlp');
 
 /**
  * NMF's default problem: a spectrogram (its axes read as frequency and time) at β = ½, where the MM
@@ -135,6 +138,7 @@ export const NMF_DEFAULT_PROBLEM = { kind: 'nmf', beta: 0.5, rank: 6, data: { ki
 const DEFAULT_RUNS: Record<ProblemKind, { algorithm: string; hyper?: Record<string, unknown> }[]> = {
   nmf: [{ algorithm: 'nmf-mm' }, { algorithm: 'nmf-mu' }],
   mlp: [{ algorithm: 'mm-lipschitz' }, { algorithm: 'mm-gauss-newton' }, { algorithm: 'adam', hyper: { lr: 0.01 } }],
+  function: FUNCTION_DEFAULT_RUNS,
 };
 
 /** Runs valid for a problem kind: keep those that apply, else the kind's default side-by-side runs. */

@@ -11,6 +11,7 @@ import { ALGORITHMS } from '../core/algorithms/registry';
 import { CONFIG_VERSION, parseExperiment, type ExperimentConfig } from '../core/config';
 import { claimText, type PresetClaim } from './presetClaims';
 import { PAPER_PRESETS } from './presets-paper';
+import { FUNCTION_PRESETS } from './presets-functions';
 import { DEFAULT_VIEW, encodeShare, type ViewState } from './share';
 
 interface RunSpec {
@@ -30,6 +31,8 @@ export interface PresetSpec {
   steps: number;
   claims: PresetClaim[];
   view?: Partial<ViewState>;
+  /** The sweep panel's grid (config.ts's sweep block: run index, hyper-parameter, values). */
+  sweep?: { run: number; hyper: string; values: number[] };
 }
 
 export type Preset = PresetSpec & { names: string[]; claimTexts: string[] } & (
@@ -146,6 +149,7 @@ export const PRESET_SPECS: PresetSpec[] = [
     ],
   },
   ...PAPER_PRESETS,
+  ...FUNCTION_PRESETS,
 ];
 
 /** A run's name in claims: “2: Adam, lr 0.1” — its number and algorithm as the run table labels it, plus lr and switches. */
@@ -162,7 +166,7 @@ function build(spec: PresetSpec): Preset {
   const base = { ...spec, names, claimTexts };
   const missing = spec.runs.map((r) => r.algorithm).filter((a) => !ALGORITHMS[a]);
   if (missing.length) return { ...base, ok: false, reason: `needs ${missing.join(', ')} (not in this build yet)` };
-  const r = parseExperiment({ version: CONFIG_VERSION, problem: spec.problem, runs: spec.runs, steps: spec.steps });
+  const r = parseExperiment({ version: CONFIG_VERSION, problem: spec.problem, runs: spec.runs, steps: spec.steps, ...(spec.sweep ? { sweep: spec.sweep } : {}) });
   if (!r.ok) return { ...base, ok: false, reason: r.errors[0] };
   return { ...base, ok: true, config: r.config, href: encodeShare(r.config, { ...DEFAULT_VIEW, ...spec.view }) };
 }

@@ -46,7 +46,7 @@ export interface Notice {
 export interface SessionInfo {
   epoch: number;
   config: ExperimentConfig;
-  kind: 'mlp' | 'nmf';
+  kind: 'mlp' | 'nmf' | 'function';
   hasTest: boolean;
   paramNames: string[];
 }

@@ -87,7 +87,7 @@ export interface StartedEvt {
   /** f(θₜ) and test f(θₜ) (NaN when the problem has no test data) per run. */
   loss: Float32Array;
   testLoss: Float32Array;
-  problem: { kind: 'mlp' | 'nmf'; nTrain: number; paramNames: string[]; hasTest: boolean };
+  problem: { kind: 'mlp' | 'nmf' | 'function'; nTrain: number; paramNames: string[]; hasTest: boolean };
   /** The validated config (defaults filled) the session now runs. */
   config: ExperimentConfig;
   backend: BackendName;

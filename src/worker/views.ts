@@ -34,6 +34,7 @@ export class ModelViews {
   async view(config: ExperimentConfig, exp: Experiment, run: Run, cmd: RequestViewCmd): Promise<ViewEvt['view']> {
     const G = Math.max(2, Math.min(256, Math.floor(cmd.grid ?? 64)));
     const withPoints = cmd.points ?? true;
+    if (config.problem.kind === 'function') return { kind: 'none', message: 'a 2-D function has no data to draw: the contour view shows it' };
     if (config.problem.kind === 'nmf') return nmfView(config.problem, this.points(config).V!, exp, run);
     return this.mlpView(config, exp, run, G, withPoints);
   }
@@ -41,6 +42,7 @@ export class ModelViews {
   private points(config: ExperimentConfig): PointsCache {
     if (this.cache) return this.cache;
     const p = config.problem;
+    if (p.kind === 'function') return (this.cache = {});
     if (p.kind !== 'mlp') {
       const V = nmfData(p, config.seeds.data);
       return (this.cache = { V: { data: Float32Array.from(V.flat()), shape: [V.length, V[0].length] } });

@@ -34,7 +34,7 @@ export const adagrad: EngineAlgorithm<AdagradHyper, AdagradState> = {
   id: 'adagrad',
   label: 'Adagrad',
   family: 'gradient',
-  problems: ['mlp'],
+  problems: ['mlp', 'function'],
   hyper: adagradHyper,
   summary:
     'Adagrad: divides the gradient by the root of the sum of all past squared gradients, with optional learning-rate decay, exactly as torch.optim.Adagrad.',

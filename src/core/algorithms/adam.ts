@@ -103,7 +103,7 @@ export const adam: EngineAlgorithm<AdamHyper, AdamState> = {
   id: 'adam',
   label: 'Adam',
   family: 'gradient',
-  problems: ['mlp'],
+  problems: ['mlp', 'function'],
   hyper: adamHyper,
   summary:
     'Adam: bias-corrected running means of the gradient and its square give a per-parameter step size; optional L2 weight decay and AMSGrad, exactly as torch.optim.Adam.',

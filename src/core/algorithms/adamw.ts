@@ -16,7 +16,7 @@ export const adamw: EngineAlgorithm<AdamWHyper, AdamWState> = {
   id: 'adamw',
   label: 'AdamW',
   family: 'gradient',
-  problems: ['mlp'],
+  problems: ['mlp', 'function'],
   hyper: adamwHyper,
   summary:
     'AdamW: Adam with decoupled weight decay (the parameters shrink by lr·wd before the Adam step, the gradient carries no L2 term), exactly as torch.optim.AdamW.',

@@ -75,7 +75,7 @@ export const inna: EngineAlgorithm<INNAHyper, INNAState> = {
   id: 'inna',
   label: 'INNA',
   family: 'gradient',
-  problems: ['mlp'],
+  problems: ['mlp', 'function'],
   hyper: innaHyper,
   summary:
     'INNA (Castera, Bolte, Févotte & Pauwels, JMLR 2021): an inertial Newton method. It discretises θ̈ + αθ̇ + β∇²f θ̇ + ∇f = 0 — friction α plus Hessian-driven damping β — using gradients only, through an auxiliary variable ψ. A gradient method, not an MM method: no surrogate majorizes f and there is no monotonicity guarantee (f may rise between steps). With lr = β it is heavy-ball momentum 1 − αβ with step β².',

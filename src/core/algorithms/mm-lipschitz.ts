@@ -54,7 +54,7 @@ export const mmLipschitz: EngineAlgorithm<MMLipschitzHyper, MMLipschitzState> = 
   id: 'mm-lipschitz',
   label: 'MM (Lipschitz quadratic)',
   family: 'mm',
-  problems: ['mlp'],
+  problems: ['mlp', 'function'],
   hyper: mmLipschitzHyper,
   summary:
     'Majorize f by a quadratic with curvature L and jump to its minimiser θ − ∇f/L; L is backtracked ' +

@@ -10,6 +10,7 @@ import { adam } from './adam';
 import { adamw } from './adamw';
 import { inna } from './inna';
 import { mmBohning } from './mm-bohning';
+import { mmCurvature } from './mm-curvature';
 import { mmGaussNewton } from './mm-gauss-newton';
 import { mmLayerwise } from './mm-layerwise';
 import { mmLipschitz } from './mm-lipschitz';
@@ -34,6 +35,7 @@ export const ALGORITHMS: Record<string, AnyEngineAlgorithm> = Object.assign(Obje
   'mm-bohning': mmBohning,
   'mm-layerwise': mmLayerwise,
   'mm-gauss-newton': mmGaussNewton,
+  'mm-curvature': mmCurvature,
   'nmf-mm': nmfMM,
   'nmf-mu': nmfMU,
   'nmf-me': nmfME,

@@ -48,7 +48,7 @@ export const rmsprop: EngineAlgorithm<RMSpropHyper, RMSpropState> = {
   id: 'rmsprop',
   label: 'RMSprop',
   family: 'gradient',
-  problems: ['mlp'],
+  problems: ['mlp', 'function'],
   hyper: rmspropHyper,
   summary:
     'RMSprop: divides the gradient by the root of a running mean of its square (optionally centred by the running mean of the gradient), with optional momentum, exactly as torch.optim.RMSprop.',

@@ -33,7 +33,7 @@ export const sgd: EngineAlgorithm<SGDHyper, SGDState> = {
   id: 'sgd',
   label: 'SGD',
   family: 'gradient',
-  problems: ['mlp'],
+  problems: ['mlp', 'function'],
   hyper: sgdHyper,
   summary: 'Stochastic gradient descent with optional (Nesterov) momentum, exactly as torch.optim.SGD.',
   formula: String.raw`b_k = \mu b_{k-1} + (1-\tau)\,g_k,\quad \theta_{k+1} = \theta_k - \eta\,(g_k + \mu b_k \text{ or } b_k)`,

@@ -18,6 +18,7 @@
  *   enclosing tidy, `dispose` frees; all three are no-ops on garbage-collected engines.
  */
 
+import type { FunctionOps } from './function-ops';
 import type { MLPOps } from './mlp-ops';
 import type { NMFOps } from './nmf-ops';
 import type { Vec } from './vec';
@@ -69,7 +70,7 @@ export interface VectorOps {
 }
 
 /** What kind of risk an objective is (algorithms declare which they apply to). */
-export type ObjectiveKind = 'mlp' | 'nmf';
+export type ObjectiveKind = 'mlp' | 'nmf' | 'function';
 
 /**
  * f restricted to one step's data (the full training set or a mini-batch), with the operations the
@@ -93,6 +94,8 @@ export interface ObjectiveOps {
   readonly mlp?: MLPOps;
   /** β-NMF's structure (engine/nmf-ops.ts), on NMF objectives. */
   readonly nmf?: NMFOps;
+  /** A 2-D test function's Hessian and curvature bounds (engine/function-ops.ts), on function objectives. */
+  readonly fn?: FunctionOps;
 }
 
 /** What an algorithm is handed at each step: the engine's vector operations and the step's objective. */

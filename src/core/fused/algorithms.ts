@@ -17,12 +17,12 @@ export const FUSED_ALGORITHMS: readonly string[] = Object.keys(ALGORITHMS);
 export const FUSED_MM: readonly string[] = FUSED_ALGORITHMS.filter((id) => ALGORITHMS[id].family === 'mm' && ALGORITHMS[id].problems.includes('mlp'));
 
 /** What the fused engine runs, in words (for messages). */
-export const FUSED_SCOPE = 'MLP problems, and NMF problems where WebAssembly SIMD is available';
+export const FUSED_SCOPE = 'MLP problems, 2-D function problems, and NMF problems where WebAssembly SIMD is available';
 
 /** True when the cpu engine can run `config`: an MLP, or an NMF problem with WebAssembly SIMD, every run and switch a registered algorithm. */
 export function canFuse(config: ExperimentConfig): boolean {
   const algorithmsOk = config.runs.every((r) => isFusedAlgorithm(r.algorithm) && r.switches.every((s) => isFusedAlgorithm(s.algorithm)));
-  return algorithmsOk && (config.problem.kind === 'mlp' || (config.problem.kind === 'nmf' && simdAvailable()));
+  return algorithmsOk && (config.problem.kind === 'mlp' || config.problem.kind === 'function' || (config.problem.kind === 'nmf' && simdAvailable()));
 }
 
 export function isFusedMM(id: string): boolean {

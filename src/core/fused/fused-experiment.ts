@@ -12,6 +12,7 @@ import { Experiment, foldExperiment, type StepOptions } from '../fold/experiment
 import type { ExperimentResult, RunOptions } from '../fold/result';
 import { canFuse, FUSED_BACKEND, FUSED_SCOPE, fusedAlgorithm } from './algorithms';
 import { CpuNMFProblem } from '../engines/cpu/nmf-problem';
+import { CpuFunctionProblem } from '../engines/cpu/function-problem';
 import type { NMFWorkspaceOptions } from './nmf-engine';
 import type { FusedOptions } from './problem';
 
@@ -25,11 +26,12 @@ export type FusedStepOptions = StepOptions;
  * (`opts.threads`/`spawn`: kernel threads for NMF). `dispose()` stops an NMF problem's kernel threads.
  */
 export class FusedExperiment extends Experiment {
-  declare readonly problem: CpuMLPProblem | CpuNMFProblem;
+  declare readonly problem: CpuMLPProblem | CpuNMFProblem | CpuFunctionProblem;
 
   constructor(config: ExperimentConfig, opts: FusedOptions & NMFWorkspaceOptions = {}) {
     if (!canFuse(config)) throw new Error(`the fused engine runs ${FUSED_SCOPE} only`);
-    super(config, config.problem.kind === 'nmf' ? CpuNMFProblem.build(config, opts) : CpuMLPProblem.build(config, opts), fusedAlgorithm);
+    const kind = config.problem.kind;
+    super(config, kind === 'nmf' ? CpuNMFProblem.build(config, opts) : kind === 'function' ? CpuFunctionProblem.build(config) : CpuMLPProblem.build(config, opts), fusedAlgorithm);
   }
 }
 

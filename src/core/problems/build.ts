@@ -18,5 +18,6 @@ export function buildMLPProblem(p: MLPProblemConfig, seeds: ExperimentConfig['se
 
 export function buildProblem(config: Pick<ExperimentConfig, 'problem' | 'seeds'>): Problem {
   const p = config.problem;
+  if (p.kind === 'function') throw new Error("2-D function problems run on the cpu engine only (the page's 'fused' backend, the CLI's --backend js)");
   return p.kind === 'mlp' ? buildMLPProblem(p, config.seeds) : buildNMF(p, config.seeds);
 }

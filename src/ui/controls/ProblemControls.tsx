@@ -9,12 +9,14 @@ import { checkDraft, defaultProblem, errorAt, modelKindOf, runsFor, type Draft, 
 import { editDraft, useLab } from '../store';
 import { AudioDataFields, BUILTIN_AUDIO } from './AudioDataFields';
 import { NumField, Section, SelectField } from './fields';
+import { FunctionFields } from './FunctionFields';
 
 const MODEL_OPTIONS: { value: ModelKind; label: string }[] = [
   { value: 'mlp', label: 'Neural net (MLP)' },
   { value: 'logreg', label: 'Linear model (no hidden layer)' },
   { value: 'nmf', label: 'NMF (β-divergence)' },
 ];
+  { value: 'function', label: '2-D test function' },
 const LOSS_LABELS: Record<string, string> = { bce: 'Binary CE', softmax_ce: 'Softmax CE', mse: 'Squared error' };
 
 function setProblem(f: (p: Draft['problem']) => Draft['problem']): void {
@@ -44,7 +46,7 @@ export function ProblemControls() {
   return (
     <Section title="Problem">
       <SelectField label="Model" value={kind} options={MODEL_OPTIONS} onChange={changeKind} />
-      {p.kind === 'mlp' ? <MLPFields p={p} err={err} logreg={kind === 'logreg'} /> : <NMFFields p={p} err={err} />}
+      {p.kind === 'mlp' ? <MLPFields p={p} err={err} logreg={kind === 'logreg'} /> : p.kind === 'function' ? <FunctionFields p={p} err={err} /> : <NMFFields p={p} err={err} />}
       <div className="row3">
         <NumField label="Data seed" value={draft.seeds.data} error={err('seeds.data')} onChange={(v) => editDraft((d) => ({ ...d, seeds: { ...d.seeds, data: v } }))} />
         <NumField label="Init seed" value={draft.seeds.init} error={err('seeds.init')} onChange={(v) => editDraft((d) => ({ ...d, seeds: { ...d.seeds, init: v } }))} />
