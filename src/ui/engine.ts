@@ -177,7 +177,7 @@ function handle(e: LabEvent): void {
     case 'surrogate':
       if (e.data.kind === 'slice') setLab({ surrogate: e });
       else setLab({ plane: e });
-      answeredFor(e.data.kind);
+      answeredFor(e.data.kind, undefined, e.computeMs);
       break;
     case 'view': {
       // Data points are sent once per session: carry them over to later answers.
@@ -186,7 +186,7 @@ function handle(e: LabEvent): void {
       if ((e.view.kind === 'mlp2d' || e.view.kind === 'mlp1d') && !e.view.train && prev?.epoch === e.epoch && prev.view.kind === e.view.kind)
         v = { ...e, view: { ...e.view, train: prev.view.train, test: prev.view.test } } as typeof e;
       setLab({ modelView: v });
-      answeredFor('view');
+      answeredFor('view', undefined, e.computeMs);
       break;
     }
     case 'audio':

@@ -1,8 +1,8 @@
 /**
  * Keeps the surrogate and model pictures in step with the session: asks the worker for the selected
  * run's surrogate (slice or plane) and model view at the current step — at once when paused (step-
- * through mode), at most every ~0.4 s while playing (less often when views are slow to compute), one
- * request of each kind in flight.
+ * through mode), while playing at least twice a second (more rarely only when one picture alone takes
+ * longer than that to compute), one request of each kind in flight.
  */
 import type { ToWorker } from '../worker/protocol';
 import { getLab, setLab, useLab, type LabState } from './store';
@@ -12,14 +12,19 @@ type Kind = 'slice' | 'plane' | 'view';
 const answered: Record<Kind, string> = { slice: '', plane: '', view: '' };
 const sentAt: Record<Kind, number> = { slice: -1e9, plane: -1e9, view: -1e9 };
 const sentKey: Record<Kind, string> = { slice: '', plane: '', view: '' };
-const PLAYING_INTERVAL: Record<Kind, number> = { slice: 400, plane: 1200, view: 600 };
-/** How long the last answer of each kind took: the worker computes views between training ticks. */
+const PLAYING_INTERVAL: Record<Kind, number> = { slice: 300, plane: 450, view: 400 };
+/** The longest wait between two pictures of a kind while playing: they refresh at least twice a second. */
+const MAX_INTERVAL = 500;
+/**
+ * How long the worker spent computing the last answer of each kind (its `computeMs`; not the round
+ * trip, which includes waiting for a training tick or the start-up calibration to finish).
+ */
 const lastCost: Record<Kind, number> = { slice: 0, plane: 0, view: 0 };
 /**
- * While playing, a kind is asked again only after max(its base interval, 4× its last cost), so live
- * views take at most ~25% of the worker's time on slow backends (software WebGL, big nets).
+ * While playing, a kind is asked again after max(its base interval, 3× its compute cost), capped at
+ * MAX_INTERVAL — or right after its answer when one picture takes longer than that.
  */
-const interval = (kind: Kind): number => Math.max(PLAYING_INTERVAL[kind], 4 * lastCost[kind]);
+const interval = (kind: Kind): number => Math.min(MAX_INTERVAL, Math.max(PLAYING_INTERVAL[kind], 3 * lastCost[kind]));
 
 let seq = 0;
 
@@ -50,10 +55,10 @@ export function pump(): void {
   }
 }
 
-/** An answer (or a refusal) for `kind` arrived. */
-export function answeredFor(kind: Kind, error?: string): void {
+/** An answer (or a refusal) for `kind` arrived; `computeMs`: what the worker spent on it. */
+export function answeredFor(kind: Kind, error?: string, computeMs?: number): void {
   if (!sentKey[kind]) return;
-  lastCost[kind] = Math.min(10_000, performance.now() - sentAt[kind]);
+  lastCost[kind] = Math.min(10_000, computeMs ?? performance.now() - sentAt[kind]);
   answered[kind] = sentKey[kind];
   sentKey[kind] = '';
   if (kind === 'view') setLab({ viewError: error ?? null });

@@ -32,6 +32,8 @@ export interface SurrogateEvt {
   requestId?: number;
   /** Step count the surrogate was built at (θₜ). */
   t: number;
+  /** ms the worker spent computing it (not counting the wait for its turn): the page paces requests by it. */
+  computeMs?: number;
   algorithm: string;
   /** true ⇔ g is a proven majorizer (MM). */
   certified: boolean;
@@ -110,6 +112,8 @@ export interface ViewEvt {
   run: number;
   requestId?: number;
   t: number;
+  /** ms the worker spent computing it (not counting the wait for its turn). */
+  computeMs?: number;
   view: MLPGridView | MLPCurveView | NMFView | NoView;
 }
 

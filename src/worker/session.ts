@@ -257,13 +257,17 @@ export class Session {
       case 'requestSurrogate': {
         const run = s.runAt(cmd.run);
         if (run.status === 'diverged' || run.status === 'error') throw new Error(`run ${cmd.run} has stopped (${run.status}): no surrogate at a non-finite point`);
+        const t0 = performance.now();
         const res = await computeSurrogate(s.config!, s.engine.exp!, run, cmd);
-        return s.emit({ type: 'surrogate', run: cmd.run, ...(cmd.requestId !== undefined ? { requestId: cmd.requestId } : {}), t: run.t, ...res });
+        const computeMs = performance.now() - t0;
+        return s.emit({ type: 'surrogate', run: cmd.run, ...(cmd.requestId !== undefined ? { requestId: cmd.requestId } : {}), t: run.t, computeMs, ...res });
       }
       case 'requestView': {
         const run = s.runAt(cmd.run);
+        const t0 = performance.now();
         const view = await s.views.view(s.config!, s.engine.exp!, run, cmd);
-        return s.emit({ type: 'view', run: cmd.run, ...(cmd.requestId !== undefined ? { requestId: cmd.requestId } : {}), t: run.t, view });
+        const computeMs = performance.now() - t0;
+        return s.emit({ type: 'view', run: cmd.run, ...(cmd.requestId !== undefined ? { requestId: cmd.requestId } : {}), t: run.t, computeMs, view });
       }
       case 'requestAudio': {
         const run = s.runAt(cmd.run);

@@ -21,7 +21,7 @@ export function ModelPanel() {
       name="mmlab-model"
       svgRef={svgRef}
       className={kind === 'nmf' ? 'span-2' : undefined}
-      subtitle={mv && v ? <span className="muted">run {mv.run + 1} at step {mv.t}{v.kind === 'mlp2d' ? ' · filled: train, ringed: test' : ''}</span> : null}
+      subtitle={mv && v ? <span className="muted" data-testid="model-step" data-step={mv.t}>run {mv.run + 1} at step {mv.t}{v.kind === 'mlp2d' ? ' · filled: train, ringed: test' : ''}</span> : null}
     >
       {!v ? (
         <p className="chart-empty">{error ? `Unavailable: ${error}` : 'The model appears once the session has started.'}</p>
