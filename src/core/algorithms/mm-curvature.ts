@@ -71,9 +71,9 @@ const quad = ([a, b, d]: Sym2, x: number, y: number): number => a * x * x + 2 * 
 
 function search(c: StepContext, theta: Vec, lambda: number, h: MMCurvatureHyper): Search {
   const { ops, f } = c;
-  const { value: f0, grad } = f.valueAndGrad(theta);
-  const ga = ops.toArray(grad);
-  const g: [number, number] = [ga[0], ga[1]];
+  // f and ∇f in float64: the surrogate is then exact to float64 rounding (a global one majorizes f to ~1e-15).
+  const f0 = f.value(theta);
+  const g = requireFunction(f, WHO).gradient(theta);
   const B = curvatureAt(c, theta, h);
   const bound = h.curvature === 'bound';
   // Shift an indefinite Hessian to positive definite: μ = λ + max(0, −λmin(B)).

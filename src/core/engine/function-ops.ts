@@ -12,6 +12,8 @@ export type Sym2 = [number, number, number];
 export interface FunctionOps {
   /** The function's name (problems/functions.ts FUNCTION_NAMES). */
   readonly name: string;
+  /** ∇f(θ) in float64 (ObjectiveOps.valueAndGrad rounds it to float32 like every Vec). */
+  gradient(theta: Vec): [number, number];
   /** ∇²f(θ). */
   hessian(theta: Vec): Sym2;
   /** 2c·JᵀJ for f = c·‖r‖², or null when f is not a sum of squares. */

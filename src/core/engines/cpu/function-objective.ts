@@ -19,6 +19,7 @@ export class CpuFunctionObjective implements ObjectiveOps {
   constructor(readonly tf: TestFunction) {
     this.fn = {
       name: tf.name,
+      gradient: (theta) => tf.grad(...xy(theta)),
       hessian: (theta) => tf.hessian(...xy(theta)),
       gaussNewton: (theta) => gaussNewton(tf, ...xy(theta)),
       bound: tf.bound ? ([...tf.bound] as Sym2) : null,
