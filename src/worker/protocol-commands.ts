@@ -148,6 +148,20 @@ export interface RequestAudioCmd {
 }
 
 /**
+ * 2-D function problems: f on a G×G grid, run `run`'s surrogate g(·|θₜ) on the same grid, θₜ and
+ * θₜ₊₁, and every run's path θ₀ … θₜ (src/worker/contour.ts). Answered with `contour`.
+ */
+export interface RequestContourCmd {
+  type: 'requestContour';
+  run: number;
+  /** Grid resolution G (default 64, in [8, 160]). */
+  grid?: number;
+  /** The plotted box (default: the function's own); finite, lo < hi. */
+  box?: { x: [number, number]; y: [number, number] };
+  requestId?: number;
+}
+
+/**
  * Move the session to another backend (or 'auto' = recalibrate) at the same step: parameters and
  * algorithm states are transferred as arrays (exact); if the old backend is unreadable (device lost)
  * the experiment is replayed from the recorded config to the current step instead.
@@ -186,6 +200,7 @@ export type ToWorker =
   | RequestSurrogateCmd
   | RequestViewCmd
   | RequestAudioCmd
+  | RequestContourCmd
   | SetBackendCmd
   | DisposeCmd
   | CrashCmd

@@ -141,3 +141,31 @@ export interface AudioEvt {
   hzPerBin: number;
   secondsPerFrame: number;
 }
+
+/**
+ * A 2-D function's picture (answer to `requestContour`): f and run `run`'s surrogate g(·|θₜ) on a G×G
+ * grid over `x` × `y` (row i at y_i, column j at x_j, row-major, float64), θₜ and θₜ₊₁ (the step's
+ * point: g's minimiser for MM), and every run's path θ₀ … θₜ as x, y pairs (every `stride`-th point and
+ * the last, at most 4000 points a run) with the steps of its switches.
+ */
+export interface ContourEvt {
+  type: 'contour';
+  epoch: number;
+  run: number;
+  requestId?: number;
+  t: number;
+  computeMs?: number;
+  grid: number;
+  x: [number, number];
+  y: [number, number];
+  f: Float64Array;
+  /** null when the run has stopped (no surrogate at a non-finite point). */
+  g: Float64Array | null;
+  algorithm: string;
+  certified: boolean;
+  certificate: 'global' | 'step' | 'none';
+  formula: string;
+  theta: [number, number];
+  next: [number, number] | null;
+  paths: { points: Float64Array; stride: number; steps: number; switches: number[] }[];
+}

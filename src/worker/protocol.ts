@@ -15,11 +15,11 @@ import type { ExperimentConfig } from '../core/config';
 import type { AlgorithmFamily } from '../core/engine/algorithm';
 import type { RunStatus, SwitchRecord } from '../core/run';
 import type { ToWorker } from './protocol-commands';
-import type { AudioEvt, Matrix, SurrogateEvt, ViewEvt } from './protocol-data';
+import type { AudioEvt, ContourEvt, Matrix, SurrogateEvt, ViewEvt } from './protocol-data';
 
 export type { ExperimentConfig, RunStatus, SwitchRecord };
-export type { SurrogateSliceData, SurrogatePlaneData, SurrogateEvt, Matrix, PointSet, MLPGridView, MLPCurveView, NMFView, NoView, ViewEvt, AudioEvt } from './protocol-data';
-export type { StartCmd, PauseCmd, ResumeCmd, StepCmd, SetSpeedCmd, SetStepsCmd, SwitchAlgorithmCmd, SetHyperCmd, ResetCmd, RequestSurrogateCmd, RequestViewCmd, SetBackendCmd, DisposeCmd, CrashCmd, LoseBackendCmd, RequestAudioCmd, ToWorker } from './protocol-commands';
+export type { SurrogateSliceData, SurrogatePlaneData, SurrogateEvt, Matrix, PointSet, MLPGridView, MLPCurveView, NMFView, NoView, ViewEvt, AudioEvt, ContourEvt } from './protocol-data';
+export type { StartCmd, PauseCmd, ResumeCmd, StepCmd, SetSpeedCmd, SetStepsCmd, SwitchAlgorithmCmd, SetHyperCmd, ResetCmd, RequestSurrogateCmd, RequestViewCmd, SetBackendCmd, DisposeCmd, CrashCmd, LoseBackendCmd, RequestAudioCmd, RequestContourCmd, ToWorker } from './protocol-commands';
 
 export { BACKENDS, type BackendChoice, type BackendName } from './backend-names';
 import type { BackendName } from './backend-names';
@@ -231,6 +231,7 @@ export type FromWorker =
   | SurrogateEvt
   | ViewEvt
   | AudioEvt
+  | ContourEvt
   | BackendChangedEvt
   | DataLoadEvt
   | ErrorEvt;

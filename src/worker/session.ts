@@ -23,6 +23,7 @@ import type { ExperimentConfig } from '../core/config';
 import type { Experiment } from '../core/fold/experiment';
 import { backendLabel, createBackendHost } from './backend';
 import { componentAudio } from './audio';
+import { computeContour } from './contour';
 import { algId, type EngineName } from './engine';
 import { changeBackend, fallback, takeCheckpoint } from './fallback';
 import { reset, start } from './lifecycle';
@@ -273,6 +274,12 @@ export class Session {
         const run = s.runAt(cmd.run);
         const audio = await componentAudio(s.config!, s.engine.exp!, run);
         return s.emit({ type: 'audio', run: cmd.run, ...(cmd.requestId !== undefined ? { requestId: cmd.requestId } : {}), t: run.t, ...audio });
+      }
+      case 'requestContour': {
+        const run = s.runAt(cmd.run);
+        const t0 = performance.now();
+        const res = computeContour(s.config!, s.engine.exp!, run, cmd);
+        return s.emit({ type: 'contour', run: cmd.run, ...(cmd.requestId !== undefined ? { requestId: cmd.requestId } : {}), t: run.t, computeMs: performance.now() - t0, ...res });
       }
       case 'setBackend':
         return changeBackend(s, cmd.backend);

@@ -38,8 +38,9 @@ export class CpuFunctionProblem implements EngineProblem {
     return cpuVec(this.start.slice());
   }
 
+  /** f(θ) rounded to float32, as every engine reports its losses (above 3.4e38 it is +∞: the run stops). */
   losses(theta: Vec): { train: number; test: number } {
-    return { train: this.full.value(theta), test: NaN };
+    return { train: Math.fround(this.full.value(theta)), test: NaN };
   }
 
   releaseReplaced(): void {}
