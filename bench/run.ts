@@ -3,7 +3,7 @@
  * the same run on the same data and initial parameters, printed as ratios. A benchmark, not a test:
  * a missing reference prints "skipped" and never fails the bench.
  *
- *   npm run bench [-- --quick] [-- --only mlp|nmf|mm|browser] [-- --browser] [-- --threads N]
+ *   npm run bench [-- --quick] [-- --only mlp|nmf|mm|me|images|browser] [-- --browser] [-- --threads N]
  *   (--browser: also bench/browser.ts; --threads: XNNPACK threads for the tfjs wasm rows)
  */
 import os from 'node:os';
@@ -237,6 +237,10 @@ async function main(): Promise<void> {
     await setNodeBackend('cpu');
     await mmVersusGradient(quick);
   }
+  // Image MLPs: digits and MNIST, Adam / SGD / MM against PyTorch, time per epoch and test accuracy (bench/images.ts).
+  if (!only || only === 'images') await (await import('./images')).benchImages(quick);
+  // ME vs MM iterations and wall time to a fixed objective (bench/nmf-me.ts).
+  if (!only || only === 'me') await (await import('./nmf-me')).meVersusMM(quick);
   // The lab itself in Chromium (bench/browser.ts, alone: npm run bench:browser): only when asked.
   if (args.includes('--browser') || only === 'browser') await (await import('./browser')).benchBrowser({ quick });
 }
