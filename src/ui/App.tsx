@@ -19,6 +19,7 @@ import { Presets } from './panels/Presets';
 import { RunsTable } from './panels/RunsTable';
 import { SurrogatePanel } from './panels/SurrogatePanel';
 import { send } from './engine';
+import { startProblemPreview } from './preview';
 import { startRequestPump } from './requests';
 import { decodeShare } from './share';
 import { setLab } from './store';
@@ -44,6 +45,7 @@ export function App() {
   useEffect(() => {
     startRequestPump(send);
     prepare();
+    startProblemPreview();
   }, []);
   return (
     <div className="app">

@@ -69,7 +69,8 @@ export function prepare(): void {
  */
 export function changeMidRun(run: number, algorithm: string, hyper: Record<string, unknown>, current: string): string | null {
   const s = getLab();
-  const config = shareConfig();
+  // The session's own record (the form may hold edits not yet started).
+  const config = s.session ? { ...s.session.config, steps: s.draft.steps } : shareConfig();
   // Refused (with the reason, shown by the form) when the recorded experiment would no longer fit its
   // own share link: the switch limit of the schema, or the link's length cap.
   const at = s.summaries[run]?.t ?? s.t;

@@ -31,9 +31,10 @@ export function send(cmd: ToWorker): void {
 
 /** Starts a new session from a validated config. */
 export function startSession(config: ExperimentConfig, play: boolean, then: ToWorker[] = []): void {
-  const { view } = getLab();
+  const { view, draft } = getLab();
   afterStart = then;
-  setLab({ starting: true, dirty: false, surrogate: null, plane: null, modelView: null });
+  // The session is started from the form (prepare, Start, a preview, a link): its runs are the cards'.
+  setLab({ starting: true, dirty: false, sessionKeys: draft.runs.map((r) => r.key), surrogate: null, plane: null, modelView: null });
   send({ type: 'start', config, backend: view.backend, play });
   applySpeed(view.speed);
 }
@@ -221,17 +222,18 @@ function handle(e: LabEvent): void {
   }
 }
 
-/** The session's config changed (a mid-run switch, new target): keep the form's schedule in sync. */
+/**
+ * The session's config changed (a mid-run switch, new target): keep the form's schedule in sync — each
+ * card of a session run (found by its key) takes the run's switches, even while other fields are edited.
+ */
 function onConfig(config: ExperimentConfig): void {
   const s = getLab();
   if (!s.session) return;
-  const draft = s.dirty
-    ? s.draft
-    : {
-        ...s.draft,
-        steps: config.steps,
-        runs: s.draft.runs.map((r, i) => (config.runs[i] ? { ...r, switches: structuredClone(config.runs[i].switches) } : r)),
-      };
+  const runs = s.draft.runs.map((r) => {
+    const rc = config.runs[s.sessionKeys.indexOf(r.key)];
+    return rc ? { ...r, switches: structuredClone(rc.switches) } : r;
+  });
+  const draft = { ...s.draft, ...(s.dirty ? {} : { steps: config.steps }), runs };
   live.runs.forEach((r, i) => config.runs[i] && r.setSwitches(marksFromConfig(config.runs[i])));
   markDirty();
   setLab({ session: { ...s.session, config }, draft, target: config.steps });

@@ -60,6 +60,8 @@ export interface LabState {
   workerNotice: Notice | null;
   backendNotice: Notice | null;
   session: SessionInfo | null;
+  /** The form's run keys (RunDraft.key) of the session's runs, in order: a card finds its run by key. */
+  sessionKeys: number[];
   starting: boolean;
   playing: boolean;
   t: number;
@@ -104,6 +106,7 @@ export const useLab = create<LabState>()(() => ({
   workerNotice: null,
   backendNotice: null,
   session: null,
+  sessionKeys: [],
   starting: false,
   playing: false,
   t: 0,

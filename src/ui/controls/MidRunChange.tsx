@@ -14,18 +14,22 @@ import { useLab } from '../store';
 import { HyperFields } from './HyperFields';
 import { switchLimitMessage, switchLimitReached } from '../limits';
 
-export function MidRunChange({ index }: { index: number }) {
+/**
+ * `index`: the card's position; `runKey`: its key, which finds the session's run (the form may have been
+ * edited since the session started: the link stays while the session runs).
+ */
+export function MidRunChange({ index: card, runKey }: { index: number; runKey: number }) {
   const session = useLab((s) => s.session);
-  const dirty = useLab((s) => s.dirty);
+  const index = useLab((s) => s.sessionKeys.indexOf(runKey));
   const t = useLab((s) => s.t);
   const rc = session?.config.runs[index];
   // Before the first step the run's own fields above are the place to change it.
-  if (!session || dirty || !rc || t === 0) return null;
+  if (!session || !rc || t === 0) return null;
   const cur = inEffect(rc, t);
   // A new form whenever what is in effect changes (after an apply, a reset, a scheduled switch).
   const key = `${session.epoch}:${cur.algorithm}:${JSON.stringify(cur.hyper)}`;
   return (
-    <details className="midrun" data-testid={`midrun-${index}`}>
+    <details className="midrun" data-testid={`midrun-${card}`}>
       <summary>
         Change mid-run <span className="muted">· at step {t}</span>
       </summary>

@@ -6,6 +6,7 @@ import { ACTIVATIONS, LOSSES } from '../../core/problems/mlp-spec';
 import { DATASETS, isClassification } from '../../core/data/datasets';
 import { LIMITS, type MLPProblemConfig, type NMFProblemConfig } from '../../core/config';
 import { checkDraft, defaultProblem, errorAt, modelKindOf, runsFor, type Draft, type ModelKind } from '../draft';
+import { defaultNoise } from '../datasetDefaults';
 import { editDraft, useLab } from '../store';
 import { AudioDataFields, BUILTIN_AUDIO } from './AudioDataFields';
 import { NumField, Section, SelectField } from './fields';
@@ -15,8 +16,8 @@ const MODEL_OPTIONS: { value: ModelKind; label: string }[] = [
   { value: 'mlp', label: 'Neural net (MLP)' },
   { value: 'logreg', label: 'Linear model (no hidden layer)' },
   { value: 'nmf', label: 'NMF (β-divergence)' },
-];
   { value: 'function', label: '2-D test function' },
+];
 const LOSS_LABELS: Record<string, string> = { bce: 'Binary CE', softmax_ce: 'Softmax CE', mse: 'Squared error' };
 
 function setProblem(f: (p: Draft['problem']) => Draft['problem']): void {
@@ -81,7 +82,9 @@ function MLPFields({ p, err, logreg }: { p: MLPProblemConfig; err: (path: string
               const multi = (name === 'gaussians' || name === 'spiral') && data.classes > 2;
               // Binary cross-entropy needs two classes: a multi-class dataset takes softmax cross-entropy.
               const loss = !cls ? 'mse' : multi ? 'softmax_ce' : 'bce';
-              setProblem((q) => ({ ...(q as MLPProblemConfig), loss, data: { ...data, name } }));
+              // Each set gets the noise at which its shape shows (a spiral drowns at the moons' noise).
+              const noise = name === data.name ? data.noise : defaultNoise(name, data.noise);
+              setProblem((q) => ({ ...(q as MLPProblemConfig), loss, data: { ...data, name, noise } }));
             }}
           />
           <div className="row3">

@@ -12,6 +12,7 @@ import { editDraft, useLab } from '../store';
 import { Section } from './fields';
 import { HyperFields } from './HyperFields';
 import { MidRunChange } from './MidRunChange';
+import { RunEditOffer } from './RunEditOffer';
 
 function updateRun(i: number, f: (r: RunDraft) => RunDraft): void {
   editDraft((d) => ({ ...d, runs: d.runs.map((r, j) => (j === i ? f(r) : r)) }));
@@ -95,6 +96,7 @@ function RunCard({ run, index, count }: { run: RunDraft; index: number; count: n
           idPrefix={`run${index}`}
         />
       )}
+      <RunEditOffer run={run} index={index} />
       {run.switches.length > 0 && (
         <ul className="switch-list" aria-label={`Scheduled switches of run ${n}`}>
           {run.switches.map((s, j) => (
@@ -112,7 +114,7 @@ function RunCard({ run, index, count }: { run: RunDraft; index: number; count: n
           ))}
         </ul>
       )}
-      <MidRunChange index={index} />
+      <MidRunChange index={index} runKey={run.key} />
     </fieldset>
   );
 }
