@@ -165,7 +165,7 @@ export function createBackendHost(): BackendHost {
         const left = budget - (performance.now() - t0);
         if (left < 100 && timings.length > 0) {
           // A backend this runtime does not have is unavailable, spent budget or not (a cheap check).
-          if (b !== 'fused' && loadedTfjs()?.hasBackend(b) === false) mark(b, 'unavailable', `${NICE[b]} is not available in this browser`);
+          if (b !== 'fused' && (await loadTfjs().catch(() => null))?.hasBackend(b) === false) mark(b, 'unavailable', `${NICE[b]} is not available in this browser`);
           else mark(b, 'skipped', `not calibrated: the ${Math.round(budget)} ms calibration budget was spent`);
           continue;
         }

@@ -8,10 +8,10 @@ export interface SurrogateSliceData {
   kind: 'slice';
   /** Positions s along the path; s = 0 is θₜ, s = 1 the algorithm's next point. */
   s: Float32Array;
-  /** f(θ(s)) */
-  f: Float32Array;
+  /** f(θ(s)), as computed (float64: near convergence f varies along a step below float32 resolution) */
+  f: Float64Array;
   /** g(θ(s)|θₜ) */
-  g: Float32Array;
+  g: Float64Array;
 }
 
 /** f and g on the plane θₜ + a·u + b·v (u = the step, v = a seeded random direction ⟂ u, ‖v‖ = ‖u‖). */
@@ -20,9 +20,9 @@ export interface SurrogatePlaneData {
   /** Axis coordinates (a along the step, b across). */
   a: Float32Array;
   b: Float32Array;
-  /** Row-major: f[j·a.length + i] is at (a[i], b[j]). */
-  f: Float32Array;
-  g: Float32Array;
+  /** Row-major: f[j·a.length + i] is at (a[i], b[j]) (float64, as computed). */
+  f: Float64Array;
+  g: Float64Array;
 }
 
 export interface SurrogateEvt {
@@ -34,6 +34,8 @@ export interface SurrogateEvt {
   t: number;
   /** ms the worker spent computing it (not counting the wait for its turn): the page paces requests by it. */
   computeMs?: number;
+  /** The arithmetic f and g were evaluated in ('float64' on the cpu engine; 'float32' on tfjs). */
+  precision?: 'float64' | 'float32';
   algorithm: string;
   /** true ⇔ g is a proven majorizer (MM). */
   certified: boolean;

@@ -18,8 +18,12 @@ const clampInt = (v: number | undefined, d: number, lo: number, hi: number): num
   v === undefined || !Number.isFinite(v) ? d : Math.max(lo, Math.min(hi, Math.floor(v)));
 
 export async function computeSurrogate(config: ExperimentConfig, exp: Experiment, run: Run, cmd: RequestSurrogateCmd): Promise<SurrogatePayload> {
-  const objective = exp.rowsAt(run.t) ? 'minibatch' : 'full';
-  const { f, release } = exp.stepObjective(run.t);
+  const rows = exp.rowsAt(run.t);
+  const objective = rows ? 'minibatch' : 'full';
+  // float64 where the engine can (near convergence f varies below float32 resolution along a step).
+  const precise = exp.problem.precise?.(rows) ?? null;
+  const { f, release } = precise ?? exp.stepObjective(run.t);
+  const precision = precise ? 'float64' : 'float32';
   const point: ModelPoint = {
     c: run.context(f),
     alg: run.algorithm,
@@ -47,12 +51,13 @@ export async function computeSurrogate(config: ExperimentConfig, exp: Experiment
         certified: s.certified,
         certificate: s.certificate,
         formula: s.formula,
-        data: { kind: 'slice', s: Float32Array.from(s.t), f: Float32Array.from(s.f), g: Float32Array.from(s.g) },
+        data: { kind: 'slice', s: Float32Array.from(s.t), f: Float64Array.from(s.f), g: Float64Array.from(s.g) },
         marks,
         violations: s.violations.length,
         tol: s.tol,
         stepNorm: s.stepNorm,
         objective,
+        precision,
       };
     }
     const p = surrogatePlane(point, {
@@ -64,12 +69,13 @@ export async function computeSurrogate(config: ExperimentConfig, exp: Experiment
       certified: p.certified,
       certificate: p.certificate,
       formula: p.formula,
-      data: { kind: 'plane', a: Float32Array.from(p.a), b: Float32Array.from(p.b), f: Float32Array.from(p.f.flat()), g: Float32Array.from(p.g.flat()) },
+      data: { kind: 'plane', a: Float32Array.from(p.a), b: Float32Array.from(p.b), f: Float64Array.from(p.f.flat()), g: Float64Array.from(p.g.flat()) },
       marks,
       violations: p.violations,
       tol: p.tol,
       stepNorm: p.scale,
       objective,
+      precision,
     };
   } finally {
     release();

@@ -61,6 +61,13 @@ export interface EngineProblem {
    * ask for it every few steps, not every step.
    */
   accuracy?(theta: Vec, which: 'train' | 'test'): number;
+  /**
+   * The objective of a step (its mini-batch rows, or null for the full set) evaluated in float64, where
+   * the engine has such a path (the cpu engine's JS kernels): the surrogate view uses it, because near
+   * convergence f varies along a step by less than float32 resolves. Engines without it: the views use
+   * the step's own objective.
+   */
+  precise?(rows: Int32Array | null): { f: ObjectiveOps; release(): void };
   /** Frees what `old` (θ or a state) holds that `next` does not reference (tfjs tensors; cpu: nothing). */
   releaseReplaced(old: unknown, next: unknown): void;
   dispose(): void;

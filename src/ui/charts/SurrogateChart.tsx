@@ -40,9 +40,23 @@ export function SurrogateChart({ evt, color, svgRef }: Props) {
       svg.selectAll('*').remove();
       return;
     }
-    const { s, f, g } = data;
+    const { s } = data;
     const idx = d3.range(s.length);
-    const fin = (a: Float32Array) => Array.from(a).filter(Number.isFinite);
+    const at = (v: number) => {
+      let best = 0;
+      s.forEach((sv, i) => Math.abs(sv - v) < Math.abs(s[best] - v) && (best = i));
+      return best;
+    };
+    // Near convergence f varies along the step by less than its leading digits show: plot f − f(θₖ)
+    // and g − f(θₖ) then, and say so on the axis (the worker computes both in float64 where it can).
+    const f0 = data.f[at(0)];
+    const fin = (a: ArrayLike<number>) => Array.from(a).filter(Number.isFinite);
+    const raw = fin(data.f);
+    const rawSpan = raw.length ? (d3.max(raw)! - d3.min(raw)!) : 0;
+    const relative = Number.isFinite(f0) && f0 !== 0 && rawSpan < 1e-4 * Math.abs(f0);
+    const shift = (a: ArrayLike<number>) => (relative ? Float64Array.from(a, (v) => v - f0) : a);
+    const f = shift(data.f);
+    const g = shift(data.g);
     const fv = fin(f);
     const gv = fin(g);
     const [flo, fhi] = fv.length ? (d3.extent(fv) as [number, number]) : [0, 1];
@@ -50,19 +64,25 @@ export function SurrogateChart({ evt, color, svgRef }: Props) {
     // Keep f readable when g shoots far above or below it.
     const lo = Math.max(Math.min(flo, d3.min(gv) ?? flo), flo - 1.5 * span);
     const hi = Math.min(Math.max(fhi, d3.max(gv) ?? fhi), fhi + 1.5 * span);
-    const x = d3.scaleLinear().domain(d3.extent(s) as [number, number]).range([M.l, w - M.r]);
     const y = d3.scaleLinear().domain([lo, hi === lo ? lo + 1 : hi]).range([H - M.b, M.t]).nice();
+    // Tick labels in full (never cut at the left edge): the margin grows with the longest label.
+    const yFormat = relative ? d3.format('.2~e') : y.tickFormat(5, '~g');
+    const ml = Math.max(M.l, 14 + 6.6 * d3.max(y.ticks(5), (v) => yFormat(v).length)!);
+    const x = d3.scaleLinear().domain(d3.extent(s) as [number, number]).range([ml, w - M.r]);
     const bad = violations(f, g);
 
     svg.selectAll('defs').data([0]).join('defs').selectAll('clipPath').data([0]).join('clipPath').attr('id', clipId)
-      .selectAll('rect').data([0]).join('rect').attr('x', M.l).attr('y', M.t).attr('width', w - M.l - M.r).attr('height', H - M.t - M.b);
+      .selectAll('rect').data([0]).join('rect').attr('x', ml).attr('y', M.t).attr('width', w - ml - M.r).attr('height', H - M.t - M.b);
     svg.selectAll('g.grid').data([0]).join('g').attr('class', 'grid')
       .selectAll('line').data(y.ticks(5)).join('line')
-      .attr('x1', M.l).attr('x2', w - M.r).attr('y1', (d) => y(d)).attr('y2', (d) => y(d)).attr('stroke', GRID);
+      .attr('x1', ml).attr('x2', w - M.r).attr('y1', (d) => y(d)).attr('y2', (d) => y(d)).attr('stroke', GRID);
     svg.selectAll('g.axis-x').data([0]).join('g').attr('class', 'axis-x').attr('transform', `translate(0,${H - M.b})`)
       .call(d3.axisBottom(x).ticks(Math.max(3, Math.floor(w / 80))).tickSizeOuter(0) as never);
-    svg.selectAll('g.axis-y').data([0]).join('g').attr('class', 'axis-y').attr('transform', `translate(${M.l},0)`)
-      .call(d3.axisLeft(y).ticks(5).tickSizeOuter(0) as never);
+    svg.selectAll('g.axis-y').data([0]).join('g').attr('class', 'axis-y').attr('transform', `translate(${ml},0)`)
+      .call(d3.axisLeft(y).ticks(5).tickFormat((v) => yFormat(v as number)).tickSizeOuter(0) as never);
+    svg.selectAll('text.ylabel').data(relative ? [0] : []).join('text').attr('class', 'ylabel')
+      .attr('x', ml + 4).attr('y', M.t - 4).attr('fill', MUTED).attr('font-size', 11).attr('font-family', FONT)
+      .text(`values − f(θₖ), f(θₖ) = ${f0.toPrecision(10)}`);
     svg.selectAll('g.axis-x, g.axis-y').attr('font-family', FONT).attr('color', MUTED);
     svg.selectAll('text.xlabel').data([0]).join('text').attr('class', 'xlabel')
       .attr('x', w - M.r).attr('y', H - 4).attr('text-anchor', 'end').attr('fill', MUTED).attr('font-size', 11).attr('font-family', FONT)
@@ -76,16 +96,11 @@ export function SurrogateChart({ evt, color, svgRef }: Props) {
       .y1((i) => y(g[i]));
     plot.selectAll('path.violation').data([0]).join('path').attr('class', 'violation')
       .attr('d', area(idx) ?? '').attr('fill', VIOLATION).attr('fill-opacity', 0.28).attr('stroke', 'none');
-    const line = (a: Float32Array) => d3.line<number>().defined((i) => Number.isFinite(a[i])).x((i) => x(s[i])).y((i) => y(a[i]))(idx) ?? '';
+    const line = (a: ArrayLike<number>) => d3.line<number>().defined((i) => Number.isFinite(a[i])).x((i) => x(s[i])).y((i) => y(a[i]))(idx) ?? '';
     plot.selectAll('path.f').data([0]).join('path').attr('class', 'f').attr('d', line(f)).attr('fill', 'none').attr('stroke', INK).attr('stroke-width', 2);
     plot.selectAll('path.g').data([0]).join('path').attr('class', 'g').attr('d', line(g)).attr('fill', 'none').attr('stroke', color)
       .attr('stroke-width', 2).attr('stroke-dasharray', '6 3');
 
-    const at = (v: number) => {
-      let best = 0;
-      s.forEach((sv, i) => Math.abs(sv - v) < Math.abs(s[best] - v) && (best = i));
-      return best;
-    };
     // NMF's path H̃ ⊙ Rᵗ: t = γ is the MM point (θₖ₊₁ of nmf-mm), t = 1 the heuristic MU point (θₖ₊₁ of nmf-mu).
     const mmPoint = evt?.marks?.mmPoint;
     const takesMM = mmPoint !== undefined && evt?.algorithm === 'nmf-mm';
@@ -114,13 +129,13 @@ export function SurrogateChart({ evt, color, svgRef }: Props) {
       { label: 'g(θ | θₖ)', color, dash: '6 3' },
       { label: 'g < f: not a majorizer here', color: VIOLATION, dash: null, box: true },
     ];
-    let lx = M.l;
+    let lx = ml;
     let ly = 10;
     const lg = svg.selectAll('g.legend').data([0]).join('g').attr('class', 'legend')
       .selectAll('g.item').data(legend.map((d) => {
         const wItem = 28 + d.label.length * 6;
-        if (lx + wItem > w - M.r && lx > M.l) {
-          lx = M.l;
+        if (lx + wItem > w - M.r && lx > ml) {
+          lx = ml;
           ly += 15;
         }
         const o = { ...d, x: lx, y: ly };
@@ -134,7 +149,8 @@ export function SurrogateChart({ evt, color, svgRef }: Props) {
     lg.selectAll('text').data((d) => [d]).join('text').attr('x', 20).attr('dy', '0.32em').attr('font-size', 11).attr('font-family', FONT)
       .attr('fill', INK).text((d) => d.label);
     el.setAttribute('data-violations', String(bad.filter(Boolean).length));
-    el.setAttribute('data-f0', fmt(f[at(0)]));
+    el.setAttribute('data-f0', fmt(data.f[at(0)]));
+    el.setAttribute('data-relative', String(relative));
   }, [evt, color, width, svgRef, clipId]);
 
   return (

@@ -49,7 +49,7 @@ export function SurrogateContour({ evt, color, svgRef }: Props) {
     const [lo, hi] = fin.length ? (d3.extent(fin) as [number, number]) : [0, 1];
     // Levels spaced on a square-root scale: more lines near the minimum, where the steps happen.
     const levels = d3.range(1, 12).map((k) => lo + (hi - lo) * (k / 12) ** 2);
-    const clean = (v: Float32Array, fill: number) => Array.from(v, (z) => (Number.isFinite(z) ? z : fill));
+    const clean = (v: ArrayLike<number>, fill: number) => Array.from(v, (z) => (Number.isFinite(z) ? z : fill));
     const gen = d3.contours().size([na, nb]);
     const fc = gen.thresholds(levels)(clean(f, hi));
     const gc = gen.thresholds(levels)(clean(g, hi));

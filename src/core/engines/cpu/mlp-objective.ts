@@ -30,6 +30,8 @@ export class CpuMLPObjective implements ObjectiveOps {
     /** The mini-batch's rows (null: every row). */
     private rows: Int32Array | null = null,
     private readonly withPenalty = true,
+    /** Report f in float64 (the views near convergence); the fold's objectives round it to float32. */
+    private readonly float64 = false,
   ) {
     const { wOff, bOff } = paramLayout(net.spec.sizes);
     this.ranges = wOff.map((w, l) => [w, bOff[l] + net.spec.sizes[l + 1]]);
@@ -49,7 +51,8 @@ export class CpuMLPObjective implements ObjectiveOps {
     const c = this.cached;
     if (c && c.theta === theta && (c.grad || !withGrad)) return c;
     this.theta64.set(theta);
-    const value = Math.fround(this.net.evaluate(this.theta64, this.data, this.rows, this.withPenalty, withGrad ? this.grad64 : null));
+    const raw = this.net.evaluate(this.theta64, this.data, this.rows, this.withPenalty, withGrad ? this.grad64 : null);
+    const value = this.float64 ? raw : Math.fround(raw);
     let grad: Float32Array | null = null;
     if (withGrad) {
       grad = allocF32(this.grad64.length);

@@ -6,7 +6,8 @@
 import type { ExperimentConfig } from '../../config';
 import type { EngineProblem } from '../../engine/problem';
 import type { Vec } from '../../engine/types';
-import { buildFusedProblem, type FusedOptions, type FusedProblem } from '../../fused/problem';
+import type { FusedNet } from '../../fused/mlp-net';
+import { buildFusedProblem, buildNet, type FusedOptions, type FusedProblem } from '../../fused/problem';
 import { countCorrect } from '../../problems/mlp-accuracy';
 import { CpuMLPObjective } from './mlp-objective';
 import { cpuVec, cpuVectorOps } from './vector-ops';
@@ -85,6 +86,17 @@ export class CpuMLPProblem implements EngineProblem {
     }
     c.f.setRows(null);
     return correct / data.n;
+  }
+
+  private net64: FusedNet | null = null;
+
+  /**
+   * The step's objective evaluated in float64 (the JS kernels: float64 activations and sums, f not
+   * rounded), for the surrogate view near convergence, where f varies below float32 resolution.
+   */
+  precise(rows: Int32Array | null) {
+    this.net64 ??= buildNet(this.fused.spec, { kernels: 'js' });
+    return { f: new CpuMLPObjective(this.net64, this.fused.train, rows, true, true), release: () => {} };
   }
 
   releaseReplaced(): void {}
