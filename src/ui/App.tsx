@@ -19,6 +19,7 @@ import { Presets } from './panels/Presets';
 import { RunsTable } from './panels/RunsTable';
 import { SurrogatePanel } from './panels/SurrogatePanel';
 import { send } from './engine';
+import { acceptDroppedExports } from './loadExport';
 import { startProblemPreview } from './preview';
 import { startRequestPump } from './requests';
 import { decodeShare } from './share';
@@ -47,6 +48,7 @@ export function App() {
     prepare();
     startProblemPreview();
   }, []);
+  useEffect(() => acceptDroppedExports(), []);
   return (
     <div className="app">
       <header className="topbar">

@@ -146,6 +146,7 @@ function handle(e: LabEvent): void {
         const run = live.runs[b.run];
         if (!run) continue;
         for (let i = 0; i < b.steps.length; i++) run.append(b.steps[i], b.wallMs[i], b.loss[i], b.testLoss[i]);
+        if (b.extras) run.noteExtras(b.steps, b.extras);
       }
       liveRate = e.stepsPerSec;
       liveT = e.t;

@@ -3,7 +3,9 @@
  * standalone SVG and PNG. Everything is built from the live buffers, so it still works after a worker
  * crash. Downloads go through blob URLs (allowed by the page's CSP).
  */
+import { ALGORITHMS } from '../core/algorithms/registry';
 import type { ExperimentConfig } from '../core/config';
+import { framed, type ExportInfo } from './exportFrame';
 import { live } from './live';
 
 export function download(name: string, data: Blob): void {
@@ -25,13 +27,25 @@ const field = (s: string): string => {
   return /[",\n\r]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
 };
 
+/**
+ * The runs as CSV, one row per recorded step. `run` is 1-based, as in `label` ("3: Adam"); the label
+ * names the algorithm that took that step (it follows switches). Then the step info each algorithm
+ * streamed (one column per key, e.g. L, lambda; empty where not reported) and `monotone`: for steps
+ * taken by an MM algorithm on the full batch, whether f has never risen up to that step (held / broken).
+ */
 export function runsCsv(): string {
-  const rows = ['run,label,algorithm,step,wall_ms,train_loss,test_loss'];
+  const keys = [...new Set(live.runs.flatMap((r) => [...r.extras.keys()]))].sort();
+  const rows = [['run', 'label', 'algorithm', 'step', 'wall_ms', 'train_loss', 'test_loss', ...keys.map(field), 'monotone'].join(',')];
   live.runs.forEach((r, i) => {
     const b = r.buffer;
     for (let j = 0; j < b.length; j++) {
       const t = b.step[j];
-      rows.push([String(i), field(r.label), field(r.algorithmAt(t)), String(t), b.wall[j].toFixed(3), num(b.loss[j]), num(b.test[j])].join(','));
+      const alg = r.algorithmAt(t);
+      const label = alg === r.baseAlgorithm || t === 0 ? r.label : `${i + 1}: ${ALGORITHMS[alg]?.label ?? alg}`;
+      const mm = t > 0 && ALGORITHMS[alg]?.family === 'mm' && r.monotone.state !== 'n/a';
+      const mono = !mm ? '' : r.monotone.brokenAt !== null && t >= r.monotone.brokenAt ? 'broken' : 'held';
+      const extras = keys.map((k) => num(r.extraAt(k, t)));
+      rows.push([String(i + 1), field(label), field(alg), String(t), b.wall[j].toFixed(3), num(b.loss[j]), num(b.test[j]), ...extras, mono].join(','));
     }
   });
   return `${rows.join('\n')}\n`;
@@ -84,8 +98,16 @@ export function runsJson(config: ExperimentConfig, backend: string | null): stri
   return JSON.stringify({ config, results }, null, 1);
 }
 
-/** A standalone SVG document for a chart (charts set presentation attributes, not CSS classes). */
-export function svgText(svg: SVGSVGElement): string {
+/**
+ * A standalone SVG document for a chart (charts set presentation attributes, not CSS classes); with
+ * `info`, framed with its title, run, step and legend (exportFrame.ts).
+ */
+export function svgText(svg: SVGSVGElement, info?: ExportInfo): string {
+  if (info) {
+    const { width, height } = svg.getBoundingClientRect();
+    const f = framed(svg, Math.round(width), Math.round(height), info);
+    return `<?xml version="1.0" encoding="UTF-8"?>\n${new XMLSerializer().serializeToString(f.svg)}`;
+  }
   const clone = svg.cloneNode(true) as SVGSVGElement;
   const { width, height } = svg.getBoundingClientRect();
   clone.setAttribute('xmlns', 'http://www.w3.org/2000/svg');
@@ -101,13 +123,18 @@ export function svgText(svg: SVGSVGElement): string {
   return `<?xml version="1.0" encoding="UTF-8"?>\n${new XMLSerializer().serializeToString(clone)}`;
 }
 
-export function exportSvg(svg: SVGSVGElement, name: string): void {
-  download(`${name}.svg`, new Blob([svgText(svg)], { type: 'image/svg+xml' }));
+export function exportSvg(svg: SVGSVGElement, name: string, info?: ExportInfo): void {
+  download(`${name}.svg`, new Blob([svgText(svg, info)], { type: 'image/svg+xml' }));
 }
 
-export async function exportPng(svg: SVGSVGElement, name: string, scale = 2): Promise<void> {
-  const { width, height } = svg.getBoundingClientRect();
-  const url = URL.createObjectURL(new Blob([svgText(svg)], { type: 'image/svg+xml' }));
+export async function exportPng(svg: SVGSVGElement, name: string, scale = 2, info?: ExportInfo): Promise<void> {
+  const text = svgText(svg, info);
+  // The framed picture's own size (the header adds to the chart's height).
+  const size = /<svg[^>]*?width="(\d+)"[^>]*?height="(\d+)"/.exec(text);
+  const rect = svg.getBoundingClientRect();
+  const width = size ? Number(size[1]) : rect.width;
+  const height = size ? Number(size[2]) : rect.height;
+  const url = URL.createObjectURL(new Blob([text], { type: 'image/svg+xml' }));
   try {
     const img = new Image();
     await new Promise<void>((resolve, reject) => {

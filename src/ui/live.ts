@@ -57,6 +57,8 @@ export class LiveRun {
   observed: Monotone = { state: 'n/a', brokenAt: null, increase: 0, checked: 0 };
   private prevLoss = NaN;
   private prevStep = -1;
+  /** The step info the algorithm streamed (e.g. L, lambda) by key, then by step; pruned with the buffer. */
+  readonly extras = new Map<string, Map<number, number>>();
 
   constructor(
     public label: string,
@@ -102,6 +104,25 @@ export class LiveRun {
     this.prevLoss = loss;
     this.prevStep = step;
     this.buffer.push(step, wallMs, loss, test);
+  }
+
+  /** Records a progress block's step info (NaN entries: the key was not reported at that step). */
+  noteExtras(steps: ArrayLike<number>, extras: Record<string, ArrayLike<number>>): void {
+    for (const [key, values] of Object.entries(extras)) {
+      let m = this.extras.get(key);
+      if (!m) this.extras.set(key, (m = new Map()));
+      for (let i = 0; i < steps.length; i++) if (Number.isFinite(values[i])) m.set(steps[i], values[i]);
+      // Keep the steps the buffer still holds once the map outgrows it (the buffer thins long runs).
+      if (m.size > 2 * this.buffer.capacity) {
+        const held = new Set(Array.from(this.buffer.step.subarray(0, this.buffer.length)));
+        for (const k of m.keys()) if (!held.has(k) && k < steps[0]) m.delete(k);
+      }
+    }
+  }
+
+  /** The step info `key` at step t, NaN when not reported. */
+  extraAt(key: string, t: number): number {
+    return this.extras.get(key)?.get(t) ?? NaN;
   }
 
   /** Adds a switch; one at the same step replaces it (the session merges them the same way). */

@@ -1,5 +1,6 @@
 import { useRef, type ReactNode, type RefObject } from 'react';
 import { exportPng, exportSvg } from '../export';
+import type { ExportInfo } from '../exportFrame';
 
 interface Props {
   title: string;
@@ -10,10 +11,12 @@ interface Props {
   children: ReactNode;
   className?: string;
   subtitle?: ReactNode;
+  /** Title, run, step and legend written into exported pictures (read when the button is pressed). */
+  exportInfo?: () => ExportInfo | undefined;
 }
 
 /** A titled card around one chart, with SVG / PNG export of its svg element. */
-export function ChartCard({ title, name, svgRef, actions, children, className, subtitle }: Props) {
+export function ChartCard({ title, name, svgRef, actions, children, className, subtitle, exportInfo }: Props) {
   const busy = useRef(false);
   return (
     <section className={`card chart-card ${className ?? ''}`} aria-label={title}>
@@ -26,7 +29,7 @@ export function ChartCard({ title, name, svgRef, actions, children, className, s
           {actions}
           {svgRef && (
             <>
-              <button type="button" className="ghost small" aria-label={`Export ${title} as SVG`} onClick={() => svgRef.current && exportSvg(svgRef.current, name)}>
+              <button type="button" className="ghost small" aria-label={`Export ${title} as SVG`} onClick={() => svgRef.current && exportSvg(svgRef.current, name, exportInfo?.())}>
                 SVG
               </button>
               <button
@@ -37,7 +40,7 @@ export function ChartCard({ title, name, svgRef, actions, children, className, s
                   if (!svgRef.current || busy.current) return;
                   busy.current = true;
                   try {
-                    await exportPng(svgRef.current, name);
+                    await exportPng(svgRef.current, name, 2, exportInfo?.());
                   } finally {
                     busy.current = false;
                   }

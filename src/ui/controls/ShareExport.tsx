@@ -2,10 +2,11 @@
  * Share and export: the link (also written to the address bar) with a Copy button — the link is in a
  * read-only field too, since the clipboard may be unavailable — and CSV / JSON downloads of the runs.
  */
-import { useEffect, useMemo, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import { shareConfig } from '../actions';
 import { download, runsCsv, runsJson } from '../export';
 import { checkedShare } from '../limits';
+import { loadExportFile } from '../loadExport';
 import { useLab } from '../store';
 import { Section } from './fields';
 
@@ -17,6 +18,7 @@ export function ShareExport() {
   const backend = useLab((s) => s.backend?.name ?? null);
   const hasData = useLab((s) => s.summaries.length > 0);
   const [copied, setCopied] = useState<'' | 'ok' | 'manual'>('');
+  const fileInput = useRef<HTMLInputElement>(null);
   // Only a link that this lab opens again is written (limits.ts): otherwise the reason is shown.
   const checked = useMemo(() => {
     const c = shareConfig();
@@ -77,6 +79,22 @@ export function ShareExport() {
         >
           Export JSON
         </button>
+        <button type="button" className="ghost" title="Load an exported JSON (or drop it on the page)" onClick={() => fileInput.current?.click()}>
+          Open JSON…
+        </button>
+        <input
+          ref={fileInput}
+          type="file"
+          accept=".json,application/json"
+          hidden
+          aria-label="Open an exported JSON"
+          data-testid="open-json"
+          onChange={(e) => {
+            const f = e.target.files?.[0];
+            if (f) void loadExportFile(f);
+            e.target.value = '';
+          }}
+        />
       </div>
     </Section>
   );

@@ -4,6 +4,7 @@ import { ChartCard } from '../charts/ChartCard';
 import { DecisionBoundary } from '../charts/DecisionBoundary';
 import { NMFImages } from '../charts/NMFImages';
 import { useLab } from '../store';
+import { exportCaption, modelLegend } from '../exportCaption';
 
 export function ModelPanel() {
   const svgRef = useRef<SVGSVGElement>(null);
@@ -21,6 +22,7 @@ export function ModelPanel() {
       name="mmlab-model"
       svgRef={svgRef}
       className={kind === 'nmf' ? 'span-2' : undefined}
+      exportInfo={() => (mv && v ? { title, caption: exportCaption(mv.run, mv.t), legend: modelLegend(v) } : undefined)}
       subtitle={mv && v ? <span className="muted" data-testid="model-step" data-step={mv.t}>run {mv.run + 1} at step {mv.t}{v.kind === 'mlp2d' ? ' · filled: train, ringed: test' : ''}</span> : null}
     >
       {!v ? (

@@ -11,6 +11,7 @@ import { SurrogateContour } from '../charts/SurrogateContour';
 import { setView, useLab } from '../store';
 import { RunPicker } from './RunPicker';
 import { plainText } from '../words';
+import { exportCaption } from '../exportCaption';
 
 const CERTIFICATE_LABEL = {
   global: '✓ certified majorizer',
@@ -66,7 +67,15 @@ export function SurrogatePanel() {
   ) : null;
 
   return (
-    <ChartCard title="Surrogate vs true risk" name="mmlab-surrogate" svgRef={svgRef} subtitle={subtitle}>
+    <ChartCard
+      title="Surrogate vs true risk"
+      name="mmlab-surrogate"
+      svgRef={svgRef}
+      subtitle={subtitle}
+      exportInfo={() =>
+        shown ? { title: 'Surrogate vs true risk', caption: `${exportCaption(shown.run, shown.t)} · ${CERTIFICATE_LABEL[shown.certificate]}` } : undefined
+      }
+    >
       <div className="card-toolbar">
         <RunPicker />
         <div className="seg" role="radiogroup" aria-label="Surrogate view">
