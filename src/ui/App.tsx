@@ -4,6 +4,7 @@
  */
 import { useEffect } from 'react';
 import { openExperiment, prepare } from './actions';
+import { ContourChart } from './charts/ContourChart';
 import { LossChart } from './charts/LossChart';
 import { BackendBadge } from './controls/BackendBadge';
 import { Playback } from './controls/Playback';
@@ -78,6 +79,7 @@ export function App() {
           </div>
           <Presets />
           <footer className="foot muted small">
+            <ContourChart />
             Every step runs in a Web Worker with TensorFlow.js. Share links hold the config and view — never results; the same link gives the same curves on the same backend.
           </footer>
         </main>

@@ -8,6 +8,7 @@ import type { ExperimentConfig } from '../core/config';
 import { createLabWorker } from '../worker/client';
 import type { LabEvent, StartedEvt, ToWorker } from '../worker/protocol';
 import { onAudio, onAudioError } from './audio-state';
+import { onContour, onContourError } from './contour-state';
 import { distinctLabels } from './hyperDiff';
 import { live, LiveRun, markDirty, marksFromConfig, onFrame, requestFrame, resetLive } from './live';
 import { answeredFor } from './requests';
@@ -194,6 +195,9 @@ function handle(e: LabEvent): void {
     case 'audio':
       onAudio(e);
       break;
+    case 'contour':
+      onContour(e);
+      break;
     case 'backendChanged':
       setLab({
         backendNotice: e.cause === 'requested' ? null : { kind: 'warning', title: `Backend changed: ${e.from ?? '—'} → ${e.to}`, messages: [e.reason] },
@@ -203,6 +207,10 @@ function handle(e: LabEvent): void {
       if (e.command === 'requestSurrogate' && !e.fatal) {
         answeredFor('slice', e.message);
         answeredFor('plane', e.message);
+        break;
+      }
+      if (e.command === 'requestContour' && !e.fatal) {
+        onContourError(e.message);
         break;
       }
       if (e.command === 'requestAudio' && !e.fatal) {

@@ -22,6 +22,8 @@ export const FUNCTION_PRESETS: {
   steps: number;
   claims: PresetClaim[];
   sweep?: { run: number; hyper: string; values: number[] };
+  /** The run the contour and surrogate views inspect first. */
+  view?: { sel: number };
 }[] = [
   {
     slug: 'gd-above-2-over-L',
@@ -31,6 +33,7 @@ export const FUNCTION_PRESETS: {
     problem: { kind: 'function', name: 'quadratic', kappa: 10, angle: 30, start: [-2.5, 2] },
     runs: [{ algorithm: 'sgd', hyper: { lr: 0.21 } }, { algorithm: 'mm-lipschitz' }, { algorithm: 'mm-curvature', hyper: { curvature: 'bound' } }],
     steps: 60,
+    view: { sel: 1 },
     claims: [
       { kind: 'rises', run: 0 },
       { kind: 'diverges', run: 0, factor: 1000 },
@@ -47,6 +50,7 @@ export const FUNCTION_PRESETS: {
     problem: { kind: 'function', name: 'rosenbrock', start: [-1.5, 2] },
     runs: [{ algorithm: 'adam', hyper: { lr: 0.05 } }, { algorithm: 'mm-lipschitz' }, { algorithm: 'mm-curvature', hyper: { curvature: 'gauss-newton' } }],
     steps: 300,
+    view: { sel: 2 },
     claims: [
       { kind: 'rises', run: 0 },
       { kind: 'monotone', run: 1 },
