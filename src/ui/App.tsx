@@ -2,11 +2,12 @@
  * The lab page: controls on the left, charts on the right (one column on a phone). On load the hash is
  * decoded (store.ts) and a paused session is prepared so the backend badge and Step work at once.
  */
-import { useEffect } from 'react';
+import { useEffect, useState } from 'react';
 import { openExperiment, prepare } from './actions';
 import { ContourChart } from './charts/ContourChart';
 import { LossChart } from './charts/LossChart';
 import { BackendBadge } from './controls/BackendBadge';
+import { PhoneTabs, type PhoneTab } from './controls/PhoneTabs';
 import { Playback } from './controls/Playback';
 import { ProblemControls } from './controls/ProblemControls';
 import { RunControls } from './controls/RunControls';
@@ -50,8 +51,9 @@ export function App() {
     startProblemPreview();
   }, []);
   useEffect(() => acceptDroppedExports(), []);
+  const [tab, setTab] = useState<PhoneTab>('charts');
   return (
-    <div className="app">
+    <div className="app" data-tab={tab}>
       <header className="topbar">
         <div className="brand">
           <h1>MM Lab</h1>
@@ -59,12 +61,19 @@ export function App() {
         </div>
         <BackendBadge />
       </header>
+      <PhoneTabs tab={tab} onTab={setTab} />
       <div className="layout">
         <aside className="controls" aria-label="Experiment controls">
           <Playback />
-          <ProblemControls />
-          <RunControls />
-          <ShareExport />
+          <div className="pane" data-pane="problem">
+            <ProblemControls />
+          </div>
+          <div className="pane" data-pane="runs">
+            <RunControls />
+          </div>
+          <div className="pane" data-pane="share">
+            <ShareExport />
+          </div>
         </aside>
         <main className="main">
           <Notices />

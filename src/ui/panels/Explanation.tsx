@@ -19,7 +19,9 @@ function Formula({ tex }: { tex: string }) {
   useEffect(() => {
     let current = true;
     void loadKatex().then((katex) => {
-      if (current && ref.current) katex.render(tex, ref.current, { displayMode: true, throwOnError: false, strict: 'ignore', trust: false });
+      // Inline mode in display style: KaTeX may break the line after a relation or an operator, so a long
+      // update fits a phone's width instead of overflowing (display mode never breaks).
+      if (current && ref.current) katex.render(`\\displaystyle ${tex}`, ref.current, { displayMode: false, throwOnError: false, strict: 'ignore', trust: false });
     });
     return () => {
       current = false;
