@@ -74,6 +74,20 @@ describe('accuracy in the fold', () => {
     }
   });
 
+  it('measuring accuracy between runs on a shared mini-batch leaves every run’s trajectory unchanged', () => {
+    const runs = [{ algorithm: 'adam', hyper: { lr: 0.01 } }, { algorithm: 'mm-bohning', hyper: { damping: 0.01 } }, { algorithm: 'mm-lipschitz' }];
+    const config = loadExperiment(image('digits', 500, [16], runs, 20, 50));
+    const every = runFusedExperiment(config, { accuracyEvery: 1 });
+    const rarely = runFusedExperiment(config, { accuracyEvery: 1000 });
+    for (let i = 0; i < runs.length; i++) {
+      expect(every.runs[i].losses).toEqual(rarely.runs[i].losses);
+      expect(every.runs[i].testLosses).toEqual(rarely.runs[i].testLosses);
+      expect(every.runs[i].accuracySteps).toHaveLength(21);
+      expect(rarely.runs[i].accuracySteps).toEqual([0, 20]);
+      expect(every.runs[i].testAccuracy).toBe(rarely.runs[i].testAccuracy);
+    }
+  });
+
   it('EngineProblem.accuracy on both engines at θ₀ and without test data', () => {
     const config = loadExperiment(image('digits', 200, [8], [{ algorithm: 'adam' }], 0));
     const cpu = CpuMLPProblem.build(config);

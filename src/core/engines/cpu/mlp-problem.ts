@@ -47,7 +47,14 @@ export class CpuMLPProblem implements EngineProblem {
 
   batch(rows: Int32Array) {
     this.batchObjective.setRows(rows);
-    return { f: this.batchObjective, release: () => this.batchObjective.setRows(null) };
+    this.batchRows = rows;
+    return {
+      f: this.batchObjective,
+      release: () => {
+        this.batchObjective.setRows(null);
+        this.batchRows = null;
+      },
+    };
   }
 
   theta0(): Vec {
@@ -65,26 +72,37 @@ export class CpuMLPProblem implements EngineProblem {
     return Float32Array.from(new CpuMLPObjective(this.fused.net, data, null, false).mlp.outputs(theta));
   }
 
-  /** Objectives on ACCURACY_ROWS-row chunks of each set (made on first use: memory bounded by the chunk). */
-  private accuracyChunks: Partial<Record<'train' | 'test', { f: CpuMLPObjective; rows: Int32Array[] }>> = {};
+  /** The mini-batch the batch objective is on (null between steps). */
+  private batchRows: Int32Array | null = null;
+  /** Each set's rows in ACCURACY_ROWS-row chunks (made on first use). */
+  private accuracyRows: Partial<Record<'train' | 'test', Int32Array[]>> = {};
 
-  /** Accuracy from the net's outputs (MLPOps.outputs: the SIMD forward pass), chunk by chunk. */
+  /**
+   * Accuracy from the net's outputs (MLPOps.outputs: the SIMD forward pass), chunk by chunk on the
+   * objectives the problem already has — the mini-batch one for the training set, the test one — so no
+   * further buffers are allocated; their rows are put back afterwards (their caches, keyed by θ, are
+   * only dropped: the next step's θ differs anyway).
+   */
   accuracy(theta: Vec, which: 'train' | 'test'): number {
     const data = which === 'train' ? this.fused.train : this.fused.test;
+    const f = which === 'train' ? this.batchObjective : this.test;
     const { loss, sizes } = this.fused.spec;
-    if (!data || loss === 'mse' || data.n === 0) return NaN;
-    let c = this.accuracyChunks[which];
-    if (!c) {
+    if (!data || !f || loss === 'mse' || data.n === 0) return NaN;
+    let chunks = this.accuracyRows[which];
+    if (!chunks) {
       const all = Int32Array.from({ length: data.n }, (_, i) => i);
-      const rows = Array.from({ length: Math.ceil(data.n / ACCURACY_ROWS) }, (_, j) => all.subarray(j * ACCURACY_ROWS, (j + 1) * ACCURACY_ROWS));
-      c = this.accuracyChunks[which] = { f: new CpuMLPObjective(this.fused.net, data, null, false), rows };
+      chunks = this.accuracyRows[which] = Array.from({ length: Math.ceil(data.n / ACCURACY_ROWS) }, (_, j) => all.subarray(j * ACCURACY_ROWS, (j + 1) * ACCURACY_ROWS));
     }
+    const saved = which === 'train' ? this.batchRows : null;
     let correct = 0;
-    for (const rows of c.rows) {
-      c.f.setRows(rows);
-      correct += countCorrect(c.f.mlp.outputs(theta), rows.length, sizes[sizes.length - 1], data.y, loss, rows);
+    try {
+      for (const rows of chunks) {
+        f.setRows(rows);
+        correct += countCorrect(f.mlp.outputs(theta), rows.length, sizes[sizes.length - 1], data.y, loss, rows);
+      }
+    } finally {
+      f.setRows(saved);
     }
-    c.f.setRows(null);
     return correct / data.n;
   }
 

@@ -1,0 +1,159 @@
+/**
+ * npm run bench — image MLPs (issue 12): softmax cross-entropy on digits and MNIST, mini-batches in the
+ * lab's seeded order, each algorithm trained alone for a fixed number of epochs with no loss read per
+ * step (training time only, as PyTorch's loop below), then its test accuracy. Ours: the cpu engine
+ * ('js-fused', WebAssembly SIMD, one thread) and tfjs's cpu backend; reference: PyTorch CPU
+ * (tools/bench_torch_images.py) on the same data, θ₀ and batch order, threads pinned (1 and every core)
+ * and printed. Time per epoch = stepsPerEpoch / (steps/s).
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import { join } from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { loadExperiment, type ExperimentConfig, type ExperimentInput } from '../src/core/config';
+import { BatchSchedule, Experiment as TfjsExperiment } from '../src/core/experiment';
+import type { Experiment } from '../src/core/fold/experiment';
+import { FusedExperiment, simdAvailable } from '../src/core/fused';
+import { mlpData } from '../src/core/problems/mlp-data';
+import { setNodeBackend } from '../src/cli/backend';
+import { loadImageDataNode } from '../src/cli/data-files';
+import { printTable } from './table';
+
+interface Case {
+  name: string;
+  set: 'digits' | 'mnist';
+  n: number;
+  hidden: number[];
+  batch: number;
+  epochs: number;
+  /** Adam's learning rate (SGD: 0.1 everywhere). */
+  adamLr: number;
+  /** Steps tfjs's cpu backend is timed for (it needs minutes for an MNIST epoch): accuracy only if it finishes. */
+  tfjsSteps: number;
+  /** Trainings timed from θ₀ (ours and torch alike), the fastest kept: short ones are at the mercy of a shared machine. */
+  repeats: number;
+}
+
+const CASES = (quick: boolean): Case[] => [
+  { name: 'digits 64-32-10', set: 'digits', n: 1797, hidden: [32], batch: 64, epochs: quick ? 3 : 10, adamLr: 0.01, tfjsSteps: Infinity, repeats: quick ? 1 : 3 },
+  { name: 'mnist 784-256-10', set: 'mnist', n: 10_000, hidden: [256], batch: 128, epochs: 1, adamLr: 0.001, tfjsSteps: quick ? 6 : 20, repeats: quick ? 1 : 2 },
+];
+
+/**
+ * Algorithms and their hyper-parameters (torch: the optimizer of the same name). Böhning moves the last
+ * layer only; on a mini-batch smaller than that layer's inputs its bound is singular without damping.
+ */
+const algorithms = (c: Case): { id: string; hyper: Record<string, unknown>; torch?: 'adam' | 'sgd' }[] => [
+  { id: 'adam', hyper: { lr: c.adamLr }, torch: 'adam' },
+  { id: 'sgd', hyper: { lr: 0.1 }, torch: 'sgd' },
+  { id: 'mm-lipschitz', hyper: {} },
+  { id: 'mm-bohning', hyper: { damping: 0.01 } },
+];
+
+const input = (c: Case, runs: ExperimentInput['runs'], steps: number): ExperimentInput => ({
+  version: 1,
+  problem: { kind: 'mlp', data: { kind: 'dataset', name: c.set, n: c.n, testRatio: 0.2 }, hidden: c.hidden, activation: 'relu', loss: 'softmax_ce', batchSize: c.batch },
+  runs,
+  steps,
+});
+
+/** `steps` training steps of run 0 on the lab's batch order, no evaluation; then its test accuracy. */
+function train(exp: Experiment, steps: number): { stepsPerSec: number; testAccuracy: number; status: string } {
+  const run = exp.runs[0];
+  const t0 = performance.now();
+  for (let t = 0; t < steps && run.active; t++) {
+    const { f, release } = exp.stepObjective(exp.t);
+    run.step(f);
+    release();
+    exp.t += 1;
+  }
+  // The last step's work is done once θ is read back (tfjs may still be computing).
+  exp.problem.ops.toArray(run.theta);
+  const stepsPerSec = (1000 * run.t) / (performance.now() - t0);
+  return { stepsPerSec, testAccuracy: exp.accuracy(0, 'test'), status: run.status === 'running' ? 'ok' : run.message.slice(0, 40) };
+}
+
+function torchRef(dir: string, c: Case, config: ExperimentConfig, steps: number, optimizer: 'adam' | 'sgd', hyper: Record<string, unknown>, threads: number) {
+  const sizes = [c.set === 'digits' ? 64 : 784, ...c.hidden, 10];
+  const job = { dir, sizes, nTrain: 0, nTest: 0, steps, batch: c.batch, activation: 'relu', optimizer, hyper, threads, repeats: c.repeats };
+  const data = mlpData(config.problem as Extract<ExperimentConfig['problem'], { kind: 'mlp' }>, config.seeds.data);
+  job.nTrain = data.X.length;
+  job.nTest = data.Xtest!.length;
+  const r = spawnSync('/usr/bin/python3', ['tools/bench_torch_images.py'], { input: JSON.stringify(job), encoding: 'utf8' });
+  if (r.status !== 0) return { ok: false as const, reason: `skipped (${(r.stderr || r.error?.message || '').trim().split('\n').at(-1)})` };
+  return { ok: true as const, ...(JSON.parse(r.stdout) as { stepsPerSec: number; testAccuracy: number; threads: number }) };
+}
+
+/** The data, θ₀ and batch order as files for the torch script. */
+function writeJob(config: ExperimentConfig, fx: Experiment, steps: number, batch: number): string {
+  const dir = mkdtempSync(join(os.tmpdir(), 'mm-bench-images-'));
+  const data = mlpData(config.problem as Extract<ExperimentConfig['problem'], { kind: 'mlp' }>, config.seeds.data);
+  writeFileSync(join(dir, 'X.f32'), Float32Array.from(data.X.flat()));
+  writeFileSync(join(dir, 'y.i32'), Int32Array.from(data.y));
+  writeFileSync(join(dir, 'Xtest.f32'), Float32Array.from(data.Xtest!.flat()));
+  writeFileSync(join(dir, 'ytest.i32'), Int32Array.from(data.ytest!));
+  writeFileSync(join(dir, 'theta0.f32'), fx.problem.ops.toArray(fx.problem.theta0()));
+  const sched = new BatchSchedule(data.X.length, batch, config.seeds.batch);
+  const rows = new Int32Array(steps * batch).fill(-1);
+  for (let t = 0; t < steps; t++) rows.set(sched.indices(t), t * batch);
+  writeFileSync(join(dir, 'batches.i32'), rows);
+  return dir;
+}
+
+const fmt = (x: number) => (x >= 100 ? x.toFixed(0) : x >= 10 ? x.toFixed(1) : x.toFixed(2));
+const pct = (x: number) => (Number.isFinite(x) ? `${(100 * x).toFixed(1)}%` : '—');
+
+export async function benchImages(quick: boolean): Promise<void> {
+  const rows: string[][] = [];
+  const cores = os.cpus().length;
+  for (const c of CASES(quick)) {
+    const probe = loadExperiment(input(c, [{ algorithm: 'adam' }], 0));
+    await loadImageDataNode(probe.problem);
+    const fx0 = new FusedExperiment(probe);
+    const perEpoch = Math.ceil(fx0.problem.nTrain / c.batch);
+    const steps = perEpoch * c.epochs;
+    const dir = writeJob(probe, fx0, steps, c.batch);
+    fx0.dispose();
+    const ALGS = algorithms(c);
+    const label = `${c.name}, batch ${c.batch}, ${c.epochs} epoch${c.epochs > 1 ? 's' : ''} (${perEpoch} steps each)`;
+    let torchAdam = NaN;
+    for (const a of ALGS.filter((x) => x.torch)) {
+      for (const threads of [1, ...(cores > 1 ? [cores] : [])]) {
+        const r = torchRef(dir, c, probe, steps, a.torch!, a.hyper, threads);
+        if (r.ok && a.id === 'adam') torchAdam = Math.max(Number.isFinite(torchAdam) ? torchAdam : 0, r.stepsPerSec);
+        rows.push([label, a.id, r.ok ? `PyTorch CPU (${r.threads} thread${r.threads > 1 ? 's' : ''})` : 'PyTorch CPU', r.ok ? fmt(r.stepsPerSec) : r.reason, r.ok ? (perEpoch / r.stepsPerSec).toFixed(3) : '—', r.ok ? pct(r.testAccuracy) : '—', '']);
+      }
+    }
+    rmSync(dir, { recursive: true, force: true });
+    for (const engine of [`js-fused (${simdAvailable() ? 'wasm-simd' : 'js'}, 1 thread)`, 'tfjs cpu']) {
+      const fused = engine.startsWith('js');
+      const make = async (config: ExperimentConfig): Promise<Experiment> => (fused ? new FusedExperiment(config) : (await setNodeBackend('cpu'), new TfjsExperiment(config)));
+      const timed = fused ? steps : Math.min(steps, c.tfjsSteps);
+      for (const a of ALGS) {
+        const config = loadExperiment(input(c, [{ algorithm: a.id, hyper: a.hyper }], steps));
+        // Warm-up on a throw-away run (V8's optimiser, kernels, tfjs's first allocations).
+        const warm = await make(config);
+        train(warm, fused ? 30 : 2);
+        warm.dispose();
+        let r = { stepsPerSec: 0, testAccuracy: NaN, status: '' };
+        for (let k = 0; k < (fused ? c.repeats : 1); k++) {
+          const exp = await make(config);
+          try {
+            const rk = train(exp, timed);
+            if (rk.stepsPerSec > r.stepsPerSec) r = rk;
+          } finally {
+            exp.dispose();
+          }
+        }
+        const vs = Number.isFinite(torchAdam) ? `${(r.stepsPerSec / torchAdam).toFixed(2)}×` : '—';
+        const acc = timed === steps ? pct(r.testAccuracy) : `— (timed ${timed} steps)`;
+        rows.push([label, a.id, engine, fmt(r.stepsPerSec), (perEpoch / r.stepsPerSec).toFixed(3), acc, r.status === 'ok' ? vs : `${vs} (${r.status})`]);
+      }
+    }
+  }
+  printTable(
+    'Image MLPs, softmax CE, mini-batches (training steps/s without per-step loss reads; s/epoch; test accuracy after the epochs; ratio = ours / PyTorch CPU Adam, best thread count)',
+    ['problem', 'algorithm', 'engine', 'steps/s', 's/epoch', 'test acc', 'vs torch adam'],
+    rows,
+  );
+}
