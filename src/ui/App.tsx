@@ -20,6 +20,7 @@ import { Notices } from './panels/Notices';
 import { Presets } from './panels/Presets';
 import { RunsTable } from './panels/RunsTable';
 import { SurrogatePanel } from './panels/SurrogatePanel';
+import { SweepPanel } from './panels/SweepPanel';
 import { send } from './engine';
 import { acceptDroppedExports } from './loadExport';
 import { startProblemPreview } from './preview';
@@ -84,6 +85,7 @@ export function App() {
             <ModelPanel />
             <AudioPanel />
             <Explanation />
+            <SweepPanel />
             <Glossary />
           </div>
           <Presets />
