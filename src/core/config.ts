@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { ALL_DATASETS, datasetClasses, isClassification } from './data/datasets';
 import { IMAGE_MIN_N, IMAGE_SETS, imageInputs, isImageDataset } from './data/image-sets';
 import { ACTIVATIONS, LOSSES } from './problems/mlp-spec';
+import { FEATURES } from './problems/features';
 import { algorithmIds, findAlgorithm } from './algorithms/registry';
 import { AUDIO_PIECES, pieceSamples, STFT_WINDOWS, stftBins, stftFrames, uploadSamples } from './audio/shape';
 import { MAX_AUDIO_SECONDS, MAX_SAMPLE_RATE, MIN_SAMPLE_RATE } from './audio/wav';
@@ -85,6 +86,12 @@ export const mlpProblemSchema = z.strictObject({
   batchSize: int('batchSize', 1, LIMITS.points).nullable().default(null),
   /** Explicit initial layers [{W: [in][out], b: [out]}, …]; otherwise Glorot-uniform from seeds.init. */
   init: z.array(layerInit).optional(),
+  /** Input features of 2-D data (x1, x2, x1sq, x2sq, x1x2, sinx1, sinx2); absent: x1 and x2 as they are. */
+  features: z
+    .array(z.enum(FEATURES, { error: `features must be among ${FEATURES.join(', ')}` }))
+    .min(1, 'features must name at least one feature')
+    .refine((f) => new Set(f).size === f.length, 'features must not repeat')
+    .optional(),
 });
 
 /**
@@ -279,10 +286,15 @@ export function parseHyper(
   return { ok: true, hyper: r.data as Record<string, unknown> };
 }
 
-/** Output dimension and full layer sizes of an MLP problem. */
+/** Columns of an MLP problem's data points, before any input features. */
+export function mlpPointDims(p: MLPProblemConfig): number {
+  return p.data.kind === 'explicit' ? p.data.X[0].length : isImageDataset(p.data.name) ? imageInputs(p.data.name) : p.data.name === 'sine' ? 1 : 2;
+}
+
+/** Output dimension and full layer sizes of an MLP problem (the inputs: its features, if any). */
 export function mlpSizes(p: MLPProblemConfig): number[] {
-  const d =
-    p.data.kind === 'explicit' ? p.data.X[0].length : isImageDataset(p.data.name) ? imageInputs(p.data.name) : p.data.name === 'sine' ? 1 : 2;
+  const raw = mlpPointDims(p);
+  const d = p.features && raw === 2 ? p.features.length : raw;
   let out = 1;
   if (p.loss === 'softmax_ce') {
     out = p.data.kind === 'explicit' ? Math.max(...p.data.y) + 1 : datasetClasses(p.data);
@@ -312,6 +324,8 @@ function checkMLP(p: MLPProblemConfig): string[] {
   } else if (p.loss === 'bce' && datasetClasses(p.data) > 2) {
     errors.push(`problem.loss: binary cross-entropy needs 2 classes; '${p.data.name}' has ${datasetClasses(p.data)} (use softmax_ce, or classes: 2)`);
   }
+  if (p.features && mlpPointDims(p) !== 2)
+    errors.push(`problem.features: input features are made from 2-D points (x1, x2); these inputs have ${mlpPointDims(p)} dimension(s)`);
   const layers = mlpSizes(p);
   const params = layers.slice(1).reduce((n, out, l) => n + (layers[l] + 1) * out, 0);
   if (params > LIMITS.params)

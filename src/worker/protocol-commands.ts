@@ -134,6 +134,8 @@ export interface RequestViewCmd {
   grid?: number;
   /** Include the data points (default true; they never change within a session, so ask once). */
   points?: boolean;
+  /** MLP on 2-D points: also each hidden neuron's activation on a small grid (the network view). */
+  neurons?: boolean;
   requestId?: number;
 }
 

@@ -81,6 +81,15 @@ export interface MLPGridView {
   loss: 'bce' | 'softmax_ce' | 'mse';
   train?: PointSet;
   test?: PointSet;
+  /** With `neurons` asked: the hidden layers' activations on a coarser grid over the same extent. */
+  neurons?: NeuronsView;
+}
+
+/** Per hidden layer, its activations [g·g, width] on a g×g grid (row index j·g + i, j along y). */
+export interface NeuronsView {
+  grid: number;
+  layers: Matrix[];
+  activation: 'tanh' | 'relu' | 'sigmoid' | 'linear';
 }
 
 export interface MLPCurveView {

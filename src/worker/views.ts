@@ -6,10 +6,11 @@
  * NMF's V are computed once per experiment.
  */
 import type { ExperimentConfig, NMFProblemConfig } from '../core/config';
-import { mlpSizes } from '../core/config';
+import { mlpPointDims, mlpSizes } from '../core/config';
 import type { Experiment } from '../core/fold/experiment';
 import type { Run } from '../core/fold/run';
-import { mlpData } from '../core/problems/mlp-data';
+import { mlpPoints } from '../core/problems/mlp-data';
+import { networkInputs, neuronsView } from './neurons';
 import { nmfData } from '../core/problems/nmf-data';
 import type { Matrix, MLPCurveView, MLPGridView, NMFView, NoView, PointSet, RequestViewCmd, ViewEvt } from './protocol';
 
@@ -36,7 +37,7 @@ export class ModelViews {
     const withPoints = cmd.points ?? true;
     if (config.problem.kind === 'function') return { kind: 'none', message: 'a 2-D function has no data to draw: the contour view shows it' };
     if (config.problem.kind === 'nmf') return nmfView(config.problem, this.points(config).V!, exp, run);
-    return this.mlpView(config, exp, run, G, withPoints);
+    return this.mlpView(config, exp, run, G, withPoints, cmd.neurons ?? false);
   }
 
   private points(config: ExperimentConfig): PointsCache {
@@ -47,8 +48,9 @@ export class ModelViews {
       const V = nmfData(p, config.seeds.data);
       return (this.cache = { V: { data: Float32Array.from(V.flat()), shape: [V.length, V[0].length] } });
     }
-    const data = mlpData(p, config.seeds.data);
-    const d = mlpSizes(p)[0];
+    // The points as drawn: (x₁, x₂), before the problem's input features.
+    const data = mlpPoints(p, config.seeds.data);
+    const d = mlpPointDims(p);
     const toSet = (X: number[][], y: number[]): PointSet => ({
       X: { data: Float32Array.from(X.flat()), shape: [X.length, d] },
       y: Float32Array.from(y),
@@ -76,18 +78,19 @@ export class ModelViews {
     return (this.cache = cache);
   }
 
-  private async mlpView(config: ExperimentConfig, exp: Experiment, run: Run, G: number, withPoints: boolean): Promise<MLPGridView | MLPCurveView | NoView> {
-    if (config.problem.kind !== 'mlp') throw new Error('not an MLP problem');
-    const sizes = mlpSizes(config.problem);
+  private async mlpView(config: ExperimentConfig, exp: Experiment, run: Run, G: number, withPoints: boolean, neurons = false): Promise<MLPGridView | MLPCurveView | NoView> {
+    const p = config.problem;
+    if (p.kind !== 'mlp') throw new Error('not an MLP problem');
+    const sizes = mlpSizes(p);
     const d = sizes[0];
     const out = sizes[sizes.length - 1];
-    const loss = config.problem.loss;
+    const loss = p.loss;
     if (d !== 1 && d !== 2) return { kind: 'none', message: `the inputs have ${d} dimensions; the decision boundary is drawn for 1-D and 2-D inputs only` };
     const cache = this.points(config);
     const pts = (s?: PointSet): PointSet | undefined => (s && withPoints ? { X: { data: s.X.data.slice(), shape: s.X.shape }, y: s.y.slice() } : undefined);
     const predict = async (inputs: Float32Array, n: number): Promise<Matrix> => {
       if (!exp.problem.predict) throw new Error(`the ${exp.problem.engine} engine cannot evaluate the network on new inputs`);
-      return { data: await exp.problem.predict(run.theta, inputs, n), shape: [n, out] };
+      return { data: await exp.problem.predict(run.theta, networkInputs(p, inputs, n), n), shape: [n, out] };
     };
     if (d === 2) {
       const e = cache.extent!;
@@ -97,7 +100,9 @@ export class ModelViews {
           inputs[2 * (j * G + i)] = e.x0 + ((e.x1 - e.x0) * i) / (G - 1);
           inputs[2 * (j * G + i) + 1] = e.y0 + ((e.y1 - e.y0) * j) / (G - 1);
         }
-      return { kind: 'mlp2d', grid: G, extent: { ...e }, outputs: await predict(inputs, G * G), loss, train: pts(cache.train), test: pts(cache.test) };
+      const view: MLPGridView = { kind: 'mlp2d', grid: G, extent: { ...e }, outputs: await predict(inputs, G * G), loss, train: pts(cache.train), test: pts(cache.test) };
+      if (neurons) view.neurons = await neuronsView(p, exp.problem, run.theta, e);
+      return view;
     }
     const [x0, x1] = cache.xRange!;
     const x = new Float32Array(G);

@@ -55,6 +55,11 @@ export interface EngineProblem {
    */
   predict?(theta: Vec, X: Float32Array, n: number): Promise<Float32Array>;
   /**
+   * An MLP's hidden activations a_1, …, a_{L−1} on arbitrary inputs X (n×d row-major): one n×width
+   * float32 array per hidden layer, read back asynchronously. The network view's per-neuron heatmaps.
+   */
+  hiddenActivations?(theta: Vec, X: Float32Array, n: number): Promise<Float32Array[]>;
+  /**
    * A classification MLP's accuracy at θ (the share of examples whose predicted class — argmax of the
    * logits, or logit > 0 for bce — is the label) on the training or the test set, read at once. NaN
    * where it does not apply (regression, no test set). Costs a forward pass: the fold and the worker

@@ -6,6 +6,7 @@
  */
 import type { MLPProblemConfig } from '../config';
 import { makeDataset } from '../data/datasets';
+import { mapFeatures } from './features';
 import { Rng } from '../rng';
 
 export interface LayerInit {
@@ -21,7 +22,16 @@ export interface MLPData {
   ytest?: number[];
 }
 
+/** The network's inputs: the points mapped to the config's input features (if any). */
 export function mlpData(p: MLPProblemConfig, dataSeed: number): MLPData {
+  const raw = mlpPoints(p, dataSeed);
+  const f = p.features;
+  if (!f) return raw;
+  return { ...raw, X: mapFeatures(f, raw.X), ...(raw.Xtest ? { Xtest: mapFeatures(f, raw.Xtest) } : {}) };
+}
+
+/** The data points themselves (x₁, x₂ before any feature map): what the views draw. */
+export function mlpPoints(p: MLPProblemConfig, dataSeed: number): MLPData {
   if (p.data.kind === 'explicit') return { X: p.data.X, y: p.data.y, Xtest: p.data.Xtest, ytest: p.data.ytest };
   const ds = makeDataset(p.data, dataSeed);
   return { X: ds.train.X, y: ds.train.y, Xtest: ds.test.X, ytest: ds.test.y };

@@ -72,6 +72,14 @@ export class CpuMLPProblem implements EngineProblem {
     return Float32Array.from(new CpuMLPObjective(this.fused.net, data, null, false).mlp.outputs(theta));
   }
 
+  /** The hidden layers' activations on X (the net's forward pass on a throw-away objective, as predict). */
+  async hiddenActivations(theta: Vec, X: Float32Array, n: number): Promise<Float32Array[]> {
+    const d = this.fused.spec.sizes[0];
+    const data = { n, X: Float64Array.from(X.subarray(0, n * d)), y: new Float64Array(n) };
+    const inputs = new CpuMLPObjective(this.fused.net, data, null, false).mlp.layerInputs(theta);
+    return inputs.slice(1).map((a) => Float32Array.from(a));
+  }
+
   /** The mini-batch the batch objective is on (null between steps). */
   private batchRows: Int32Array | null = null;
   /** Each set's rows in ACCURACY_ROWS-row chunks (made on first use). */

@@ -125,6 +125,30 @@ export class TfjsProblem implements EngineProblem {
     }
   }
 
+  /** The hidden layers' activations on X: the network's layers up to the last, with its activation. */
+  async hiddenActivations(theta: Vec, X: Float32Array, n: number): Promise<Float32Array[]> {
+    const problem = this.tfjs as MLPProblem;
+    if (problem.kind !== 'mlp') throw new Error('hiddenActivations: not an MLP problem');
+    const { sizes, activation } = problem.spec;
+    const p = tensorsOf(theta);
+    const act = (z: tf.Tensor2D): tf.Tensor2D =>
+      activation === 'tanh' ? tf.tanh(z) : activation === 'relu' ? tf.relu(z) : activation === 'sigmoid' ? tf.sigmoid(z) : z;
+    const layers = tf.tidy(() => {
+      const out: tf.Tensor2D[] = [];
+      let a = tf.tensor2d(X, [n, sizes[0]]);
+      for (let l = 0; l < sizes.length - 2; l++) {
+        a = act(tf.add(tf.matMul(a, p[2 * l] as tf.Tensor2D), p[2 * l + 1]) as tf.Tensor2D);
+        out.push(a);
+      }
+      return out;
+    });
+    try {
+      return await Promise.all(layers.map(async (t) => Float32Array.from((await t.data()) as Float32Array)));
+    } finally {
+      tf.dispose(layers);
+    }
+  }
+
   /** The tfjs problem's accuracy (problems/mlp.ts: argmax, or logit > 0 for bce), read with dataSync. */
   accuracy(theta: Vec, which: 'train' | 'test'): number {
     const problem = this.tfjs as import('../../problems/mlp').MLPProblem;
