@@ -300,7 +300,8 @@ test('worker crash: restarted, the user is told, curves continue, export works',
   const [dl] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export CSV' }).click()]);
   const csv = await (await import('node:fs/promises')).readFile((await dl.path())!, 'utf8');
   const rows = csv.trim().split('\n').slice(1).map((l) => l.split(','));
-  for (const run of ['0', '1']) {
+  // The CSV's run column is 1-based, like the run labels.
+  for (const run of ['1', '2']) {
     const steps = rows.filter((r) => r[0] === run).map((r) => Number(r[3]));
     expect(steps[0]).toBe(0);
     expect(steps.at(-1)!).toBeGreaterThan(resumedAt + 60);
