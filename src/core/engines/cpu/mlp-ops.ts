@@ -52,7 +52,8 @@ export class CpuMLPOps implements MLPOps {
   /** Ping-pong buffers (n×widest) for tangents and back-propagated signals, and a Jacobian chunk. */
   private bufA: F64 = new Float64Array(0);
   private bufB: F64 = new Float64Array(0);
-  private readonly jchunk: F64;
+  /** CHUNK rows of per-example Jacobian rows (CHUNK·P float64: made on first use, 52 MB at 784-256-10). */
+  private jchunk: F64 | null = null;
   private readonly dchunkA: F64;
   private readonly dchunkB: F64;
   /** What acts[] were computed for (undefined: nothing yet). */
@@ -94,7 +95,6 @@ export class CpuMLPOps implements MLPOps {
     this.theta64 = new Float64Array(this.P);
     this.v64 = new Float64Array(this.P);
     this.grad64 = new Float64Array(this.P);
-    this.jchunk = new Float64Array(CHUNK * this.P);
     this.dchunkA = new Float64Array(Math.max(CHUNK, SIMD_CHUNK) * this.widest);
     this.dchunkB = new Float64Array(Math.max(CHUNK, SIMD_CHUNK) * this.widest);
   }
@@ -291,6 +291,7 @@ export class CpuMLPOps implements MLPOps {
   }
 
   private gramInputs(): GramInputs {
+    this.jchunk ??= new Float64Array(CHUNK * this.P);
     return { acts: this.acts, theta64: this.theta64, jchunk: this.jchunk, dchunkA: this.dchunkA, dchunkB: this.dchunkB };
   }
 
