@@ -82,7 +82,7 @@ export class ModelViews {
     const p = config.problem;
     if (p.kind !== 'mlp') throw new Error('not an MLP problem');
     const sizes = mlpSizes(p);
-    const d = sizes[0];
+    const d = mlpPointDims(p);
     const out = sizes[sizes.length - 1];
     const loss = p.loss;
     if (d !== 1 && d !== 2) return { kind: 'none', message: `the inputs have ${d} dimensions; the decision boundary is drawn for 1-D and 2-D inputs only` };
