@@ -77,7 +77,8 @@ describe('hidden activations on the engine interface', () => {
 
   it('requestView with neurons answers each hidden neuron on a grid, points drawn on the (x₁, x₂) plane', async () => {
     const h = harness();
-    const config = parse({ hidden: [4, 3], features: ['x1sq', 'x2sq'], data: { kind: 'dataset', name: 'circles', n: 64 } });
+    // Three features: the network's input is 3-D while the points (and the picture) stay 2-D.
+    const config = parse({ hidden: [4, 3], features: ['x1sq', 'x2sq', 'x1x2'], data: { kind: 'dataset', name: 'circles', n: 64 } });
     await h.send({ type: 'start', config, backend: 'fused', play: false });
     await h.send({ type: 'requestView', run: 0, grid: 8, neurons: true });
     const v = h.of('view').at(-1)!.view;

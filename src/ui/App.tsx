@@ -16,6 +16,7 @@ import { AudioPanel } from './panels/AudioPanel';
 import { Explanation } from './panels/Explanation';
 import { Glossary } from './panels/Glossary';
 import { ModelPanel } from './panels/ModelPanel';
+import { NetworkPanel } from './panels/NetworkPanel';
 import { Notices } from './panels/Notices';
 import { Presets } from './panels/Presets';
 import { RunsTable } from './panels/RunsTable';
@@ -83,6 +84,7 @@ export function App() {
             <LossChart />
             <SurrogatePanel />
             <ModelPanel />
+            <NetworkPanel />
             <AudioPanel />
             <Explanation />
             <SweepPanel />

@@ -15,7 +15,7 @@ const sameProblem = (a: ExperimentConfig, b: ExperimentConfig): boolean =>
 /** Whether the form describes another problem than the session shows (and a preview may replace it). */
 export function previewDue(): ExperimentConfig | null {
   const s = getLab();
-  if (s.playing || s.starting) return null;
+  if (s.playing) return null;
   const c = validDraft();
   if (!c) return null;
   if (s.session && sameProblem(s.session.config, c)) return null;
@@ -34,11 +34,16 @@ export function startProblemPreview(): void {
     const prev = last;
     last = s.draft;
     if (s.draft.problem === prev.problem && s.draft.seeds === prev.seeds) return;
+    schedule();
+  });
+  function schedule(): void {
     if (timer) clearTimeout(timer);
     timer = setTimeout(() => {
       timer = null;
+      // A preparation in flight (an earlier preview, a link): look again once it is done.
+      if (getLab().starting) return schedule();
       const c = previewDue();
       if (c) startSession(c, false);
     }, DEBOUNCE_MS);
-  });
+  }
 }

@@ -4,6 +4,7 @@
  * through mode), while playing at least twice a second (more rarely only when one picture alone takes
  * longer than that to compute), one request of each kind in flight.
  */
+import { mlpPointDims } from '../core/config';
 import type { ToWorker } from '../worker/protocol';
 import { getLab, setLab, useLab, type LabState } from './store';
 
@@ -35,6 +36,14 @@ function wanted(s: LabState): Kind[] {
   return [s.view.surr === 'contour' ? 'plane' : 'slice', 'view'];
 }
 
+/** The network view (one heatmap per hidden neuron) is drawn for 2-D points and nets of ≤ 64 neurons. */
+const MAX_NEURONS = 64;
+function wantsNeurons(s: LabState): boolean {
+  const p = s.session?.config.problem;
+  if (p?.kind !== 'mlp' || p.hidden.length === 0 || p.hidden.reduce((a, b) => a + b, 0) > MAX_NEURONS) return false;
+  return mlpPointDims(p) === 2;
+}
+
 /** Sends the requests that are due; called on store changes and when answers arrive. */
 export function pump(): void {
   const s = getLab();
@@ -48,7 +57,7 @@ export function pump(): void {
     const run = s.view.sel;
     const requestId = ++seq;
     const points = !s.modelView || s.modelView.epoch !== s.session?.epoch;
-    if (kind === 'view') send({ type: 'requestView', run, grid: 64, points, requestId });
+    if (kind === 'view') send({ type: 'requestView', run, grid: 64, points, requestId, ...(wantsNeurons(s) ? { neurons: true } : {}) });
     else send({ type: 'requestSurrogate', run, kind, points: kind === 'slice' ? 41 : 21, requestId });
     sentAt[kind] = now;
     sentKey[kind] = key;

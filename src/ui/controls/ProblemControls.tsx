@@ -9,6 +9,8 @@ import { checkDraft, defaultProblem, errorAt, modelKindOf, runsFor, type Draft, 
 import { defaultNoise } from '../datasetDefaults';
 import { editDraft, useLab } from '../store';
 import { AudioDataFields, BUILTIN_AUDIO } from './AudioDataFields';
+import { FeatureFields } from './FeatureFields';
+import { mlpPointDims } from '../../core/config';
 import { NumField, Section, SelectField } from './fields';
 import { FunctionFields } from './FunctionFields';
 
@@ -19,6 +21,12 @@ const MODEL_OPTIONS: { value: ModelKind; label: string }[] = [
   { value: 'function', label: '2-D test function' },
 ];
 const LOSS_LABELS: Record<string, string> = { bce: 'Binary CE', softmax_ce: 'Softmax CE', mse: 'Squared error' };
+
+/** The problem with these input features (undefined: x₁ and x₂ as they are, no key in the config). */
+function withFeatures(p: MLPProblemConfig, features: MLPProblemConfig['features']): MLPProblemConfig {
+  const { features: _old, ...rest } = p;
+  return features ? { ...rest, features } : rest;
+}
 
 function setProblem(f: (p: Draft['problem']) => Draft['problem']): void {
   editDraft((d) => ({ ...d, problem: f(d.problem) }));
@@ -104,6 +112,7 @@ function MLPFields({ p, err, logreg }: { p: MLPProblemConfig; err: (path: string
       ) : (
         <p className="muted">Explicit data from the link ({data.X.length} points).</p>
       )}
+      {mlpPointDims(p) === 2 && <FeatureFields value={p.features} error={err('problem.features')} onChange={(features) => setProblem((q) => withFeatures(q as MLPProblemConfig, features))} />}
       {!logreg && (
         <div className="row3">
           <NumField
