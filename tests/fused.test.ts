@@ -274,7 +274,7 @@ describe('fused fold', () => {
     const unknown = structuredClone(base);
     unknown.runs[0].algorithm = 'constructor';
     expect(canFuse(unknown)).toBe(false);
-    expect(() => new FusedExperiment(unknown)).toThrow(/fused engine runs MLP problems, and NMF problems/);
+    expect(() => new FusedExperiment(unknown)).toThrow(/fused engine runs MLP problems, 2-D function problems, and NMF problems/);
   });
 
   it('steps treat θ and the state as values: the arrays a step read are never written (the objective caches by identity)', () => {

@@ -204,7 +204,8 @@ describe('config validation', () => {
     expect(parseOk({})).toEqual({ lr: 0.1, alpha: 0.5, beta: 0.1, decay: 0, speed_ini: 1 });
     const a = getAlgorithm('inna');
     expect(a.family).toBe('gradient');
-    expect(a.problems).toEqual(['mlp']);
+    // MLPs, and the 2-D test functions (it needs only f and ∇f).
+    expect(a.problems).toEqual(['mlp', 'function']);
     expect(a.summary).toMatch(/not an MM method/);
     expect(a.summary).toMatch(/monoton/);
     expect(a.formula).toContain('\\psi_{k+1}');

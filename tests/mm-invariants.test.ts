@@ -147,7 +147,8 @@ describe('MM algorithms: registry, hyper-parameters, purity, memory', () => {
       const alg = ALGORITHMS[id];
       expect(alg.id).toBe(id);
       expect(alg.family).toBe('mm');
-      expect(alg.problems).toEqual(['mlp']);
+      // Only the Lipschitz MM needs nothing but f and ∇f, so it also runs on the 2-D test functions.
+      expect(alg.problems).toEqual(id === 'mm-lipschitz' ? ['mlp', 'function'] : ['mlp']);
       expect(parseHyper(id, {}, 'mlp').ok).toBe(true);
       const unknown = parseHyper(id, { lr: 0.1 }, 'mlp');
       expect(unknown.ok).toBe(false);

@@ -232,7 +232,8 @@ describe('hyper-parameters', () => {
     for (const id of ['sgd', 'adam', 'adamw', 'rmsprop', 'adagrad']) {
       const a = ALGORITHMS[id];
       expect(a.family).toBe('gradient');
-      expect(a.problems).toEqual(['mlp']);
+      // MLPs, and the 2-D test functions (gradient methods need only f and ∇f).
+      expect(a.problems).toEqual(['mlp', 'function']);
       expect(a.summary.length).toBeGreaterThan(20);
       expect(a.formula).toContain('\\theta');
     }
