@@ -46,6 +46,7 @@ export const HYPER_WORDS: Record<string, HyperWords> = {
   speed_ini: W('Initial speed', 's', 'Initial velocity −s·∇f(θ₀) of the inertial dynamics (0: start at rest).'),
   blend: W('Blend', 'b', 'Where the update lands between the MM point (towards 0) and the majorization–equalization point (1).'),
   sweeps: W('Sweeps', 'n', 'Block minimisations of the joint auxiliary function per iteration (W, then H, then W, …).'),
+  curvature: W('Curvature', 'B', 'The matrix of the quadratic majorizer: the Hessian (damped Newton), the Gauss–Newton JᵀJ of a sum of squares, or a global Hessian bound (no damping needed).'),
 };
 
 /** Names whose meaning depends on the algorithm. */
