@@ -41,6 +41,8 @@ test('paths, surrogate contours and the g < f region; clicking sets θ₀ in the
 
   // Click the map: θ₀ moves, the form and the link follow.
   const before = await page.evaluate(() => location.hash);
+  // As a person would: scroll the map into view first (other panels may sit above it).
+  await chart.locator('svg').scrollIntoViewIfNeeded();
   const box = (await chart.locator('svg').boundingBox())!;
   await page.mouse.click(box.x + box.width * 0.75, box.y + box.height * 0.3);
   await expect.poll(() => page.evaluate(() => location.hash)).not.toBe(before);
