@@ -27,12 +27,17 @@ import { acceptDroppedExports } from './loadExport';
 import { startProblemPreview } from './preview';
 import { startRequestPump } from './requests';
 import { decodeShare } from './share';
+import { decodeShareAsync } from './shareLink';
+
+/** Hashes longer than this are decoded off the main thread. */
+const LONG_HASH = 2_000;
 import { setLab } from './store';
 
 function useHashNavigation(): void {
   useEffect(() => {
-    const onHash = () => {
-      const d = decodeShare(location.hash);
+    const onHash = async () => {
+      // A long link (big explicit data) is decoded in a worker: the page stays responsive meanwhile.
+      const d = location.hash.length > LONG_HASH ? await decodeShareAsync(location.hash) : decodeShare(location.hash);
       if (d.kind === 'ok') {
         openExperiment(d.config, d.view);
         if (d.warnings.length) setLab({ linkNotice: { kind: 'warning', title: 'Some settings in the link were ignored', messages: d.warnings } });

@@ -9,6 +9,7 @@ import type { AlgorithmSpec } from '../core/engine/algorithm';
 import { FUNCTION_DEFAULT_PROBLEM, FUNCTION_DEFAULT_RUNS } from './presets-functions';
 import type { ObjectiveKind as ProblemKind } from '../core/engine/types';
 import { checkHyper, draftToHyper, hyperDraft, type HyperDraft } from './hyperFields';
+import { parseWithKnownProblem, rememberProblem } from './knownProblems';
 
 export interface SwitchEntry {
   at: number;
@@ -48,8 +49,11 @@ export function newRun(algorithm: string, hyper: Record<string, unknown> = {}): 
 
 /** Editable form of a validated config. */
 export function configToDraft(c: ExperimentConfig): Draft {
+  const problem = structuredClone(c.problem);
+  // Already validated: the form's copy is known to the schema (no second parse of a heavy link).
+  rememberProblem(problem, c.problem);
   return {
-    problem: structuredClone(c.problem),
+    problem,
     seeds: { ...c.seeds },
     steps: c.steps,
     runs: c.runs.map((r) => ({ ...newRun(r.algorithm, r.hyper), ...(r.id !== undefined ? { id: r.id } : {}), switches: structuredClone(r.switches) })),
@@ -88,7 +92,8 @@ const cache = new WeakMap<Draft, DraftCheck>();
 export function checkDraft(d: Draft): DraftCheck {
   const hit = cache.get(d);
   if (hit) return hit;
-  const result = parseExperiment(draftToInput(d));
+  // A heavy problem the schema accepted before (same object) is not parsed again (knownProblems.ts).
+  const result = parseWithKnownProblem(draftToInput(d) as { problem: unknown }, d.problem);
   const runErrors = d.runs.map((r) => {
     const alg = ALGORITHMS[r.algorithm];
     if (!alg) return { '': `unknown algorithm '${r.algorithm}'` };

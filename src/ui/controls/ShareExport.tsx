@@ -5,7 +5,9 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { shareConfig } from '../actions';
 import { download, runsCsv, runsJson } from '../export';
-import { checkedShare } from '../limits';
+import type { ExperimentConfig } from '../../core/config';
+import { checkedShare, type CheckedShare } from '../limits';
+import { checkedShareAsync, isBigConfig } from '../shareLink';
 import { loadExportFile } from '../loadExport';
 import { useLab } from '../store';
 import { Section } from './fields';
@@ -20,11 +22,22 @@ export function ShareExport() {
   const [copied, setCopied] = useState<'' | 'ok' | 'manual'>('');
   const fileInput = useRef<HTMLInputElement>(null);
   // Only a link that this lab opens again is written (limits.ts): otherwise the reason is shown.
-  const checked = useMemo(() => {
-    const c = shareConfig();
-    return c ? checkedShare(c, view) : null;
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [draft, session, dirty, view]);
+  // eslint-disable-next-line react-hooks/exhaustive-deps
+  const linkConfig = useMemo(() => shareConfig(), [draft, session, dirty, view]);
+  const big = linkConfig ? isBigConfig(linkConfig) : false;
+  const small = useMemo(() => (linkConfig && !big ? checkedShare(linkConfig, view) : null), [linkConfig, big, view]);
+  // A big experiment's link is made and checked in a worker (shareLink.ts): the page stays responsive.
+  const [bigChecked, setBigChecked] = useState<{ config: ExperimentConfig; result: CheckedShare } | null>(null);
+  useEffect(() => {
+    if (!linkConfig || !big) return;
+    let current = true;
+    void checkedShareAsync(linkConfig, view).then((result) => current && setBigChecked({ config: linkConfig, result }));
+    return () => {
+      current = false;
+    };
+  }, [linkConfig, big, view]);
+  const checked = big ? (bigChecked?.config === linkConfig ? bigChecked.result : null) : small;
+  const making = big && !checked;
   const hash = checked?.ok ? checked.hash : null;
   const url = hash ? `${location.href.replace(/#.*$/, '')}${hash}` : '';
 
@@ -64,7 +77,9 @@ export function ShareExport() {
               ? `${url.length} characters · config and view, no results`
               : checked && !checked.ok
                 ? `No link: this experiment would not open from one (${checked.reason}). Export JSON keeps it.`
-                : 'Fix the form to get a link.'}
+                : making
+                  ? 'Making the link…'
+                  : 'Fix the form to get a link.'}
       </p>
       <div className="buttons">
         <button type="button" className="ghost" disabled={!hasData} onClick={() => download(`mmlab-runs-${stamp()}.csv`, new Blob([runsCsv()], { type: 'text/csv' }))}>
