@@ -36,6 +36,8 @@ test('phone: each section, one screen at a time', async ({ page, problems }) => 
     ['runs', 'Runs'],
   ];
   for (const [name, label] of shots) {
+    // On a phone the run cards are on the Runs tab, the charts on the Charts tab.
+    await page.getByTestId('phone-tabs').getByRole('button', { name: name === 'runs' ? 'Runs' : 'Charts' }).click();
     const el = page.getByRole('region', { name: label, exact: true }).first();
     await el.scrollIntoViewIfNeeded();
     await page.screenshot({ path: `/tmp/mmlab-phone-${name}.png` });
