@@ -86,18 +86,18 @@ export function App() {
           <Notices />
           <RunsTable />
           <div className="charts">
+            <ContourChart />
             <LossChart />
             <SurrogatePanel />
             <ModelPanel />
             <NetworkPanel />
             <AudioPanel />
-            <Explanation />
             <SweepPanel />
+            <Explanation />
             <Glossary />
           </div>
           <Presets />
           <footer className="foot muted small">
-            <ContourChart />
             Every step runs in a Web Worker with TensorFlow.js. Share links hold the config and view — never results; the same link gives the same curves on the same backend.
           </footer>
         </main>

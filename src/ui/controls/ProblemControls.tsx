@@ -11,8 +11,8 @@ import { editDraft, useLab } from '../store';
 import { AudioDataFields, BUILTIN_AUDIO } from './AudioDataFields';
 import { FeatureFields } from './FeatureFields';
 import { mlpPointDims } from '../../core/config';
-import { NumField, Section, SelectField } from './fields';
 import { FunctionFields } from './FunctionFields';
+import { NumField, Section, SelectField } from './fields';
 
 const MODEL_OPTIONS: { value: ModelKind; label: string }[] = [
   { value: 'mlp', label: 'Neural net (MLP)' },
