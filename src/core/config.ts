@@ -9,8 +9,6 @@ import { IMAGE_MIN_N, IMAGE_SETS, imageInputs, isImageDataset } from './data/ima
 import { ACTIVATIONS, LOSSES } from './problems/mlp-spec';
 import { FEATURES } from './problems/features';
 import { algorithmIds, findAlgorithm } from './algorithms/registry';
-import { AUDIO_PIECES, pieceSamples, STFT_WINDOWS, stftBins, stftFrames, uploadSamples } from './audio/shape';
-import { MAX_AUDIO_SECONDS, MAX_SAMPLE_RATE, MIN_SAMPLE_RATE } from './audio/wav';
 import { FUNCTION_NAMES } from './problems/functions';
 import { functionOf, functionRunError } from './problems/functions-config';
 
@@ -18,40 +16,11 @@ import { functionOf, functionRunError } from './problems/functions-config';
 // eval, so the probe shows up as a violation (page and worker). Parse without the JIT everywhere.
 z.config({ jitless: true });
 
-export const CONFIG_VERSION = 1;
+import { CONFIG_VERSION, finite, int, LIMITS, matrix, seed } from './config-fields';
+import { checkNMF, checkNMFRuns, nmfProblemSchema } from './config-nmf';
 
-/** Limits that keep the page responsive; the CLI accepts the same (bigger runs belong in PyTorch). */
-export const LIMITS = {
-  points: 20_000,
-  width: 256,
-  hiddenLayers: 6,
-  runs: 8,
-  steps: 1_000_000,
-  nmfEntries: 1024 * 1024,
-  nmfRank: 64,
-  /** Parameters of one MLP (Σ (in + 1)·out): a 6×256 net on 2 inputs has 0.33M; explicit inputs can be wide. */
-  params: 4_000_000,
-  /** Switches per run (scheduled and mid-run): the page refuses the change that would pass it. */
-  switches: 100,
-} as const;
-
-/** scikit-learn's EPSILON (float32 eps): entries of V at or below it count as zeros in the β-divergence. */
-export const NMF_EPSILON = 2 ** -23;
-const NMF_EPSILON_TEXT = '1.19e-7';
-
-const finite = (name: string) => z.number({ error: `${name} must be a number` }).refine(Number.isFinite, `${name} must be finite`);
-const int = (name: string, lo: number, hi: number) =>
-  z
-    .number({ error: `${name} must be a number` })
-    .int(`${name} must be an integer`)
-    .min(lo, `${name} must be in [${lo}, ${hi}]`)
-    .max(hi, `${name} must be in [${lo}, ${hi}]`);
-const seed = (name: string, d: number) => int(name, 0, 2 ** 31 - 1).default(d);
-const matrix = (name: string) =>
-  z
-    .array(z.array(finite(`${name} entries`)).min(1, `${name} rows must not be empty`), { error: `${name} must be a matrix (array of rows)` })
-    .min(1, `${name} must have at least one row`)
-    .refine((m) => m.every((r) => r.length === m[0].length), `${name} rows must all have the same length`);
+export { CONFIG_VERSION, LIMITS, NMF_EPSILON } from './config-fields';
+export { nmfProblemSchema, nmfShape, type NMFProblemConfig } from './config-nmf';
 
 const datasetData = z.strictObject({
   kind: z.literal('dataset'),
@@ -91,89 +60,6 @@ export const mlpProblemSchema = z.strictObject({
     .array(z.enum(FEATURES, { error: `features must be among ${FEATURES.join(', ')}` }))
     .min(1, 'features must name at least one feature')
     .refine((f) => new Set(f).size === f.length, 'features must not repeat')
-    .optional(),
-});
-
-/**
- * Audio: V is the power spectrogram |STFT|² of a sound (core/audio), normalised to max 1 plus a floor
- * of 1e-6. A built-in piece is named with its parameters (share links carry it); an upload carries its
- * mono mix as base64 16-bit PCM (Export JSON keeps it; the page never puts it in a share link).
- */
-const audioData = z
-  .strictObject({
-    kind: z.literal('audio'),
-    source: z.discriminatedUnion(
-      'kind',
-      [
-        z.strictObject({
-          kind: z.literal('builtin'),
-          name: z.enum(AUDIO_PIECES, { error: `audio piece must be one of ${AUDIO_PIECES.join(', ')}` }),
-          sampleRate: int('sampleRate', 8000, 48000).default(16000),
-          noteSeconds: z.number().min(0.2, 'noteSeconds must be in [0.2, 2]').max(2, 'noteSeconds must be in [0.2, 2]').default(0.5),
-        }),
-        z.strictObject({
-          kind: z.literal('upload'),
-          name: z.string().max(200, 'the file name must have at most 200 characters').default('upload.wav'),
-          sampleRate: int('sampleRate', MIN_SAMPLE_RATE, MAX_SAMPLE_RATE),
-          /** The mono mix, 16-bit little-endian PCM, base64. */
-          pcm16: z
-            .string()
-            .max(Math.ceil((MAX_AUDIO_SECONDS * MAX_SAMPLE_RATE * 2) / 3) * 4 + 4, `pcm16: at most ${MAX_AUDIO_SECONDS} s of audio`)
-            .regex(/^[A-Za-z0-9+/]*={0,2}$/, 'pcm16 must be base64 (16-bit PCM samples)'),
-        }),
-      ],
-      { error: "audio source.kind must be 'builtin' or 'upload'" },
-    ),
-    stft: z
-      .strictObject({
-        fft: int('stft.fft', 64, 4096).refine((n) => (n & (n - 1)) === 0, 'stft.fft must be a power of two in [64, 4096]').default(1024),
-        hop: int('stft.hop', 16, 2048).default(256),
-        window: z.enum(STFT_WINDOWS, { error: `stft.window must be one of ${STFT_WINDOWS.join(', ')}` }).default('hann'),
-      })
-      .default({ fft: 1024, hop: 256, window: 'hann' }),
-  })
-  .refine((d) => d.stft.hop <= d.stft.fft / 2, { message: 'stft.hop must be at most fft/2 (so the inverse STFT reconstructs every sample)', path: ['stft', 'hop'] });
-
-const nmfData = z.discriminatedUnion(
-  'kind',
-  [
-    z.strictObject({
-      kind: z.literal('synthetic'),
-      rows: int('rows', 2, 1024).default(64),
-      cols: int('cols', 2, 1024).default(64),
-      /** Rank of the noiseless ground truth. */
-      trueRank: int('trueRank', 1, LIMITS.nmfRank).default(4),
-      noise: z.number().min(0, 'noise must be in [0, 1]').max(1, 'noise must be in [0, 1]').default(0.05),
-    }),
-    z.strictObject({
-      kind: z.literal('spectrogram'),
-      bins: int('bins', 8, 1024).default(96),
-      frames: int('frames', 8, 1024).default(128),
-    }),
-    z.strictObject({ kind: z.literal('explicit'), V: matrix('V') }),
-    audioData,
-  ],
-  { error: "data.kind must be 'synthetic', 'spectrogram', 'explicit' or 'audio'" },
-);
-
-export const nmfProblemSchema = z.strictObject({
-  kind: z.literal('nmf'),
-  beta: z.number().min(-5, 'beta must be in [-5, 5]').max(5, 'beta must be in [-5, 5]').default(1),
-  rank: int('rank', 1, LIMITS.nmfRank).default(4),
-  data: nmfData.default({ kind: 'synthetic', rows: 64, cols: 64, trueRank: 4, noise: 0.05 }),
-  /** Explicit W0 (m×K) and H0 (K×n); otherwise seeded like scikit-learn's init='random'. */
-  init: z.strictObject({ W0: matrix('W0'), H0: matrix('H0') }).optional(),
-  /**
-   * Févotte & Idier's penalized NMF (§6): f = D_β(V | WH) + l1·Σ H, W's columns renormalised to unit
-   * `normalizeW` norm after each iteration (H's rows scaled, WH unchanged). Absent: no penalty (old
-   * links parse as before). scikit-learn's NMF(solver='mu', alpha_W=0, alpha_H=a, l1_ratio=1) is
-   * l1 = m·a (m = V's rows) with normalizeW 'none' (docs/ARCHITECTURE.md, NMF).
-   */
-  penalty: z
-    .strictObject({
-      l1: z.number({ error: 'penalty.l1 must be a number' }).min(0, 'penalty.l1 must be in [0, 1e6]').max(1e6, 'penalty.l1 must be in [0, 1e6]').default(0),
-      normalizeW: z.enum(['l1', 'l2', 'none'], { error: "penalty.normalizeW must be 'l1', 'l2' or 'none'" }).default('l1'),
-    })
     .optional(),
 });
 
@@ -250,7 +136,6 @@ export const experimentSchema = z.strictObject({
 export type ExperimentInput = z.input<typeof experimentSchema>;
 export type ExperimentConfig = z.output<typeof experimentSchema>;
 export type MLPProblemConfig = z.output<typeof mlpProblemSchema>;
-export type NMFProblemConfig = z.output<typeof nmfProblemSchema>;
 export type FunctionProblemConfig = z.output<typeof functionProblemSchema>;
 export type ProblemConfig = ExperimentConfig['problem'];
 export type RunConfig = ExperimentConfig['runs'][number];
@@ -341,66 +226,6 @@ function checkMLP(p: MLPProblemConfig): string[] {
           errors.push(`problem.init[${l}].W: must be ${sizes[l]}×${sizes[l + 1]} ([in][out]), got ${layer.W.length}×${layer.W[0].length}`);
         if (layer.b.length !== sizes[l + 1]) errors.push(`problem.init[${l}].b: must have ${sizes[l + 1]} entries`);
       });
-  }
-  return errors;
-}
-
-/** Runs whose algorithm (or a scheduled switch's) cannot run at this β (e.g. ME outside its closed forms). */
-function checkNMFRuns(p: NMFProblemConfig, runs: readonly RunConfig[]): string[] {
-  const errors: string[] = [];
-  runs.forEach((run, i) => {
-    const steps = [{ id: run.algorithm, at: `runs[${i}].algorithm` }, ...run.switches.map((s, j) => ({ id: s.algorithm, at: `runs[${i}].switches[${j}].algorithm` }))];
-    for (const { id, at } of steps) {
-      const alg = findAlgorithm(id) as { betaError?: (beta: number) => string | null } | undefined;
-      const why = alg?.betaError?.(p.beta);
-      if (why) errors.push(`${at}: ${why}`);
-    }
-  });
-  return errors;
-}
-
-/** V's size (rows × columns) for an NMF problem, without building V. */
-export function nmfShape(p: NMFProblemConfig): [number, number] {
-  const d = p.data;
-  switch (d.kind) {
-    case 'explicit':
-      return [d.V.length, d.V[0].length];
-    case 'synthetic':
-      return [d.rows, d.cols];
-    case 'spectrogram':
-      return [d.bins, d.frames];
-    case 'audio': {
-      const n = d.source.kind === 'builtin' ? pieceSamples(d.source.name, d.source.sampleRate, d.source.noteSeconds) : uploadSamples(d.source.pcm16);
-      return [stftBins(d.stft.fft), stftFrames(n, d.stft.fft, d.stft.hop)];
-    }
-  }
-}
-
-function checkNMF(p: NMFProblemConfig): string[] {
-  const errors: string[] = [];
-  const shape = nmfShape(p);
-  if (shape[0] * shape[1] > LIMITS.nmfEntries)
-    errors.push(`problem.data: at most ${LIMITS.nmfEntries} entries in V${p.data.kind === 'audio' ? ` (this audio gives ${shape[0]} bins × ${shape[1]} frames: raise stft.hop, lower stft.fft or use a shorter recording)` : ''}`);
-  if (p.data.kind === 'audio' && p.data.source.kind === 'upload') {
-    const n = uploadSamples(p.data.source.pcm16);
-    if (n === 0) errors.push('problem.data.source.pcm16: the upload has no samples');
-    if (n > MAX_AUDIO_SECONDS * p.data.source.sampleRate) errors.push(`problem.data.source: the recording is ${(n / p.data.source.sampleRate).toFixed(1)} s long, at most ${MAX_AUDIO_SECONDS} s`);
-  }
-  if (p.data.kind === 'explicit' && p.data.V.some((r) => r.some((v) => v < 0))) errors.push('problem.data.V: entries must be ≥ 0');
-  // Entries at or below scikit-learn's EPSILON (after rounding to float32) count as zeros in the
-  // divergence, and with β ≤ 0 the divergence is infinite at a zero of V: refused, threshold stated.
-  else if (p.data.kind === 'explicit' && p.beta <= 0) {
-    const small = p.data.V.reduce((c, r) => c + r.filter((v) => !(Math.fround(v) > NMF_EPSILON)).length, 0);
-    if (small > 0)
-      errors.push(
-        `problem.data.V: β ≤ 0 needs every entry of V above ${NMF_EPSILON_TEXT} (scikit-learn's EPSILON, 2⁻²³; smaller entries count as zeros, where a β ≤ 0 divergence is infinite), and ${small} ${small === 1 ? 'entry is' : 'entries are'} not (use β > 0, or a floor above ${NMF_EPSILON_TEXT})`,
-      );
-  }
-  if (p.init) {
-    const { W0, H0 } = p.init;
-    if (W0.length !== shape[0] || W0[0].length !== p.rank) errors.push(`problem.init.W0: must be ${shape[0]}×${p.rank}`);
-    if (H0.length !== p.rank || H0[0].length !== shape[1]) errors.push(`problem.init.H0: must be ${p.rank}×${shape[1]}`);
-    if ([...W0, ...H0].some((r) => r.some((v) => v < 0))) errors.push('problem.init: W0 and H0 must be ≥ 0');
   }
   return errors;
 }
