@@ -164,6 +164,20 @@ export interface RequestContourCmd {
 }
 
 /**
+ * Image data sets: run `run`'s first-layer weights, test-set confusion matrix and a strip of test images
+ * with predicted and true labels (src/worker/image-views.ts). Answered with `imageViews`, or `error`.
+ */
+export interface RequestImageViewsCmd {
+  type: 'requestImageViews';
+  run: number;
+  /** Test images evaluated (default 1,000, at most 2,000). */
+  maxTest?: number;
+  /** Images in the strip (default 24, at most 48). */
+  strip?: number;
+  requestId?: number;
+}
+
+/**
  * Move the session to another backend (or 'auto' = recalibrate) at the same step: parameters and
  * algorithm states are transferred as arrays (exact); if the old backend is unreadable (device lost)
  * the experiment is replayed from the recorded config to the current step instead.
@@ -203,6 +217,7 @@ export type ToWorker =
   | RequestViewCmd
   | RequestAudioCmd
   | RequestContourCmd
+  | RequestImageViewsCmd
   | SetBackendCmd
   | DisposeCmd
   | CrashCmd

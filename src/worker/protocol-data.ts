@@ -180,3 +180,35 @@ export interface ContourEvt {
   next: [number, number] | null;
   paths: { points: Float64Array; stride: number; steps: number; switches: number[] }[];
 }
+
+/**
+ * The image views of run `run` (answer to `requestImageViews`, MLPs on an image data set;
+ * src/worker/image-views.ts): the confusion matrix and a strip of images from the first `evaluated`
+ * test images, and the first layer's weights, at step `t`.
+ */
+export interface ImageViewsData {
+  /** Image size: each image (and each unit's weights) is rows×cols, row-major. */
+  rows: number;
+  cols: number;
+  classes: number;
+  /** Images the confusion matrix counts (the first of the test set, at most the request's maxTest). */
+  evaluated: number;
+  /** 'train' only when the problem has no test split. */
+  split: 'test' | 'train';
+  /** classes×classes counts, row = true class, column = predicted class. */
+  confusion: Int32Array;
+  /** Images with their true and predicted labels: misclassified first, then correct ones. */
+  strip: { pixels: Float32Array; truth: Int32Array; predicted: Int32Array };
+  /** First layer: one row of rows·cols weights per unit (the first `shape[0]` of `units`); null if not an image-shaped layer. */
+  weights: { data: Float32Array; shape: [number, number]; units: number } | null;
+}
+
+export interface ImageViewsEvt extends ImageViewsData {
+  type: 'imageViews';
+  epoch: number;
+  run: number;
+  requestId?: number;
+  t: number;
+  /** ms the worker spent computing it: the page paces its requests by it. */
+  computeMs: number;
+}

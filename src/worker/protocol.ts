@@ -15,11 +15,11 @@ import type { ExperimentConfig } from '../core/config';
 import type { AlgorithmFamily } from '../core/engine/algorithm';
 import type { RunStatus, SwitchRecord } from '../core/run';
 import type { ToWorker } from './protocol-commands';
-import type { AudioEvt, ContourEvt, Matrix, SurrogateEvt, ViewEvt } from './protocol-data';
+import type { AudioEvt, ContourEvt, ImageViewsEvt, Matrix, SurrogateEvt, ViewEvt } from './protocol-data';
 
 export type { ExperimentConfig, RunStatus, SwitchRecord };
-export type { SurrogateSliceData, SurrogatePlaneData, SurrogateEvt, Matrix, PointSet, MLPGridView, MLPCurveView, NMFView, NoView, ViewEvt, AudioEvt, ContourEvt } from './protocol-data';
-export type { StartCmd, PauseCmd, ResumeCmd, StepCmd, SetSpeedCmd, SetStepsCmd, SwitchAlgorithmCmd, SetHyperCmd, ResetCmd, RequestSurrogateCmd, RequestViewCmd, SetBackendCmd, DisposeCmd, CrashCmd, LoseBackendCmd, RequestAudioCmd, RequestContourCmd, ToWorker } from './protocol-commands';
+export type { SurrogateSliceData, SurrogatePlaneData, SurrogateEvt, Matrix, PointSet, MLPGridView, MLPCurveView, NMFView, NoView, ViewEvt, AudioEvt, ContourEvt, ImageViewsData, ImageViewsEvt } from './protocol-data';
+export type { StartCmd, PauseCmd, ResumeCmd, StepCmd, SetSpeedCmd, SetStepsCmd, SwitchAlgorithmCmd, SetHyperCmd, ResetCmd, RequestSurrogateCmd, RequestViewCmd, SetBackendCmd, DisposeCmd, CrashCmd, LoseBackendCmd, RequestAudioCmd, RequestContourCmd, RequestImageViewsCmd, ToWorker } from './protocol-commands';
 
 export { BACKENDS, type BackendChoice, type BackendName } from './backend-names';
 import type { BackendName } from './backend-names';
@@ -232,6 +232,7 @@ export type FromWorker =
   | ViewEvt
   | AudioEvt
   | ContourEvt
+  | ImageViewsEvt
   | BackendChangedEvt
   | DataLoadEvt
   | ErrorEvt;
@@ -288,6 +289,9 @@ export function transferablesOf(msg: FromWorker): Transferable[] {
       }
       break;
     }
+    case 'imageViews':
+      [msg.confusion, msg.strip.pixels, msg.strip.truth, msg.strip.predicted, msg.weights?.data].forEach(add);
+      break;
     case 'audio':
       [msg.mixture, msg.components, msg.W.data, msg.H.data].forEach(add);
       break;

@@ -24,6 +24,7 @@ import type { Experiment } from '../core/fold/experiment';
 import { backendLabel, createBackendHost } from './backend';
 import { componentAudio } from './audio';
 import { computeContour } from './contour';
+import { computeImageViews } from './image-views';
 import { algId, type EngineName } from './engine';
 import { changeBackend, fallback, takeCheckpoint } from './fallback';
 import { reset, start } from './lifecycle';
@@ -280,6 +281,12 @@ export class Session {
         const t0 = performance.now();
         const res = computeContour(s.config!, s.engine.exp!, run, cmd);
         return s.emit({ type: 'contour', run: cmd.run, ...(cmd.requestId !== undefined ? { requestId: cmd.requestId } : {}), t: run.t, computeMs: performance.now() - t0, ...res });
+      }
+      case 'requestImageViews': {
+        const run = s.runAt(cmd.run);
+        const t0 = performance.now();
+        const res = await computeImageViews(s.config!, s.engine.exp!, run, cmd);
+        return s.emit({ type: 'imageViews', run: cmd.run, ...(cmd.requestId !== undefined ? { requestId: cmd.requestId } : {}), t: run.t, computeMs: performance.now() - t0, ...res });
       }
       case 'setBackend':
         return changeBackend(s, cmd.backend);
