@@ -11,6 +11,8 @@ import { FEATURES } from './problems/features';
 import { algorithmIds, findAlgorithm } from './algorithms/registry';
 import { FUNCTION_NAMES } from './problems/functions';
 import { functionOf, functionRunError } from './problems/functions-config';
+import { convListSchema } from './problems/cnn-spec';
+import { checkCNN } from './problems/cnn-config';
 
 // zod v4 probes `new Function('')` to decide whether it may JIT-compile parsers; the lab's CSP forbids
 // eval, so the probe shows up as a violation (page and worker). Parse without the JIT everywhere.
@@ -61,6 +63,8 @@ export const mlpProblemSchema = z.strictObject({
     .min(1, 'features must name at least one feature')
     .refine((f) => new Set(f).size === f.length, 'features must not repeat')
     .optional(),
+  /** Convolution blocks before the hidden stack (a CNN on an image data set: problems/cnn-spec.ts). */
+  conv: convListSchema.optional(),
 });
 
 /**
@@ -213,7 +217,7 @@ function checkMLP(p: MLPProblemConfig): string[] {
     errors.push(`problem.features: input features are made from 2-D points (x1, x2); these inputs have ${mlpPointDims(p)} dimension(s)`);
   const layers = mlpSizes(p);
   const params = layers.slice(1).reduce((n, out, l) => n + (layers[l] + 1) * out, 0);
-  if (params > LIMITS.params)
+  if (params > LIMITS.params && !p.conv)
     errors.push(
       `problem: the network has ${params.toLocaleString('en-US')} parameters (layer sizes ${layers.join('×')}), at most ${LIMITS.params.toLocaleString('en-US')} (too big to train in the page; use fewer input columns or narrower layers)`,
     );
@@ -252,7 +256,7 @@ export function parseExperiment(input: unknown): ParseResult {
   if (!r.success) return { ok: false, errors: issuesToMessages(r.error.issues) };
   const config = r.data;
   const p = config.problem;
-  const errors = p.kind === 'mlp' ? checkMLP(p) : p.kind === 'nmf' ? [...checkNMF(p), ...checkNMFRuns(p, config.runs)] : [];
+  const errors = p.kind === 'mlp' ? [...checkMLP(p), ...checkCNN(p, config.runs)] : p.kind === 'nmf' ? [...checkNMF(p), ...checkNMFRuns(p, config.runs)] : [];
   config.runs.forEach((run, i) => {
     const h = parseHyper(run.algorithm, run.hyper, config.problem.kind, ['runs', i]);
     if (h.ok) run.hyper = h.hyper;

@@ -8,6 +8,7 @@
  */
 import type { ExperimentConfig } from '../config';
 import { CpuMLPProblem } from '../engines/cpu/mlp-problem';
+import { CpuCNNProblem } from '../engines/cpu/cnn-problem';
 import { Experiment, foldExperiment, type StepOptions } from '../fold/experiment';
 import type { ExperimentResult, RunOptions } from '../fold/result';
 import { canFuse, FUSED_BACKEND, FUSED_SCOPE, fusedAlgorithm } from './algorithms';
@@ -26,12 +27,13 @@ export type FusedStepOptions = StepOptions;
  * (`opts.threads`/`spawn`: kernel threads for NMF). `dispose()` stops an NMF problem's kernel threads.
  */
 export class FusedExperiment extends Experiment {
-  declare readonly problem: CpuMLPProblem | CpuNMFProblem | CpuFunctionProblem;
+  declare readonly problem: CpuMLPProblem | CpuCNNProblem | CpuNMFProblem | CpuFunctionProblem;
 
   constructor(config: ExperimentConfig, opts: FusedOptions & NMFWorkspaceOptions = {}) {
     if (!canFuse(config)) throw new Error(`the fused engine runs ${FUSED_SCOPE} only`);
     const kind = config.problem.kind;
-    super(config, kind === 'nmf' ? CpuNMFProblem.build(config, opts) : kind === 'function' ? CpuFunctionProblem.build(config) : CpuMLPProblem.build(config, opts), fusedAlgorithm);
+    const cnn = config.problem.kind === 'mlp' && !!config.problem.conv;
+    super(config, kind === 'nmf' ? CpuNMFProblem.build(config, opts) : kind === 'function' ? CpuFunctionProblem.build(config) : cnn ? CpuCNNProblem.build(config) : CpuMLPProblem.build(config, opts), fusedAlgorithm);
   }
 }
 

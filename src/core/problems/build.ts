@@ -9,6 +9,7 @@ export { mlpData } from './mlp-data';
 import { buildNMF } from './nmf';
 
 export function buildMLPProblem(p: MLPProblemConfig, seeds: ExperimentConfig['seeds']): MLPProblem {
+  if (p.conv) throw new Error('a config with conv blocks is a CNN: engines/tfjs/cnn-problem.ts builds it (TfjsProblem.build)');
   return buildMLP(
     { sizes: mlpSizes(p), activation: p.activation, loss: p.loss, l2: p.l2 },
     mlpData(p, seeds.data),

@@ -8,6 +8,7 @@ import type { ExperimentConfig } from '../../config';
 import type { EngineProblem, ParamTensor, PendingLosses } from '../../engine/problem';
 import type { ObjectiveOps, Vec } from '../../engine/types';
 import { buildProblem } from '../../problems/build';
+import { buildTfjsCNN } from './cnn-problem';
 import type { MLPProblem } from '../../problems/mlp';
 import type { Objective, Problem } from '../../types';
 import { tfjsObjective } from './objective';
@@ -49,7 +50,8 @@ export class TfjsProblem implements EngineProblem {
   }
 
   static build(config: Pick<ExperimentConfig, 'problem' | 'seeds'>): TfjsProblem {
-    return new TfjsProblem(buildProblem(config));
+    const p = config.problem;
+    return new TfjsProblem(p.kind === 'mlp' && p.conv ? buildTfjsCNN(config) : buildProblem(config));
   }
 
   get kind() {
