@@ -46,6 +46,14 @@ export const HYPER_WORDS: Record<string, HyperWords> = {
   speed_ini: W('Initial speed', 's', 'Initial velocity −s·∇f(θ₀) of the inertial dynamics (0: start at rest).'),
   blend: W('Blend', 'b', 'Where the update lands between the MM point (towards 0) and the majorization–equalization point (1).'),
   sweeps: W('Sweeps', 'n', 'Block minimisations of the joint auxiliary function per iteration (W, then H, then W, …).'),
+  init_step_size: W('Initial step size', 'η₀', 'Step size the line search starts from at the first step (the search then shrinks or grows it by itself).'),
+  c: W('Armijo constant', 'c', 'Sufficient decrease asked of a step: f must drop by at least c·η‖∇f‖². c = ½ makes the test the Lipschitz-MM bound with L = 1/η; smaller c accepts longer steps.'),
+  beta_b: W('Backtracking factor', 'β_b', 'After a failed Armijo test the step size is multiplied by β_b (closer to 1: finer, slower search).'),
+  gamma: W('Growth factor', 'γ', 'Before each search the previous step size grows by γ^(1/n_b), so it can recover after a short step (1: never grows).'),
+  n_batches_per_epoch: W('Batches per epoch', 'n_b', 'Number of mini-batches in one pass over the data (n/b; 1 with the full batch): the step size may grow by a factor γ per epoch.'),
+  reset_option: W('Reset rule', 'opt', 'How each search starts: 0 from the last step size, 1 from it grown by γ^(1/n_b) (capped at η_max), 2 from the initial step size.'),
+  eta_max: W('Largest step size', 'η_max', 'Cap on the grown step size before the line search.'),
+  gain: W('Gain', 'g', 'Multiplies AGD’s automatic step (1: the paper’s algorithm, no tuning). It is the only setting AGD has.'),
   curvature: W('Curvature', 'B', 'The matrix of the quadratic majorizer: the Hessian (damped Newton), the Gauss–Newton JᵀJ of a sum of squares, or a global Hessian bound (no damping needed).'),
 };
 
@@ -57,6 +65,7 @@ const BY_ALGORITHM: Record<string, Record<string, HyperWords>> = {
     beta: W('Newtonian damping', 'β', 'Hessian-driven damping of the inertial dynamics.'),
   },
   proxprop: { lr: W('Output step', 'η', 'Explicit gradient step on the layer outputs z before the proximal update of the weights.') },
+  'sgd-armijo': { maxBacktracks: W('Max. backtracks', 'm', 'How many times the step size may be shrunk by β_b in one step; if every try fails θ moves by 10⁻⁶·∇f (as the sls package does).') },
   'mm-gauss-newton': { decrease: W('Decrease factor', 'ρ', 'After an accepted step, λ ← λ/ρ: the next step is more Newton-like.') },
 };
 

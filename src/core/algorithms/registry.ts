@@ -8,6 +8,7 @@ import type { AnyEngineAlgorithm } from '../engine/algorithm';
 import { adagrad } from './adagrad';
 import { adam } from './adam';
 import { adamw } from './adamw';
+import { agd } from './agd';
 import { inna } from './inna';
 import { mmBohning } from './mm-bohning';
 import { mmCurvature } from './mm-curvature';
@@ -21,6 +22,7 @@ import { nmfMU } from './nmf-mu';
 import { proxprop } from './proxprop';
 import { rmsprop } from './rmsprop';
 import { sgd } from './sgd';
+import { sgdArmijo } from './sgd-armijo';
 
 // A null-prototype table: ids come from links and files, and '__proto__' or 'constructor' must not
 // resolve to Object.prototype's members.
@@ -41,6 +43,8 @@ export const ALGORITHMS: Record<string, AnyEngineAlgorithm> = Object.assign(Obje
   'nmf-me': nmfME,
   'nmf-joint-mm': nmfJointMM,
   proxprop,
+  'sgd-armijo': sgdArmijo,
+  agd,
 });
 
 export function algorithmIds(): string[] {
