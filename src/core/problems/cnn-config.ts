@@ -26,6 +26,7 @@ export function cnnShapeOf(p: MLPProblemConfig): CNNShape {
 export const CNN_REFUSED: Readonly<Record<string, string>> = {
   'mm-gauss-newton': "needs the network's Jacobian products J·v and Jᵀu (MLPOps), which the engines implement for dense layers only",
   'mm-bohning': "bounds the last dense layer through MLPOps (its input features and their Gram matrix), which the engines implement for dense networks only",
+  agd: "scales each dense weight matrix by its layer's widths and bounds its step through MLPOps (the dense layout, layer inputs), defined for dense networks only",
   proxprop: 'takes proximal steps on each dense layer through MLPOps (layer inputs and their Gram matrices), which convolution layers do not offer',
 };
 

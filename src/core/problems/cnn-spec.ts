@@ -44,7 +44,7 @@ export const convBlockSchema = z.strictObject({
 export const convListSchema = z
   .array(convBlockSchema, { error: 'conv must be a list of blocks {filters, kernel, pool}' })
   .min(1, 'conv must have at least one block (leave it out for an MLP)')
-  .max(CNN_LIMITS.blocks, `conv: at most ${CNN_LIMITS.blocks} blocks`);
+  .max(CNN_LIMITS.blocks, `at most ${CNN_LIMITS.blocks} blocks`);
 
 /** One block's input and output shapes. */
 export interface ConvShape extends ConvBlock {
