@@ -120,6 +120,7 @@ function onStarted(e: StartedEvt): void {
     surrogate: null,
     plane: null,
     modelView: null,
+    scrubAt: null,
     view: s.view.sel < runs.length ? s.view : { ...s.view, sel: 0 },
   });
   const queued = afterStart;

@@ -29,7 +29,8 @@ const interval = (kind: Kind): number => Math.min(MAX_INTERVAL, Math.max(PLAYING
 
 let seq = 0;
 
-const keyOf = (s: LabState): string => `${s.session?.epoch}:${s.view.sel}:${s.t}`;
+/** A scrubbed view (scrubAt: a kept past step) is asked once; a live one at every new step. */
+const keyOf = (s: LabState): string => `${s.session?.epoch}:${s.view.sel}:${s.scrubAt === null ? s.t : `at${s.scrubAt}`}`;
 
 function wanted(s: LabState): Kind[] {
   if (!s.session) return [];
@@ -57,8 +58,9 @@ export function pump(): void {
     const run = s.view.sel;
     const requestId = ++seq;
     const points = !s.modelView || s.modelView.epoch !== s.session?.epoch;
-    if (kind === 'view') send({ type: 'requestView', run, grid: 64, points, requestId, ...(wantsNeurons(s) ? { neurons: true } : {}) });
-    else send({ type: 'requestSurrogate', run, kind, points: kind === 'slice' ? 41 : 21, requestId });
+    const at = s.scrubAt === null ? {} : { at: s.scrubAt };
+    if (kind === 'view') send({ type: 'requestView', run, grid: 64, points, requestId, ...(wantsNeurons(s) ? { neurons: true } : {}), ...at });
+    else send({ type: 'requestSurrogate', run, kind, points: kind === 'slice' ? 41 : 21, requestId, ...at });
     sentAt[kind] = now;
     sentKey[kind] = key;
   }

@@ -76,6 +76,8 @@ export interface LabState {
   viewError: string | null;
   /** Bumped when the live buffers changed (once per frame at most). */
   frame: number;
+  /** The past step the views show (the scrubber: a kept step of the inspected run); null: live. */
+  scrubAt: number | null;
 }
 
 function initialFromHash(): Pick<LabState, 'draft' | 'view' | 'linkNotice'> {
@@ -120,6 +122,7 @@ export const useLab = create<LabState>()(() => ({
   surrogateError: null,
   viewError: null,
   frame: 0,
+  scrubAt: null,
 }));
 
 export const getLab = useLab.getState;

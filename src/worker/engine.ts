@@ -10,6 +10,7 @@ import { collectSteps, readLosses, type Collected } from '../core/fold/collect';
 import type { Experiment } from '../core/fold/experiment';
 import type { Run } from '../core/fold/run';
 import { FusedExperiment } from '../core/fused/fused-experiment';
+import { History } from './history';
 import type { StartedEvt } from './protocol';
 import { restoreSnapshot, takeSnapshot, type Snapshot } from './snapshot';
 import { loadTfjs } from './tfjs-loader';
@@ -29,6 +30,8 @@ export async function buildExperiment(config: ExperimentConfig, engine: EngineNa
 export class LabEngine {
   exp: Experiment | null = null;
   engine: EngineName = 'tfjs';
+  /** Kept past steps of every run, for the scrubber (recorded before each tick; cleared by a build). */
+  readonly history = new History();
 
   get built(): boolean {
     return this.exp !== null;
@@ -42,6 +45,7 @@ export class LabEngine {
 
   async build(config: ExperimentConfig, engine: EngineName): Promise<void> {
     this.dispose();
+    this.history.clear();
     this.exp = await buildExperiment(config, engine);
     this.engine = engine;
   }
@@ -58,7 +62,8 @@ export class LabEngine {
   }
 
   /** K steps of every active run (core/fold/collect.ts). */
-  collect(K: number): Promise<Collected> {
+  async collect(K: number): Promise<Collected> {
+    await this.history.record(this.exp!);
     return collectSteps(this.exp!, K);
   }
 

@@ -120,6 +120,8 @@ export interface RequestSurrogateCmd {
   range?: [number, number];
   /** Echoed back so the UI can match answers to requests. */
   requestId?: number;
+  /** A past step (the scrubber): built at the kept step at or before `at` (src/worker/history.ts); absent: the current step. */
+  at?: number;
 }
 
 /**
@@ -137,6 +139,8 @@ export interface RequestViewCmd {
   /** MLP on 2-D points: also each hidden neuron's activation on a small grid (the network view). */
   neurons?: boolean;
   requestId?: number;
+  /** A past step (the scrubber), as in RequestSurrogateCmd. */
+  at?: number;
 }
 
 /**

@@ -54,6 +54,14 @@ export interface SurrogateEvt {
   stepNorm: number;
   /** f here is the full training risk, or the mini-batch objective the next step minimises. */
   objective: 'full' | 'minibatch';
+  /** The run's kept past steps (the scrubber's stops) and, when none can be kept, why. */
+  kept?: KeptSteps;
+}
+
+/** The steps the worker keeps θ and state of, for the scrubber (src/worker/history.ts). */
+export interface KeptSteps {
+  steps: number[];
+  note: string | null;
 }
 
 /** A matrix as a flat row-major Float32Array. */
@@ -126,6 +134,8 @@ export interface ViewEvt {
   /** ms the worker spent computing it (not counting the wait for its turn). */
   computeMs?: number;
   view: MLPGridView | MLPCurveView | NMFView | NoView;
+  /** The run's kept past steps (the scrubber's stops); `t` is the step the view shows. */
+  kept?: KeptSteps;
 }
 
 /**

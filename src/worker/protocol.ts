@@ -18,7 +18,7 @@ import type { ToWorker } from './protocol-commands';
 import type { AudioEvt, ContourEvt, ImageViewsEvt, Matrix, SurrogateEvt, ViewEvt } from './protocol-data';
 
 export type { ExperimentConfig, RunStatus, SwitchRecord };
-export type { SurrogateSliceData, SurrogatePlaneData, SurrogateEvt, Matrix, PointSet, MLPGridView, MLPCurveView, NMFView, NoView, ViewEvt, AudioEvt, ContourEvt, ImageViewsData, ImageViewsEvt } from './protocol-data';
+export type { SurrogateSliceData, SurrogatePlaneData, SurrogateEvt, Matrix, PointSet, MLPGridView, MLPCurveView, NMFView, NoView, ViewEvt, AudioEvt, ContourEvt, ImageViewsData, ImageViewsEvt, KeptSteps } from './protocol-data';
 export type { StartCmd, PauseCmd, ResumeCmd, StepCmd, SetSpeedCmd, SetStepsCmd, SwitchAlgorithmCmd, SetHyperCmd, ResetCmd, RequestSurrogateCmd, RequestViewCmd, SetBackendCmd, DisposeCmd, CrashCmd, LoseBackendCmd, RequestAudioCmd, RequestContourCmd, RequestImageViewsCmd, ToWorker } from './protocol-commands';
 
 export { BACKENDS, type BackendChoice, type BackendName } from './backend-names';

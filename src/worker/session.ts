@@ -257,19 +257,30 @@ export class Session {
       case 'reset':
         return reset(s, cmd.keepSwitches ?? false);
       case 'requestSurrogate': {
-        const run = s.runAt(cmd.run);
-        if (run.status === 'diverged' || run.status === 'error') throw new Error(`run ${cmd.run} has stopped (${run.status}): no surrogate at a non-finite point`);
-        const t0 = performance.now();
-        const res = await computeSurrogate(s.config!, s.engine.exp!, run, cmd);
-        const computeMs = performance.now() - t0;
-        return s.emit({ type: 'surrogate', run: cmd.run, ...(cmd.requestId !== undefined ? { requestId: cmd.requestId } : {}), t: run.t, computeMs, ...res });
+        s.runAt(cmd.run);
+        // `at`: a kept past step (the scrubber); the answer's t is the step shown.
+        const { run, past, release } = s.engine.history.pick(s.engine.exp!, cmd.run, cmd.at);
+        try {
+          if (!past && (run.status === 'diverged' || run.status === 'error')) throw new Error(`run ${cmd.run} has stopped (${run.status}): no surrogate at a non-finite point`);
+          const t0 = performance.now();
+          const res = await computeSurrogate(s.config!, s.engine.exp!, run, cmd);
+          const computeMs = performance.now() - t0;
+          return s.emit({ type: 'surrogate', run: cmd.run, ...(cmd.requestId !== undefined ? { requestId: cmd.requestId } : {}), t: run.t, computeMs, ...res, kept: s.engine.history.kept(cmd.run) });
+        } finally {
+          release();
+        }
       }
       case 'requestView': {
-        const run = s.runAt(cmd.run);
-        const t0 = performance.now();
-        const view = await s.views.view(s.config!, s.engine.exp!, run, cmd);
-        const computeMs = performance.now() - t0;
-        return s.emit({ type: 'view', run: cmd.run, ...(cmd.requestId !== undefined ? { requestId: cmd.requestId } : {}), t: run.t, computeMs, view });
+        s.runAt(cmd.run);
+        const { run, release } = s.engine.history.pick(s.engine.exp!, cmd.run, cmd.at);
+        try {
+          const t0 = performance.now();
+          const view = await s.views.view(s.config!, s.engine.exp!, run, cmd);
+          const computeMs = performance.now() - t0;
+          return s.emit({ type: 'view', run: cmd.run, ...(cmd.requestId !== undefined ? { requestId: cmd.requestId } : {}), t: run.t, computeMs, view, kept: s.engine.history.kept(cmd.run) });
+        } finally {
+          release();
+        }
       }
       case 'requestAudio': {
         const run = s.runAt(cmd.run);

@@ -10,7 +10,7 @@ import { live, requestFrame } from '../live';
 import { setView, useLab } from '../store';
 import { ChartCard } from './ChartCard';
 import { fmt, FONT, GRID, INK, MUTED, runColor, useLiveDraw, useSize } from './hooks';
-import { drawMarkers, drawScheduled, HYPER_DASH, markerKinds, pendingSwitches, SWITCH_DASH } from './lossMarkers';
+import { drawMarkers, drawScheduled, drawScrubMark, HYPER_DASH, markerKinds, pendingSwitches, SWITCH_DASH } from './lossMarkers';
 
 const H = 290;
 /** Test-loss curves: dashed, in the run's colour (and so in the legend). */
@@ -27,6 +27,7 @@ export function LossChart() {
   const hasTest = useLab((s) => s.session?.hasTest ?? false);
   const showTest = view.test && hasTest;
   const target = useLab((s) => s.target);
+  const scrubAt = useLab((s) => s.scrubAt);
   const xKey = view.x;
   // Log step axis (paper-style log-log plots): steps from 1, t = 0 is left out.
   const logX = view.logx && xKey === 'step';
@@ -135,6 +136,8 @@ export function LossChart() {
     const atY = (v: number) => (Number.isFinite(v) && (!view.log || v > 0) ? y(v) : null);
     drawMarkers({ svg, runs, atX, atY, top, bottom: H - M.b, right: w - M.r, yhi });
     drawScheduled({ svg, runs, bottom: H - M.b }, xKey === 'step' ? (step) => x(step) : null);
+    const scrubRun = runs[Math.min(view.sel, runs.length - 1)];
+    drawScrubMark({ svg, top, bottom: H - M.b }, scrubAt !== null && scrubRun && (!logX || scrubAt > 0) ? { x: atX(scrubRun, scrubAt), step: scrubAt } : null);
 
     // Legend (inside the svg so exports carry it).
     const lg = svg.selectAll('g.legend').data([0]).join('g').attr('class', 'legend')
@@ -182,7 +185,7 @@ export function LossChart() {
     }
     wrap.current?.setAttribute('data-points', String(series.reduce((n, s) => n + s.train.x.length, 0)));
   };
-  useLiveDraw(draw, [width, view.log, view.x, logX, showTest, target]);
+  useLiveDraw(draw, [width, view.log, view.x, logX, showTest, target, scrubAt, view.sel]);
 
   useEffect(() => {
     const el = svgRef.current;

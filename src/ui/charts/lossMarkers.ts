@@ -119,3 +119,15 @@ export function drawMarkers({ svg, runs, atX, atY, top, bottom, right, yhi }: Ct
   dv.selectAll('text').data((d) => [d]).join('text').attr('x', (d) => d.x - 6).attr('y', (d) => d.y - 8).attr('text-anchor', 'end')
     .attr('font-size', 10).attr('font-family', FONT).attr('fill', BAD).text((d) => `diverged at ${d.at}`);
 }
+
+/** The step the scrubber shows (views at a past step): a solid grey line labelled "step k shown"; none when live. */
+export function drawScrubMark(ctx: Pick<Ctx, 'svg' | 'top' | 'bottom'>, mark: { x: number; step: number } | null): void {
+  const items = mark && Number.isFinite(mark.x) ? [mark] : [];
+  const g = ctx.svg.selectAll('g.scrub').data([0]).join('g').attr('class', 'scrub')
+    .selectAll('g.scrub-marker').data(items).join('g').attr('class', 'scrub-marker').attr('data-step', (d) => d.step);
+  g.selectAll('line').data((d) => [d]).join('line').attr('x1', (d) => d.x).attr('x2', (d) => d.x).attr('y1', ctx.top).attr('y2', ctx.bottom)
+    .attr('stroke', '#5b6470').attr('stroke-width', 1.5);
+  g.selectAll('text').data((d) => [d]).join('text').attr('x', (d) => d.x + 4).attr('y', ctx.bottom - 6)
+    .attr('font-size', 10).attr('font-family', FONT).attr('fill', '#5b6470').attr('stroke', '#fff').attr('stroke-width', 3).attr('paint-order', 'stroke')
+    .text((d) => `step ${d.step} shown`);
+}

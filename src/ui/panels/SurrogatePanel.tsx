@@ -10,6 +10,7 @@ import { SurrogateChart, violations } from '../charts/SurrogateChart';
 import { SurrogateContour } from '../charts/SurrogateContour';
 import { setView, useLab } from '../store';
 import { RunPicker } from './RunPicker';
+import { Scrubber } from '../controls/Scrubber';
 import { plainText } from '../words';
 import { exportCaption } from '../exportCaption';
 
@@ -94,6 +95,7 @@ export function SurrogatePanel() {
           ))}
         </div>
       </div>
+      <Scrubber />
       {shown && <p className="formula-line">{plainText(shown.formula)}</p>}
       {view.surr === 'contour' ? (
         <SurrogateContour evt={shown} color={runColor(view.sel)} svgRef={svgRef} />
