@@ -26,7 +26,7 @@ const fixture: { cases: FixtureCase[] } = JSON.parse(readFileSync(new URL('./fix
 const slsCases = fixture.cases.filter((c) => (c.config as { runs: { algorithm: string }[] }).runs[0].algorithm === 'sgd-armijo');
 
 /** f(θ₀), f(θ₁), … and each step's info, stepping run 0 of an experiment. */
-export function trajectory(exp: Experiment, steps: number): { losses: number[]; infos: Record<string, unknown>[] } {
+function trajectory(exp: Experiment, steps: number): { losses: number[]; infos: Record<string, unknown>[] } {
   exp.evaluateAll({ withTest: false });
   const run = exp.runs[0];
   const losses = [run.lastLoss];
