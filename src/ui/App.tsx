@@ -15,6 +15,7 @@ import { ShareExport } from './controls/ShareExport';
 import { AudioPanel } from './panels/AudioPanel';
 import { Explanation } from './panels/Explanation';
 import { Glossary } from './panels/Glossary';
+import { ImageViewsPanel } from './panels/ImageViewsPanel';
 import { ModelPanel } from './panels/ModelPanel';
 import { NetworkPanel } from './panels/NetworkPanel';
 import { Notices } from './panels/Notices';
@@ -31,7 +32,8 @@ import { decodeShareAsync } from './shareLink';
 
 /** Hashes longer than this are decoded off the main thread. */
 const LONG_HASH = 2_000;
-import { setLab } from './store';
+import { setLab, useLab } from './store';
+import { imageSession } from './imageViews';
 
 function useHashNavigation(): void {
   useEffect(() => {
@@ -59,6 +61,8 @@ export function App() {
   }, []);
   useEffect(() => acceptDroppedExports(), []);
   const [tab, setTab] = useState<PhoneTab>('charts');
+  // Image problems: the image views replace the 2-D decision boundary.
+  const images = useLab(imageSession);
   return (
     <div className="app" data-tab={tab}>
       <header className="topbar">
@@ -89,7 +93,8 @@ export function App() {
             <ContourChart />
             <LossChart />
             <SurrogatePanel />
-            <ModelPanel />
+            {!images && <ModelPanel />}
+            <ImageViewsPanel />
             <NetworkPanel />
             <AudioPanel />
             <SweepPanel />

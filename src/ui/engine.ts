@@ -13,6 +13,7 @@ import { distinctLabels } from './hyperDiff';
 import { live, LiveRun, markDirty, marksFromConfig, onFrame, requestFrame, resetLive } from './live';
 import { answeredFor } from './requests';
 import { noteAccuracyEvent } from './panels/RunAccuracy';
+import { noteImageViewsEvent } from './imageViews';
 import { getLab, setLab, type RunSummary } from './store';
 
 interface Client {
@@ -144,6 +145,7 @@ function handle(e: LabEvent): void {
   }
   if ('epoch' in e && e.type !== 'started' && e.type !== 'ready' && e.type !== 'error' && e.epoch < epoch) return;
   noteAccuracyEvent(e);
+  if (noteImageViewsEvent(e)) return;
   switch (e.type) {
     case 'ready':
       setLab({ backend: { name: e.backend, reasonKind: e.reasonKind, reason: e.reason, backends: e.backends } });

@@ -7,6 +7,7 @@
 import { mlpPointDims } from '../core/config';
 import type { ToWorker } from '../worker/protocol';
 import { getLab, setLab, useLab, type LabState } from './store';
+import { imageSession } from './imageViews';
 
 type Kind = 'slice' | 'plane' | 'view';
 
@@ -34,7 +35,8 @@ const keyOf = (s: LabState): string => `${s.session?.epoch}:${s.view.sel}:${s.sc
 
 function wanted(s: LabState): Kind[] {
   if (!s.session) return [];
-  return [s.view.surr === 'contour' ? 'plane' : 'slice', 'view'];
+  // An image problem has no 2-D model picture: its image views have their own pump (imageViews.ts).
+  return [s.view.surr === 'contour' ? 'plane' : 'slice', ...(imageSession(s) ? [] : ['view' as const])];
 }
 
 /** The network view (one heatmap per hidden neuron) is drawn for 2-D points and nets of ≤ 64 neurons. */

@@ -20,8 +20,8 @@ export type BackendChoice = (typeof BACKENDS)[number];
 export const viewSchema = z.strictObject({
   /** Log-scale y axis on the loss chart. */
   log: z.boolean().default(true),
-  /** x axis: optimisation step or wall-clock time. */
-  x: z.enum(['step', 'wall']).default('step'),
+  /** x axis: optimisation step, wall-clock time, or epoch (steps / steps per epoch, mini-batches). */
+  x: z.enum(['step', 'wall', 'epoch']).default('step'),
   /** Log-scale step axis on the loss chart (from step 1: the log-log plots of Févotte & Idier). */
   logx: z.boolean().default(false),
   /** Selected run (surrogate view, decision boundary, explanation). */

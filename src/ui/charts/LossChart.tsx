@@ -10,6 +10,7 @@ import { live, requestFrame } from '../live';
 import { setView, useLab } from '../store';
 import { ChartCard } from './ChartCard';
 import { fmt, FONT, GRID, INK, MUTED, runColor, useLiveDraw, useSize } from './hooks';
+import { stepsPerEpoch } from '../imageViews';
 import { drawMarkers, drawScheduled, drawScrubMark, HYPER_DASH, markerKinds, pendingSwitches, SWITCH_DASH } from './lossMarkers';
 
 const H = 290;
@@ -29,6 +30,9 @@ export function LossChart() {
   const target = useLab((s) => s.target);
   const scrubAt = useLab((s) => s.scrubAt);
   const xKey = view.x;
+  // x: epoch plots the step series divided by the steps of an epoch (ceil(nTrain / batchSize)).
+  const perEpoch = useLab((s) => stepsPerEpoch(s.session?.config));
+  const bufKey = xKey === 'epoch' ? 'step' : xKey;
   // Log step axis (paper-style log-log plots): steps from 1, t = 0 is left out.
   const logX = view.logx && xKey === 'step';
 
@@ -40,8 +44,8 @@ export function LossChart() {
     const runs = live.runs;
     const maxPts = Math.round((w - M.l - M.r) * 1.5);
     const series = runs.map((r) => ({
-      train: r.buffer.view(xKey, 'loss', maxPts),
-      test: showTest ? r.buffer.view(xKey, 'test', maxPts) : null,
+      train: r.buffer.view(bufKey, 'loss', maxPts),
+      test: showTest ? r.buffer.view(bufKey, 'test', maxPts) : null,
     }));
     // Legend layout first: it sets the top margin (wrapping on narrow screens).
     let lx = M.l;
@@ -64,7 +68,7 @@ export function LossChart() {
       return it;
     });
     const top = ly + 16;
-    const xs = (v: number) => (xKey === 'wall' ? v / 1000 : v);
+    const xs = (v: number) => (xKey === 'wall' ? v / 1000 : xKey === 'epoch' ? v / perEpoch : v);
     let xmax = 0;
     const ys: number[] = [];
     series.forEach((s) => {
@@ -95,7 +99,7 @@ export function LossChart() {
       .attr('x1', M.l).attr('x2', w - M.r).attr('y1', (d) => y(d)).attr('y2', (d) => y(d)).attr('stroke', GRID);
     svg.selectAll('text.xlabel').data([0]).join('text').attr('class', 'xlabel')
       .attr('x', w - M.r).attr('y', H - 4).attr('text-anchor', 'end').attr('fill', MUTED).attr('font-size', 11).attr('font-family', FONT)
-      .text(xKey === 'step' ? (logX ? 'step (log scale)' : 'step') : 'compute time (s)');
+      .text(xKey === 'step' ? (logX ? 'step (log scale)' : 'step') : xKey === 'epoch' ? (perEpoch > 1 ? `epoch (${perEpoch} steps each)` : 'epoch (= step: full batch)') : 'compute time (s)');
     svg.selectAll('text.ylabel').data([0]).join('text').attr('class', 'ylabel')
       .attr('transform', `translate(12,${top}) rotate(-90)`).attr('text-anchor', 'end').attr('fill', MUTED).attr('font-size', 11).attr('font-family', FONT)
       .text(view.log ? 'loss (log scale)' : 'loss');
@@ -129,7 +133,7 @@ export function LossChart() {
 
     // Switch, hyper-parameter change and divergence markers.
     const atX = (r: (typeof runs)[number], step: number) => {
-      if (xKey === 'step') return x(step);
+      if (xKey !== 'wall') return x(xs(step));
       const j = r.buffer.nearest(step);
       return x(j >= 0 ? xs(r.buffer.wall[j]) : 0);
     };
@@ -164,12 +168,12 @@ export function LossChart() {
         const head = document.createElement('div');
         head.className = 'tip-head';
         const r0 = runs[0].buffer;
-        const j0 = xKey === 'step' ? r0.nearest(xv) : nearestWall(r0.wall, r0.length, xv * 1000);
-        head.textContent = xKey === 'step' ? `step ${Math.round(r0.step[j0] ?? xv)}` : `${xv.toFixed(2)} s`;
+        const j0 = xKey !== 'wall' ? r0.nearest(xKey === 'epoch' ? xv * perEpoch : xv) : nearestWall(r0.wall, r0.length, xv * 1000);
+        head.textContent = xKey === 'step' ? `step ${Math.round(r0.step[j0] ?? xv)}` : xKey === 'epoch' ? `epoch ${xv.toFixed(2)} (step ${r0.step[j0]})` : `${xv.toFixed(2)} s`;
         t.appendChild(head);
         runs.forEach((r, i) => {
           const b = r.buffer;
-          const j = xKey === 'step' ? b.nearest(xv) : nearestWall(b.wall, b.length, xv * 1000);
+          const j = xKey !== 'wall' ? b.nearest(xKey === 'epoch' ? xv * perEpoch : xv) : nearestWall(b.wall, b.length, xv * 1000);
           if (j < 0) return;
           const row = document.createElement('div');
           const dot = document.createElement('span');
@@ -222,8 +226,9 @@ export function LossChart() {
       )}
       <label className="small">
         <span className="sr-only">x axis</span>
-        <select aria-label="x axis" value={view.x} onChange={(e) => setView({ x: e.target.value as 'step' | 'wall' })}>
+        <select aria-label="x axis" value={view.x} onChange={(e) => setView({ x: e.target.value as 'step' | 'wall' | 'epoch' })}>
           <option value="step">x: step</option>
+          <option value="epoch">x: epoch</option>
           <option value="wall">x: time</option>
         </select>
       </label>

@@ -3,10 +3,12 @@
  * with the β-divergence; plus the seeds and the step budget. Errors come from parseExperiment.
  */
 import { ACTIVATIONS, LOSSES } from '../../core/problems/mlp-spec';
-import { DATASETS, isClassification } from '../../core/data/datasets';
+import { isClassification } from '../../core/data/datasets';
+import { isImageDataset } from '../../core/data/image-sets';
 import { LIMITS, type MLPProblemConfig, type NMFProblemConfig } from '../../core/config';
 import { checkDraft, defaultProblem, errorAt, modelKindOf, runsFor, type Draft, type ModelKind } from '../draft';
-import { defaultNoise } from '../datasetDefaults';
+import { DATASET_OPTIONS, pickDataset } from '../datasetDefaults';
+import { ImageDataNote } from '../imageViewsNote';
 import { editDraft, useLab } from '../store';
 import { AudioDataFields, BUILTIN_AUDIO } from './AudioDataFields';
 import { FeatureFields } from './FeatureFields';
@@ -84,22 +86,16 @@ function MLPFields({ p, err, logreg }: { p: MLPProblemConfig; err: (path: string
           <SelectField
             label="Dataset"
             value={data.name}
-            options={DATASETS}
-            onChange={(name) => {
-              const cls = isClassification(name);
-              const multi = (name === 'gaussians' || name === 'spiral') && data.classes > 2;
-              // Binary cross-entropy needs two classes: a multi-class dataset takes softmax cross-entropy.
-              const loss = !cls ? 'mse' : multi ? 'softmax_ce' : 'bce';
-              // Each set gets the noise at which its shape shows (a spiral drowns at the moons' noise).
-              const noise = name === data.name ? data.noise : defaultNoise(name, data.noise);
-              setProblem((q) => ({ ...(q as MLPProblemConfig), loss, data: { ...data, name, noise } }));
-            }}
+            options={DATASET_OPTIONS}
+            // Each set gets its defaults: the noise at which a 2-D shape shows, an image set's subset and net.
+            onChange={(name) => setProblem((q) => pickDataset(q as MLPProblemConfig, name))}
           />
           <div className="row3">
-            <NumField label="Points n" value={data.n} error={err('problem.data.n')} onChange={(n) => setData({ n })} />
-            <NumField label="Noise" value={data.noise} error={err('problem.data.noise')} onChange={(noise) => setData({ noise })} />
+            <NumField label={isImageDataset(data.name) ? 'Images n' : 'Points n'} value={data.n} error={err('problem.data.n')} onChange={(n) => setData({ n })} />
+            {!isImageDataset(data.name) && <NumField label="Noise" value={data.noise} error={err('problem.data.noise')} onChange={(noise) => setData({ noise })} />}
             <NumField label="Test ratio" value={data.testRatio} error={err('problem.data.testRatio')} onChange={(testRatio) => setData({ testRatio })} />
           </div>
+          {isImageDataset(data.name) && <ImageDataNote name={data.name} n={data.n} testRatio={data.testRatio} />}
           {(data.name === 'gaussians' || data.name === 'spiral') && (
             <NumField
               label="Classes"

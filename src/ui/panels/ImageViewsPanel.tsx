@@ -1,0 +1,85 @@
+/**
+ * The image views (MLPs on digits, MNIST, Fashion-MNIST): the first layer's weights, the confusion
+ * matrix with per-class accuracy, and test images with predicted vs true labels, of the inspected run,
+ * live. Each card says the run and the step it shows. Hidden for every other problem.
+ */
+import { useCallback, useEffect, useRef } from 'react';
+import { ChartCard } from '../charts/ChartCard';
+import { ConfusionMatrix } from '../charts/ConfusionMatrix';
+import { ImageStrip } from '../charts/ImageStrip';
+import { WeightGrid } from '../charts/WeightGrid';
+import { send } from '../engine';
+import { exportCaption } from '../exportCaption';
+import { classLabel, imageSession, startImageViewsPump, useImageViews } from '../imageViews';
+import { useLab } from '../store';
+import { RunPicker } from './RunPicker';
+import './image-views.css';
+
+export function ImageViewsPanel() {
+  useEffect(() => startImageViewsPump(send), []);
+  const weightsRef = useRef<SVGSVGElement>(null);
+  const confusionRef = useRef<SVGSVGElement>(null);
+  const stripRef = useRef<SVGSVGElement>(null);
+  const images = useLab(imageSession);
+  const config = useLab((s) => s.session?.config);
+  const epoch = useLab((s) => s.session?.epoch);
+  const views = useImageViews((s) => s.views);
+  const error = useImageViews((s) => s.error);
+  const answered = useImageViews((s) => s.answered);
+  const computeMs = useImageViews((s) => s.computeMs);
+  const runLabel = useLab((s) => (views ? (s.summaries[views.run]?.label ?? `run ${views.run + 1}`) : ''));
+  const label = useCallback((k: number) => classLabel(config, k), [config]);
+  if (!images) return null;
+  const v = views && views.epoch === epoch ? views : null;
+  const empty = <p className="chart-empty">{error ? `Unavailable: ${error}` : 'The image views appear once the session is prepared.'}</p>;
+  // The first card's label carries the answers' count and worker time (e2e/page-images.spec.ts reads them).
+  const at = (first = false) =>
+    v ? (
+      <span className="muted" data-testid={first ? 'image-views-at' : undefined} data-run={v.run} data-step={v.t} {...(first ? { 'data-answers': answered, 'data-compute-ms': computeMs.toFixed(1) } : {})}>
+        {runLabel} at step {v.t}
+      </span>
+    ) : null;
+  const exportInfo = (title: string) => () => (v ? { title, caption: exportCaption(v.run, v.t) } : undefined);
+  const units = v?.weights ? (v.weights.units > v.weights.shape[0] ? `the first ${v.weights.shape[0]} of ${v.weights.units} units` : `${v.weights.units} units`) : '';
+  return (
+    <>
+      <ChartCard
+        title="First-layer weights"
+        name="mmlab-weights"
+        svgRef={weightsRef}
+        className="image-view-card"
+        actions={<RunPicker />}
+        exportInfo={exportInfo('First-layer weights')}
+        subtitle={v && <>{at(true)} · {units}, each its own scale · blue −, orange +</>}
+      >
+        {v ? <WeightGrid views={v} svgRef={weightsRef} /> : empty}
+      </ChartCard>
+      <ChartCard
+        title="Confusion matrix"
+        name="mmlab-confusion"
+        svgRef={confusionRef}
+        className="image-view-card"
+        exportInfo={exportInfo('Confusion matrix')}
+        subtitle={v && <>{at()} · {v.evaluated.toLocaleString('en-US')} {v.split} images · accuracy on them {pct(v)}</>}
+      >
+        {v ? <ConfusionMatrix views={v} label={label} svgRef={confusionRef} /> : empty}
+      </ChartCard>
+      <ChartCard
+        title="Test images: predicted vs true"
+        name="mmlab-test-images"
+        svgRef={stripRef}
+        className="span-2 image-view-card"
+        exportInfo={exportInfo('Test images: predicted vs true')}
+        subtitle={v && <>{at()} · misclassified first (red: ✗ prediction, true label below), then correct ones (green)</>}
+      >
+        {v ? <ImageStrip views={v} label={label} svgRef={stripRef} /> : empty}
+      </ChartCard>
+    </>
+  );
+}
+
+function pct(v: { confusion: Int32Array; classes: number; evaluated: number }): string {
+  let d = 0;
+  for (let k = 0; k < v.classes; k++) d += v.confusion[k * v.classes + k];
+  return v.evaluated ? `${((100 * d) / v.evaluated).toFixed(1)}%` : '—';
+}
