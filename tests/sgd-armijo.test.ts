@@ -44,11 +44,12 @@ const rel = (a: number, b: number) => Math.abs(a - b) / Math.abs(b);
 describe('sgd-armijo against the sls package (port in tools/sls_agd_fixture.py)', () => {
   it('the fixture has the SLS cases', () => expect(slsCases.length).toBeGreaterThanOrEqual(3));
 
+  // Every case on the cpu engine, one on tfjs's cpu backend (the same algorithm code; tfjs is slow here).
   const engines = [
     ['cpu', (c: ExperimentConfig) => new FusedExperiment(c)],
     ['tfjs', (c: ExperimentConfig) => new TfjsExperiment(c)],
   ] as const;
-  it.each(slsCases.flatMap((c) => engines.map(([e, make]) => [c.name, e, c, make] as const)))('%s (%s engine): losses, step sizes, backtracks', (_n, _e, c, make) => {
+  it.each(slsCases.flatMap((c, i) => engines.filter(([e]) => e === 'cpu' || i === 0).map(([e, make]) => [c.name, e, c, make] as const)))('%s (%s engine): losses, step sizes, backtracks', (_n, _e, c, make) => {
     const config = loadExperiment(c.config);
     const exp = make(config);
     const { losses, infos } = trajectory(exp, c.etas.length);
