@@ -7,6 +7,7 @@ import { ALGORITHMS } from '../core/algorithms/registry';
 import type { ExperimentConfig } from '../core/config';
 import { framed, type ExportInfo } from './exportFrame';
 import { live } from './live';
+import { isOwnData, ownDataMark } from './ownData-link';
 
 export function download(name: string, data: Blob): void {
   const url = URL.createObjectURL(data);
@@ -95,7 +96,9 @@ export function runsJson(config: ExperimentConfig, backend: string | null): stri
       };
     }),
   };
-  return JSON.stringify({ config, results }, null, 1);
+  // Own data (not in share links) is marked so that loading the file back keeps it out of them too.
+  const own = isOwnData(config.problem) ? ownDataMark() : null;
+  return JSON.stringify({ config, results, ...(own ? { ownData: { origin: own.origin, name: own.name } } : {}) }, null, 1);
 }
 
 /**

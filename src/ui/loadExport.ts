@@ -8,11 +8,13 @@ import { openExperiment } from './actions';
 import type { ExportedResults } from './export';
 import { fmtHyper } from './hyperDiff';
 import { getLab, setLab, type Notice } from './store';
+import { markLoadedOwnData } from './ownData';
+import type { OwnOrigin } from './ownData-link';
 
 /** Exports of the biggest in-limit experiments stay far below this. */
 const MAX_FILE_BYTES = 64 * 1024 * 1024;
 
-export type LoadedExport = { ok: true; config: ExperimentConfig; recorded: string[] } | { ok: false; errors: string[] };
+export type LoadedExport = { ok: true; config: ExperimentConfig; recorded: string[]; ownData?: { origin: OwnOrigin; name: string } } | { ok: false; errors: string[] };
 
 /** The experiment in an export's text, and what it recorded, in words. */
 export function readExport(text: string): LoadedExport {
@@ -23,7 +25,7 @@ export function readExport(text: string): LoadedExport {
     return { ok: false, errors: ['the file is not valid JSON'] };
   }
   if (!raw || typeof raw !== 'object' || Array.isArray(raw)) return { ok: false, errors: ['the file holds no experiment'] };
-  const obj = raw as { config?: unknown; results?: ExportedResults };
+  const obj = raw as { config?: unknown; results?: ExportedResults; ownData?: { origin?: unknown; name?: unknown } };
   const parsed = parseExperiment('config' in obj ? obj.config : raw);
   if (!parsed.ok) return { ok: false, errors: parsed.errors.slice(0, 20) };
   const recorded: string[] = [];
@@ -36,7 +38,9 @@ export function readExport(text: string): LoadedExport {
       recorded.push(`${i + 1}: ${String(r.id ?? r.algorithm).slice(0, 60)} — ${r.status ?? '?'}, final loss ${typeof last === 'number' ? fmtHyper(last) : '—'}`);
     });
   } else recorded.push('A bare config (no recorded results). Press Start to run it.');
-  return { ok: true, config: parsed.config, recorded };
+  const own = obj.ownData;
+  const ownData = own && (own.origin === 'upload' || own.origin === 'points') ? { origin: own.origin as OwnOrigin, name: String(own.name ?? 'own data').slice(0, 100) } : undefined;
+  return { ok: true, config: parsed.config, recorded, ...(ownData ? { ownData } : {}) };
 }
 
 /** Reads a file chosen or dropped by the user and opens its experiment (or says why not). */
@@ -50,6 +54,7 @@ export async function loadExportFile(file: File): Promise<boolean> {
   const r = readExport(await file.text());
   if (!r.ok) return fail(r.errors);
   openExperiment(r.config, { ...getLab().view, sel: 0 });
+  if (r.ownData) markLoadedOwnData(r.ownData.origin, r.ownData.name);
   setLab({ linkNotice: { kind: 'info', title: `Loaded ${file.name}`, messages: r.recorded } });
   return true;
 }

@@ -7,6 +7,7 @@
 import LZString from 'lz-string';
 import { z } from 'zod';
 import { parseExperiment, type ExperimentConfig } from '../core/config';
+import { linkSafe, omittedMessage, omittedSchema } from './ownData-link';
 
 export const SHARE_VERSION = 1;
 const PREFIX = `v${SHARE_VERSION}.`;
@@ -48,7 +49,10 @@ export function encodeShare(config: ExperimentConfig, view: ViewState): string {
   for (const k of Object.keys(DEFAULT_VIEW) as (keyof ViewState)[]) {
     if (view[k] !== DEFAULT_VIEW[k]) (v as Record<string, unknown>)[k] = view[k];
   }
-  const payload = Object.keys(v).length ? { c: config, v } : { c: config };
+  // Own data (an upload, points added on the plot) stays out: the built-in set and a note instead.
+  const safe = linkSafe(config);
+  const c = safe?.config ?? config;
+  const payload = { c, ...(Object.keys(v).length ? { v } : {}), ...(safe ? { o: safe.omitted } : {}) };
   return `#${PREFIX}${LZString.compressToEncodedURIComponent(JSON.stringify(payload))}`;
 }
 
@@ -97,7 +101,11 @@ export function decodeShare(hash: string): DecodeResult {
         ? `${m[2].length - canonical.length} character(s) after the end of the link's data were ignored ('${short(m[2].slice(canonical.length), 24)}')`
         : "the link's data is not as this lab writes it (characters the decoder skips were ignored)",
     );
-  const extra = Object.keys(obj).filter((k) => k !== 'c' && k !== 'v');
+  const extra = Object.keys(obj).filter((k) => k !== 'c' && k !== 'v' && k !== 'o');
+  if ('o' in obj) {
+    const o = omittedSchema.safeParse(obj.o);
+    warnings.push(o.success ? omittedMessage(o.data, parsed.config.problem) : "the link's note on left-out data was not understood");
+  }
   if (extra.length) warnings.push(`unknown keys in the link were ignored: ${extra.slice(0, 5).map((k) => `'${short(k, 24)}'`).join(', ')}${extra.length > 5 ? ` and ${extra.length - 5} more` : ''}`);
   let view = DEFAULT_VIEW;
   if (obj.v !== undefined) {

@@ -4,6 +4,7 @@
  */
 import type { ExperimentConfig } from '../core/config';
 import { checkedShare, type CheckedShare } from './limits';
+import { isOwnData } from './ownData-link';
 import type { DecodeResult, ViewState } from './share';
 import type { ShareRequest } from './share-worker';
 
@@ -44,7 +45,8 @@ function ask<T>(req: Request): Promise<T> {
 
 /** checkedShare, in the worker for a big config. */
 export function checkedShareAsync(config: ExperimentConfig, view: ViewState): Promise<CheckedShare> {
-  if (!isBigConfig(config)) return Promise.resolve(checkedShare(config, view));
+  // Own data's link carries the built-in set instead (ownData-link.ts): small, and only marked here.
+  if (!isBigConfig(config) || isOwnData(config.problem)) return Promise.resolve(checkedShare(config, view));
   return ask<CheckedShare>({ kind: 'check', config, view });
 }
 

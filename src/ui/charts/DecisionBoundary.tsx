@@ -7,6 +7,7 @@ import { useEffect, useRef, type RefObject } from 'react';
 import type { MLPCurveView, MLPGridView, PointSet } from '../../worker/protocol';
 import { FONT, INK, MUTED, useSize } from './hooks';
 import { rasterUrl, rgb } from './raster';
+import { PointEditor } from './PointEditor';
 
 export const CLASS_COLORS = ['#3b78c2', '#e07b39', '#3a9a5b', '#b8404f', '#8e5ab8', '#8a7a2e', '#2a9aa0', '#6b6b6b'];
 const M = { l: 40, r: 10, t: 10, b: 30 };
@@ -124,6 +125,7 @@ export function DecisionBoundary({ view, svgRef }: Props) {
   return (
     <div ref={wrap} className="chart-wrap center" data-testid="decision-boundary">
       <svg ref={svgRef} role="img" aria-label="Model prediction over the input plane with the data points" />
+      {view.kind === 'mlp2d' && <PointEditor view={view} svgRef={svgRef} colors={CLASS_COLORS} />}
     </div>
   );
 }

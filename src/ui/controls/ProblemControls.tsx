@@ -14,6 +14,8 @@ import { AudioDataFields, BUILTIN_AUDIO } from './AudioDataFields';
 import { FeatureFields } from './FeatureFields';
 import { mlpPointDims } from '../../core/config';
 import { FunctionFields } from './FunctionFields';
+import { DataUpload } from './DataUpload';
+import { isOwnData } from '../ownData-link';
 import { NumField, Section, SelectField } from './fields';
 
 const MODEL_OPTIONS: { value: ModelKind; label: string }[] = [
@@ -105,9 +107,10 @@ function MLPFields({ p, err, logreg }: { p: MLPProblemConfig; err: (path: string
             />
           )}
         </>
-      ) : (
+      ) : isOwnData(p) ? null : (
         <p className="muted">Explicit data from the link ({data.X.length} points).</p>
       )}
+      <DataUpload p={p} />
       {mlpPointDims(p) === 2 && <FeatureFields value={p.features} error={err('problem.features')} onChange={(features) => setProblem((q) => withFeatures(q as MLPProblemConfig, features))} />}
       {!logreg && (
         <div className="row3">

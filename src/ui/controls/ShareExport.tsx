@@ -11,6 +11,7 @@ import { checkedShareAsync, isBigConfig } from '../shareLink';
 import { loadExportFile } from '../loadExport';
 import { useLab } from '../store';
 import { Section } from './fields';
+import { OwnDataShareNote } from './DataUpload';
 
 export function ShareExport() {
   const draft = useLab((s) => s.draft);
@@ -81,6 +82,7 @@ export function ShareExport() {
                   ? 'Making the link…'
                   : 'Fix the form to get a link.'}
       </p>
+      <OwnDataShareNote />
       <div className="buttons">
         <button type="button" className="ghost" disabled={!hasData} onClick={() => download(`mmlab-runs-${stamp()}.csv`, new Blob([runsCsv()], { type: 'text/csv' }))}>
           Export CSV

@@ -1,0 +1,77 @@
+/**
+ * Own data (issue 12): a CSV uploaded in the Problem panel becomes the points of the preview and trains;
+ * a bad CSV is refused with its line and column, the data kept; the share link leaves own data out and
+ * says so when opened; points clicked on the plot are added (and undone).
+ */
+import LZString from 'lz-string';
+import { test, expect, ready, labStep, runLoss } from './fixtures';
+
+/** 40 points: two clusters, labelled as text (mapped to classes 0, 1). */
+const GOOD = ['x1,x2,label', ...Array.from({ length: 40 }, (_, i) => `${(i % 2 ? 1 : -1) + 0.05 * Math.sin(i)},${0.1 * Math.cos(3 * i)},${i % 2 ? 'right' : 'left'}`)].join('\r\n');
+const BAD = 'x1,x2,label\n0,0,0\n1,1,1\n2,two,0\n';
+
+const trainPoints = (page: import('@playwright/test').Page) => page.locator('[data-testid="decision-boundary"] .train-points circle');
+
+test('a CSV upload becomes the data; a bad one is refused by line and column; links leave it out', async ({ page, problems }) => {
+  await page.goto('/');
+  await ready(page);
+  const upload = page.getByTestId('upload-csv');
+  await upload.setInputFiles({ name: 'clusters.csv', mimeType: 'text/csv', buffer: Buffer.from(GOOD) });
+  await expect(page.getByTestId('own-data-state')).toContainText('Your data (40 points)');
+  await expect(page.getByTestId('own-data-summary')).toContainText('40 points · 2 features (x1, x2) · 2 classes');
+  await expect(page.getByTestId('own-data-summary')).toContainText('left → 0, right → 1');
+  // The preview draws exactly the file's points.
+  await expect(trainPoints(page)).toHaveCount(40);
+
+  // A bad file: its line and column named, the uploaded data kept.
+  await upload.setInputFiles({ name: 'typo.csv', mimeType: 'text/csv', buffer: Buffer.from(BAD) });
+  await expect(page.getByTestId('csv-errors')).toContainText("line 4, column 2 (x2): 'two' is not a number");
+  await expect(page.getByTestId('csv-errors')).toContainText('typo.csv was not used (the current data is kept)');
+  await expect(page.getByTestId('own-data-state')).toContainText('Your data (40 points)');
+  await expect(trainPoints(page)).toHaveCount(40);
+
+  // The share link carries the built-in set and a note, never the points; the page says so.
+  await expect(page.getByTestId('own-data-share-note')).toContainText('not in share links');
+  const url = await page.getByTestId('share-link').inputValue();
+  const payload = JSON.parse(LZString.decompressFromEncodedURIComponent(url.split('#v1.')[1])!);
+  expect(payload.c.problem.data).toMatchObject({ kind: 'dataset', name: 'moons' });
+  expect(payload.o).toEqual({ n: 40, d: 2, k: 2 });
+  expect(JSON.stringify(payload)).not.toContain('explicit');
+
+  // Training works on the uploaded points.
+  await page.getByRole('button', { name: 'Start' }).click();
+  await expect.poll(() => labStep(page), { timeout: 20_000 }).toBeGreaterThan(20);
+  expect(Number.isFinite(await runLoss(page))).toBe(true);
+  await expect(trainPoints(page)).toHaveCount(40);
+  await page.screenshot({ path: '/tmp/pw-results-d/own-data-upload.png', fullPage: false });
+
+  // Opened elsewhere, the link says what it left out.
+  const other = await page.context().newPage();
+  await other.goto(url);
+  await expect(other.getByTestId('link-notice')).toContainText("own data (40 points, 2 columns, 2 classes), which share links never carry: it opens on the built-in 'moons' data instead");
+  await other.close();
+  expect(problems.errors).toEqual([]);
+});
+
+test('points clicked on the plot are added to the data, and undone', async ({ page, problems }) => {
+  await page.goto('/');
+  await ready(page);
+  const before = await trainPoints(page).count();
+  expect(before).toBeGreaterThan(0);
+  await page.getByRole('button', { name: 'Add points' }).click();
+  await page.getByRole('radio', { name: 'class 1' }).click();
+  const svg = page.locator('[data-testid="decision-boundary"] svg');
+  const box = (await svg.boundingBox())!;
+  await svg.click({ position: { x: box.width * 0.5, y: box.height * 0.4 } });
+  await svg.click({ position: { x: box.width * 0.3, y: box.height * 0.3 }, modifiers: ['Shift'] });
+  await expect(trainPoints(page)).toHaveCount(before + 2);
+  await expect(page.getByTestId('own-data-state')).toContainText(`Your data (${before + 2} points`);
+  await expect(page.getByTestId('own-data-share-note')).toBeVisible();
+  await page.screenshot({ path: '/tmp/pw-results-d/own-data-points.png', fullPage: false });
+  await page.getByRole('button', { name: 'Undo point' }).click();
+  await expect(trainPoints(page)).toHaveCount(before + 1);
+  await page.getByRole('button', { name: 'Clear added' }).click();
+  await expect(trainPoints(page)).toHaveCount(before);
+  await expect(page.getByTestId('own-data-state')).toHaveCount(0);
+  expect(problems.errors).toEqual([]);
+});
