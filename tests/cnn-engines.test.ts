@@ -8,6 +8,7 @@ import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ALGORITHMS } from '../src/core/algorithms/registry';
 import { loadExperiment, type ExperimentInput } from '../src/core/config';
+import type { ObjectiveOps } from '../src/core/engine/types';
 import { CpuCNNProblem } from '../src/core/engines/cpu/cnn-problem';
 import { TfjsProblem } from '../src/core/engines/tfjs/problem';
 import { FusedExperiment, runFusedExperiment } from '../src/core/fused';
@@ -63,10 +64,11 @@ describe('cpu engine vs tfjs engine', () => {
         const tc = cpu.ops.fromArray(th0, theta);
         const tt = tfp.ops.fromArray(tfp.theta0(), theta);
         const rows = Int32Array.from([5, 17, 2, 30, 33, 8, 41, 40]);
-        for (const [fc, ft] of [
+        const pairs: [ObjectiveOps, ObjectiveOps][] = [
           [cpu.full, tfp.full],
           [cpu.batch(rows).f, tfp.batch(rows).f],
-        ] as const) {
+        ];
+        for (const [fc, ft] of pairs) {
           const a = fc.valueAndGrad(tc);
           const b = ft.valueAndGrad(tt);
           expect(Math.abs(a.value - b.value) / b.value).toBeLessThan(2e-6);

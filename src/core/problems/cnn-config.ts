@@ -4,13 +4,25 @@
  * images), no explicit layers, blocks whose outputs stay non-empty, the parameter and compute limits, and the algorithms a
  * CNN cannot serve with the reason.
  */
-import type { MLPProblemConfig, RunConfig } from '../config';
 import { LIMITS } from '../config-fields';
 import { IMAGE_SETS, isImageDataset } from '../data/image-sets';
-import { CNN_LIMITS, cnnLayout, cnnShape, convMacs, type CNNShape } from './cnn-spec';
+import { CNN_LIMITS, cnnLayout, cnnShape, convMacs, type CNNShape, type ConvBlock } from './cnn-spec';
+
+/** The fields of an MLP problem config a CNN reads (config.ts's MLPProblemConfig; not imported: no cycle). */
+export interface CNNProblemFields {
+  readonly data: { readonly kind: 'dataset'; readonly name: string } | { readonly kind: 'explicit' };
+  readonly conv?: readonly ConvBlock[];
+  readonly hidden: readonly number[];
+  readonly init?: unknown;
+}
+
+interface RunFields {
+  readonly algorithm: string;
+  readonly switches: readonly { readonly algorithm: string }[];
+}
 
 /** The problem's CNN shapes (throws where checkCNN would refuse the config). */
-export function cnnShapeOf(p: MLPProblemConfig): CNNShape {
+export function cnnShapeOf(p: CNNProblemFields): CNNShape {
   if (!p.conv || p.data.kind !== 'dataset' || !isImageDataset(p.data.name)) throw new Error('not a CNN problem: conv blocks on an image data set');
   const info = IMAGE_SETS[p.data.name];
   const r = cnnShape(info.rows, info.cols, p.conv, p.hidden, info.classes);
@@ -30,7 +42,7 @@ export const CNN_REFUSED: Readonly<Record<string, string>> = {
   proxprop: 'takes proximal steps on each dense layer through MLPOps (layer inputs and their Gram matrices), which convolution layers do not offer',
 };
 
-export function checkCNN(p: MLPProblemConfig, runs: readonly RunConfig[]): string[] {
+export function checkCNN(p: CNNProblemFields, runs: readonly RunFields[]): string[] {
   if (!p.conv) return [];
   const errors: string[] = [];
   if (p.data.kind !== 'dataset' || !isImageDataset(p.data.name)) {
