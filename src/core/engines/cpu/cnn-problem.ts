@@ -84,6 +84,13 @@ export class CpuCNNProblem implements EngineProblem {
     return { train: this.full.value(theta, prefetchGrad), test: test && this.test ? this.test.value(theta) : NaN };
   }
 
+  /** The logits (n×K, float32) on images X (n × rows·cols, row-major): the page's image views. */
+  async predict(theta: Vec, X: Float32Array, n: number): Promise<Float32Array> {
+    const d = this.spec.shape.rows * this.spec.shape.cols;
+    const data = { n, X: Float64Array.from(X.subarray(0, n * d)), y: new Float64Array(n) };
+    return Float32Array.from(new CpuCNNObjective(this.full.net, data, null, false).logits(theta));
+  }
+
   /** Share of correct argmax predictions, from the logits in 512-row chunks (on a throw-away objective). */
   accuracy(theta: Vec, which: 'train' | 'test'): number {
     const data = which === 'train' ? this.train : this.testData;

@@ -23,6 +23,8 @@ export interface CNNProblem extends Problem<CNNObjective> {
   readonly shape: CNNShape;
   /** Classification accuracy on train or test data (TfjsProblem.accuracy reads it). */
   accuracy?(p: Params, which: 'train' | 'test'): tf.Scalar;
+  /** The logits on images X (n × rows·cols): TfjsProblem.predict, the page's image views. */
+  predict(p: Params, X: tf.Tensor2D): tf.Tensor2D;
 }
 
 function act(z: tf.Tensor, a: Activation): tf.Tensor {
@@ -104,6 +106,7 @@ export function buildTfjsCNN(config: Pick<ExperimentConfig, 'problem' | 'seeds'>
     },
     testLoss: Xt && Yt ? (q) => outputLoss(forwardCNN(q, Xt, shape, activation), Yt, loss) : undefined,
     accuracy: loss === 'mse' ? undefined : (q, which) => (which === 'train' || !Xt || !Yt ? accuracyOn(q, X, Y) : accuracyOn(q, Xt, Yt)),
+    predict: (q, Xs) => tf.tidy(() => forwardCNN(q, tf.reshape(Xs, [Xs.shape[0], shape.rows, shape.cols, 1]), shape, activation)),
     initialParams: () => tensors.map((t) => tf.tensor(theta0.subarray(t.offset, t.offset + t.size), t.shape)),
     dispose: () => tf.dispose([X, Y, ...(Xt ? [Xt] : []), ...(Yt ? [Yt] : [])]),
   };

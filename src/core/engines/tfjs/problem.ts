@@ -8,7 +8,7 @@ import type { ExperimentConfig } from '../../config';
 import type { EngineProblem, ParamTensor, PendingLosses } from '../../engine/problem';
 import type { ObjectiveOps, Vec } from '../../engine/types';
 import { buildProblem } from '../../problems/build';
-import { buildTfjsCNN } from './cnn-problem';
+import { buildTfjsCNN, type CNNProblem } from './cnn-problem';
 import type { MLPProblem } from '../../problems/mlp';
 import type { Objective, Problem } from '../../types';
 import { tfjsObjective } from './objective';
@@ -118,7 +118,8 @@ export class TfjsProblem implements EngineProblem {
   async predict(theta: Vec, X: Float32Array, n: number): Promise<Float32Array> {
     const problem = this.tfjs as MLPProblem;
     if (problem.kind !== 'mlp') throw new Error('predict: not an MLP problem');
-    const d = problem.spec.sizes[0];
+    const cnn = 'shape' in this.tfjs ? (this.tfjs as CNNProblem).shape : null;
+    const d = cnn ? cnn.rows * cnn.cols : problem.spec.sizes[0];
     const z = tf.tidy(() => problem.predict(tensorsOf(theta), tf.tensor2d(X, [n, d])));
     try {
       return Float32Array.from((await z.data()) as Float32Array);
