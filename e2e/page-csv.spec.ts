@@ -53,25 +53,32 @@ test('a CSV upload becomes the data; a bad one is refused by line and column; li
   expect(problems.errors).toEqual([]);
 });
 
-test('points clicked on the plot are added to the data, and undone', async ({ page, problems }) => {
+test('points clicked on the plot are added to the data (class picker, shift-click), and undone', async ({ page, problems }) => {
   await page.goto('/');
   await ready(page);
-  const before = await trainPoints(page).count();
-  expect(before).toBeGreaterThan(0);
+  const fills = () => trainPoints(page).evaluateAll((cs) => cs.map((c) => c.getAttribute('fill')));
+  const before = await fills();
+  expect(before.length).toBeGreaterThan(0);
+  const count = (fs: (string | null)[], color: string) => fs.filter((f) => f === color).length;
   await page.getByRole('button', { name: 'Add points' }).click();
   await page.getByRole('radio', { name: 'class 1' }).click();
   const svg = page.locator('[data-testid="decision-boundary"] svg');
   const box = (await svg.boundingBox())!;
   await svg.click({ position: { x: box.width * 0.5, y: box.height * 0.4 } });
   await svg.click({ position: { x: box.width * 0.3, y: box.height * 0.3 }, modifiers: ['Shift'] });
-  await expect(trainPoints(page)).toHaveCount(before + 2);
-  await expect(page.getByTestId('own-data-state')).toContainText(`Your data (${before + 2} points`);
+  await expect(page.getByTestId('own-data-state')).toContainText(`Your data (${before.length + 2} points`);
   await expect(page.getByTestId('own-data-share-note')).toBeVisible();
+  // The preview redraws the data with the two points: one of class 1 (orange), one of class 0 (shift-click).
+  await expect(trainPoints(page)).toHaveCount(before.length + 2);
+  const after = await fills();
+  expect(count(after, '#e07b39')).toBe(count(before, '#e07b39') + 1);
+  expect(count(after, '#3b78c2')).toBe(count(before, '#3b78c2') + 1);
   await page.screenshot({ path: '/tmp/pw-results-d/own-data-points.png', fullPage: false });
   await page.getByRole('button', { name: 'Undo point' }).click();
-  await expect(trainPoints(page)).toHaveCount(before + 1);
+  await expect(page.getByTestId('own-data-state')).toContainText(`Your data (${before.length + 1} points`);
   await page.getByRole('button', { name: 'Clear added' }).click();
-  await expect(trainPoints(page)).toHaveCount(before);
   await expect(page.getByTestId('own-data-state')).toHaveCount(0);
+  await expect(page.getByTestId('own-data-share-note')).toHaveCount(0);
+  await expect(page.getByLabel('Dataset', { exact: true })).toHaveValue('moons');
   expect(problems.errors).toEqual([]);
 });
