@@ -3,7 +3,7 @@
  * decoded (store.ts) and a paused session is prepared so the backend badge and Step work at once.
  */
 import { useEffect, useState } from 'react';
-import { openExperiment, prepare } from './actions';
+import { openExperiment } from './actions';
 import { ContourChart } from './charts/ContourChart';
 import { LossChart } from './charts/LossChart';
 import { BackendBadge } from './controls/BackendBadge';
@@ -12,6 +12,7 @@ import { Playback } from './controls/Playback';
 import { ProblemControls } from './controls/ProblemControls';
 import { RunControls } from './controls/RunControls';
 import { ShareExport } from './controls/ShareExport';
+import { AfterFirstPoint } from './panels/AfterFirstPoint';
 import { AudioPanel } from './panels/AudioPanel';
 import { Explanation } from './panels/Explanation';
 import { Glossary } from './panels/Glossary';
@@ -56,7 +57,6 @@ export function App() {
   useHashNavigation();
   useEffect(() => {
     startRequestPump(send);
-    prepare();
     startProblemPreview();
   }, []);
   useEffect(() => acceptDroppedExports(), []);
@@ -92,16 +92,20 @@ export function App() {
           <div className="charts">
             <ContourChart />
             <LossChart />
-            <SurrogatePanel />
-            {!images && <ModelPanel />}
-            <ImageViewsPanel />
-            <NetworkPanel />
-            <AudioPanel />
-            <SweepPanel />
-            <Explanation />
-            <Glossary />
+            <AfterFirstPoint>
+              <SurrogatePanel />
+              {!images && <ModelPanel />}
+              <ImageViewsPanel />
+              <NetworkPanel />
+              <AudioPanel />
+              <SweepPanel />
+              <Explanation />
+              <Glossary />
+            </AfterFirstPoint>
           </div>
-          <Presets />
+          <AfterFirstPoint>
+            <Presets />
+          </AfterFirstPoint>
           <footer className="foot muted small">
             Every step runs in a Web Worker with TensorFlow.js. Share links hold the config and view — never results; the same link gives the same curves on the same backend.
           </footer>

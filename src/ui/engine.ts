@@ -31,14 +31,6 @@ export function send(cmd: ToWorker): void {
   client.send(cmd);
 }
 
-/**
- * Starts the training worker now, before the page renders: its chunk loads and evaluates while React
- * builds the page, so a share link's first point does not wait for both one after the other.
- */
-export function warmUp(): void {
-  client ??= createLabWorker(handle) as Client;
-}
-
 /** Starts a new session from a validated config. */
 export function startSession(config: ExperimentConfig, play: boolean, then: ToWorker[] = []): void {
   const { view, draft } = getLab();

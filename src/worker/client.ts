@@ -10,6 +10,7 @@
  * worker is treated as failing); after 4 crashes within a minute the client gives up and reports a
  * fatal `error`.
  */
+import { createTrainingWorker, takeEarlyWorker } from './early';
 import type { BackendChoice, BackendName, ExperimentConfig, FromWorker, LabEvent, SetSpeedCmd, StartCmd, ToWorker } from './protocol';
 
 export interface LabWorker {
@@ -37,7 +38,8 @@ export interface LabWorkerOptions {
  */
 export const clientTestHooks: { failNextStart: BackendName[] | null } = { failNextStart: null };
 
-const defaultCreate = (): Worker => new Worker(new URL('./worker.ts', import.meta.url), { type: 'module', name: 'mm-lab-training' });
+// The first worker is the one the page's boot script started (early.ts), later ones (restarts) are new.
+const defaultCreate = (): Worker => takeEarlyWorker() ?? createTrainingWorker();
 
 export function createLabWorker(onEvent: (e: LabEvent) => void, opts: LabWorkerOptions = {}): LabWorker {
   const create = opts.create ?? defaultCreate;
