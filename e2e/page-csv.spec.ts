@@ -42,7 +42,6 @@ test('a CSV upload becomes the data; a bad one is refused by line and column; li
   await page.getByRole('button', { name: 'Start' }).click();
   await expect.poll(() => labStep(page), { timeout: 20_000 }).toBeGreaterThan(20);
   expect(Number.isFinite(await runLoss(page))).toBe(true);
-  await expect(trainPoints(page)).toHaveCount(40);
   await page.screenshot({ path: '/tmp/pw-results-d/own-data-upload.png', fullPage: false });
 
   // Opened elsewhere, the link says what it left out.

@@ -62,7 +62,7 @@ export function DataUpload({ p }: { p: MLPProblemConfig }) {
           </p>
           {upload && own.origin === 'upload' && upload.name === own.name && (
             <p className="muted small" data-testid="own-data-summary" style={{ margin: '0 0 4px' }}>
-              {upload.summary}. {upload.notes.join('; ')}.
+              {upload.summary}. {upload.notes.join('; ').replace(/^./, (c) => c.toUpperCase())}.
             </p>
           )}
         </div>
