@@ -4,6 +4,7 @@
  * says so when opened; points clicked on the plot are added (and undone).
  */
 import LZString from 'lz-string';
+import { readFileSync } from 'node:fs';
 import { test, expect, ready, labStep, runLoss } from './fixtures';
 
 /** 40 points: two clusters, labelled as text (mapped to classes 0, 1). */
@@ -43,6 +44,17 @@ test('a CSV upload becomes the data; a bad one is refused by line and column; li
   await expect.poll(() => labStep(page), { timeout: 20_000 }).toBeGreaterThan(20);
   expect(Number.isFinite(await runLoss(page))).toBe(true);
   await page.screenshot({ path: '/tmp/pw-results-d/own-data-upload.png', fullPage: false });
+
+  // Export JSON holds the points and marks them; opened back, they are own data again (not in links).
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export JSON' }).click()]);
+  const file = JSON.parse(readFileSync((await download.path())!, 'utf8'));
+  expect(file.config.problem.data.X).toHaveLength(40);
+  expect(file.ownData).toEqual({ origin: 'upload', name: 'clusters.csv' });
+  await page.getByRole('button', { name: 'Back to built-in data' }).click();
+  await expect(page.getByTestId('own-data-state')).toHaveCount(0);
+  await page.getByTestId('open-json').setInputFiles({ name: 'mine.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(file)) });
+  await expect(page.getByTestId('own-data-state')).toContainText('Your data (40 points)');
+  await expect(page.getByTestId('own-data-share-note')).toBeVisible();
 
   // Opened elsewhere, the link says what it left out.
   const other = await page.context().newPage();
