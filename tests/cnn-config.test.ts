@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parseExperiment, type ExperimentInput } from '../src/core/config';
 import { cnnShapeOf } from '../src/core/problems/cnn-config';
-import { cnnLayout, convMacs } from '../src/core/problems/cnn-spec';
+import { cnnLayout, cnnSummary, convMacs } from '../src/core/problems/cnn-spec';
 
 const input = (problem: Record<string, unknown>, runs: ExperimentInput['runs'] = [{ algorithm: 'adam' }]): unknown => ({
   version: 1,
@@ -91,5 +91,14 @@ describe('CNN config', () => {
     expect(e[1]).toMatch(/^runs\[1\]\.switches\[0\]\.algorithm: 'mm-bohning' does not run on a CNN: it bounds the last dense layer/);
     expect(e[2]).toMatch(/^runs\[2\]\.algorithm: 'proxprop' does not run on a CNN/);
     expect(errors(input({}, [{ algorithm: 'mm-lipschitz' }, { algorithm: 'mm-layerwise' }, { algorithm: 'inna' }]))).toEqual([]);
+  });
+
+  it('the page’s summary of the shapes (ConvFields)', () => {
+    expect(cnnSummary(8, 8, [{ filters: 8, kernel: 3, pool: 2 }], [32], 10)).toEqual({ ok: true, text: '8×8 → conv 3×3: 6×6×8 → pool 2: 3×3×8 → 72 → 32 → 10 (2,746 parameters)' });
+    expect(cnnSummary(28, 28, [{ filters: 4, kernel: 5, pool: 1 }], [], 10).text).toBe('28×28 → conv 5×5: 24×24×4 → 2304 → 10 (23,154 parameters)');
+    expect(cnnSummary(8, 8, [{ filters: 4, kernel: 5, pool: 2 }, { filters: 4, kernel: 3, pool: 1 }], [], 10)).toEqual({
+      ok: false,
+      text: 'Block 2: gets a 2×2 image, smaller than its 3×3 kernel (valid padding); use a smaller kernel or pool, or fewer blocks',
+    });
   });
 });

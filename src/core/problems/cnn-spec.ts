@@ -143,3 +143,19 @@ export function cnnTheta0(s: CNNShape, seed: number): Float32Array {
   }
   return theta;
 }
+
+/**
+ * The shapes in words, for the page: "8×8 → conv 3×3: 6×6×8 → pool 2: 3×3×8 → 72 → 32 → 10
+ * (2,746 parameters)", or the first block's problem.
+ */
+export function cnnSummary(rows: number, cols: number, conv: readonly ConvBlock[], hidden: readonly number[], outputs: number): { ok: boolean; text: string } {
+  const r = cnnShape(rows, cols, conv, hidden, outputs);
+  if (!r.ok) return { ok: false, text: `Block ${r.block + 1}: ${r.message.replace(/^block \d+ ?/, '')}` };
+  const parts = [`${rows}×${cols}`];
+  for (const c of r.shape.convs) {
+    parts.push(`conv ${c.kernel}×${c.kernel}: ${c.outH}×${c.outW}×${c.filters}`);
+    if (c.pool > 1) parts.push(`pool ${c.pool}: ${c.poolH}×${c.poolW}×${c.filters}`);
+  }
+  parts.push(...r.shape.dense.map(String));
+  return { ok: true, text: `${parts.join(' → ')} (${cnnLayout(r.shape).nParams.toLocaleString('en-US')} parameters)` };
+}
