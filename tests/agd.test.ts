@@ -137,6 +137,22 @@ describe('agd majorizer (zero biases; the paper’s setting, and cross-entropy w
     exp.dispose();
   });
 
+  it('on the tfjs engine: the same majorizer (touches f, no violation) and no leaked tensor', async () => {
+    const tf = await import('@tensorflow/tfjs');
+    const exp = new TfjsExperiment(loadExperiment(agdCases[1].config));
+    exp.step({ withTest: false });
+    {
+      const run = exp.runs[0];
+      const p = { c: run.context(exp.problem.full), alg: run.algorithm, theta: run.theta, state: run.state, hyper: run.hyper, layout: exp.problem.layout, release: (o: unknown, n: unknown) => exp.problem.releaseReplaced(o, n) };
+      const before = tf.memory().numTensors;
+      const s = surrogateSlice(p, { points: 9 });
+      expect(tf.memory().numTensors).toBe(before);
+      expect(Math.abs(s.gCurrent - s.fCurrent)).toBeLessThanOrEqual(1e-6 * s.fCurrent);
+      expect(s.violations).toEqual([]);
+    }
+    exp.dispose();
+  });
+
   it('at the paper’s init it is at most the paper’s bound f − ηG + ½c_h·d_L(e^{tη} − 1)² along the step', () => {
     const exp = new FusedExperiment(loadExperiment(paperCase.config));
     const run = exp.runs[0];
