@@ -71,6 +71,15 @@ describe('CSV reading', () => {
     expect(one.data.featureNames).toEqual(['x']);
   });
 
+  it("leaves out pandas' unnamed row-index column, and says so", () => {
+    const r = ok(parseCsv(',x1,x2,label\n0,0.5,1,0\n1,2,3,1\n2,4,5,0\n'));
+    expect(r.data.X).toEqual([[0.5, 1], [2, 3], [4, 5]]);
+    expect(r.data.featureNames).toEqual(['x1', 'x2']);
+    expect(r.notes).toContain('the unnamed first column (a row index: 0, 1, 2, …) was left out');
+    // An unnamed first column that is not a count is data.
+    expect(ok(parseCsv(',x2,label\n7,1,0\n3,3,1\n')).data.X).toEqual([[7, 1], [3, 3]]);
+  });
+
   it('gives data the config schema accepts as explicit data, with the loss it chose', () => {
     for (const text of ['x1,x2,label\n0,1,0\n1,0,1\n2,2,0\n', '1,2,a\n3,4,b\n5,6,c\n', '1,2,3,0.5\n4,5,6,1.5\n']) {
       const { data } = ok(parseCsv(text));

@@ -98,7 +98,9 @@ export function parseCsv(text: string): CsvResult {
 
   const named = names ? names.findIndex((s) => LABEL_NAMES.test(s.trim())) : -1;
   const labelCol = named >= 0 ? named : width - 1;
-  const featureCols = [...Array(width).keys()].filter((j) => j !== labelCol);
+  // pandas' to_csv writes the row index as a first column with an empty name: not a feature.
+  const index = header && read.rows[0].fields[0] === '' && labelCol !== 0 && isRowIndex(rows);
+  const featureCols = [...Array(width).keys()].filter((j) => j !== labelCol && !(index && j === 0));
   const colName = (j: number): string => names?.[j] ?? (j === labelCol ? 'label' : `x${featureCols.indexOf(j) + 1}`);
   const at = (row: CsvRow, j: number) => `line ${row.line}, column ${j + 1} (${colName(j)})`;
   const expected = `${width} (${[...Array(width).keys()].map(colName).join(', ').slice(0, 80)})`;
@@ -137,8 +139,15 @@ export function parseCsv(text: string): CsvResult {
     delimiter,
   };
   const notes = [`${DELIMITER_NAMES[delimiter]}-separated, ${header ? 'with a header row' : 'no header row'}`];
+  if (index) notes.push('the unnamed first column (a row index: 0, 1, 2, …) was left out');
   if (y.note) notes.push(y.note);
   return { ok: true, data, notes };
+}
+
+/** Whether the rows' first fields count 0, 1, 2, … or 1, 2, 3, … (a row index, not data). */
+function isRowIndex(rows: CsvRow[]): boolean {
+  const first = Number(rows[0]?.fields[0]);
+  return (first === 0 || first === 1) && rows.every((r, i) => r.fields[0] === String(first + i));
 }
 
 interface Labels {
