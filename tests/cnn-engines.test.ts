@@ -90,6 +90,23 @@ describe('cpu engine vs tfjs engine', () => {
     });
 });
 
+describe('the cpu engine’s two kernels', () => {
+  it('the WebAssembly SIMD products (float32) agree with the JS float64 ones: f, ∇f, logits', () => {
+    const config = loadExperiment(input({ activation: 'relu', l2: 0.01 }));
+    const js = CpuCNNProblem.build(config, 'js');
+    const simd = CpuCNNProblem.build(config, 'wasm-simd');
+    expect([js.kernels, simd.kernels]).toEqual(['js', 'wasm-simd']);
+    const theta = js.ops.fromArray(js.theta0(), Array.from(js.ops.toArray(js.theta0()), (v, i) => v + 0.02 * Math.sin(i)));
+    const a = js.full.valueAndGrad(theta);
+    const b = simd.full.valueAndGrad(theta);
+    expect(Math.abs(a.value - b.value) / a.value).toBeLessThan(1e-6);
+    expect(relErr(simd.ops.toArray(b.grad), js.ops.toArray(a.grad))).toBeLessThan(1e-5);
+    expect(relErr(simd.full.logits(theta), js.full.logits(theta))).toBeLessThan(1e-5);
+    // The surrogate view's float64 objective is the JS net on either.
+    expect(simd.precise(null).f.value(theta)).toBe(js.precise(null).f.value(theta));
+  });
+});
+
 describe('algorithms on a digits CNN (cpu engine, full batch)', () => {
   const ids = Object.keys(ALGORITHMS).filter((id) => ALGORITHMS[id].problems.includes('mlp') && !Object.hasOwn(CNN_REFUSED, id));
 

@@ -1,7 +1,7 @@
 /**
  * The CNN against PyTorch (tests/fixtures/cnn-torch.json, made by tools/cnn_fixture.py: torch's
  * conv2d, max_pool2d and CrossEntropyLoss on our θ₀ and digits rows): the loss and its gradient, and
- * three torch.optim.Adam steps, on both engines, at float32 tolerance.
+ * three torch.optim.Adam steps, on both engines (the cpu engine with either kernels), at float32 tolerance.
  */
 import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -39,9 +39,10 @@ beforeAll(async () => {
 });
 
 describe('CNN vs PyTorch (digits rows, 2 conv blocks, ReLU, max-pool, softmax CE)', () => {
-  for (const engine of ['cpu', 'tfjs'] as const)
+  for (const engine of ['cpu (JS float64 products)', 'cpu (WebAssembly SIMD)', 'tfjs'] as const)
     it(`${engine} engine: θ₀, f, ∇f and three Adam steps`, () => {
-      const problem: EngineProblem = engine === 'cpu' ? CpuCNNProblem.build(config) : TfjsProblem.build(config);
+      const problem: EngineProblem =
+        engine === 'tfjs' ? TfjsProblem.build(config) : CpuCNNProblem.build(config, engine.includes('SIMD') ? 'wasm-simd' : 'js');
       try {
         const { ops } = problem;
         const theta0 = problem.theta0();

@@ -11,7 +11,7 @@
  * are NHWC (channels fastest), so a block's pooled output, row by row, is the dense stack's input.
  */
 import { lossChunk } from '../../fused/losses';
-import { activate, activationBackward, gemmBias, gemmNT, gemmTN, type F64 } from '../../fused/mlp-kernels';
+import { activate, activationBackward, gemmBias, gemmNT, gemmTN, type Buf, type F64 } from '../../fused/mlp-kernels';
 import { penalty, type FusedData } from '../../fused/mlp-net';
 import type { Activation, LossName } from '../../problems/mlp-spec';
 import { cnnLayout, type CNNShape, type ConvShape } from '../../problems/cnn-spec';
@@ -21,6 +21,14 @@ export interface CNNNetSpec {
   activation: Activation;
   loss: LossName;
   l2: number;
+}
+
+/** f, ∇f and the logits of a CNN on flat float64 θ: CNNNet (JS, float64) or CNNNetWasm (SIMD, float32). */
+export interface CNNEvaluator {
+  readonly spec: CNNNetSpec;
+  readonly nParams: number;
+  evaluate(theta: F64, data: FusedData, rows: Int32Array | null, withPenalty: boolean, grad?: F64 | null): number;
+  logits(theta: F64, data: FusedData, rows?: Int32Array | null): Float64Array;
 }
 
 /** One block's buffers for a chunk of R rows. */
@@ -36,7 +44,7 @@ interface ConvBufs {
 }
 
 /** im2col of one block: cols[(i·oh + y)·ow + x, (ky·k + kx)·C + c] = in[i, y + ky, x + kx, c]. */
-export function im2col(inp: F64, s: ConvShape, r: number, cols: F64): void {
+export function im2col(inp: Buf, s: ConvShape, r: number, cols: Buf): void {
   const { inH: H, inW: W, inC: C, kernel: k, outH: oh, outW: ow } = s;
   const kk = k * k * C;
   let m = 0;
@@ -52,7 +60,7 @@ export function im2col(inp: F64, s: ConvShape, r: number, cols: F64): void {
 }
 
 /** The adjoint of im2col: dIn ← Σ of dCols over every place a pixel was copied to (dIn overwritten). */
-export function col2im(dCols: F64, s: ConvShape, r: number, dIn: F64): void {
+export function col2im(dCols: Buf, s: ConvShape, r: number, dIn: Buf): void {
   const { inH: H, inW: W, inC: C, kernel: k, outH: oh, outW: ow } = s;
   const kk = k * k * C;
   dIn.fill(0, 0, r * H * W * C);
@@ -69,7 +77,7 @@ export function col2im(dCols: F64, s: ConvShape, r: number, dIn: F64): void {
 }
 
 /** p×p max-pool, stride p: out[i, py, px, f] = max over the window; arg = the index in `inp` taken. */
-export function maxPool(inp: F64, s: ConvShape, r: number, out: F64, arg: Int32Array): void {
+export function maxPool(inp: Buf, s: ConvShape, r: number, out: Buf, arg: Int32Array): void {
   const { outH: oh, outW: ow, poolH: ph, poolW: pw, pool: p, filters: F } = s;
   let j = 0;
   for (let i = 0; i < r; i++)
@@ -87,7 +95,7 @@ export function maxPool(inp: F64, s: ConvShape, r: number, out: F64, arg: Int32A
         }
 }
 
-export class CNNNet {
+export class CNNNet implements CNNEvaluator {
   readonly nParams: number;
   readonly chunkRows: number;
   private readonly kOff: number[] = [];

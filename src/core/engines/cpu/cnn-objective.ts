@@ -7,7 +7,7 @@
 import type { ObjectiveOps, Vec } from '../../engine/types';
 import type { FusedData } from '../../fused/mlp-net';
 import { cnnLayout } from '../../problems/cnn-spec';
-import type { CNNNet } from './cnn-net';
+import type { CNNEvaluator } from './cnn-net';
 import { allocF32, cpuArray, cpuVec } from './vector-ops';
 
 export class CpuCNNObjective implements ObjectiveOps {
@@ -19,7 +19,7 @@ export class CpuCNNObjective implements ObjectiveOps {
   private cached: { theta: Float32Array; value: number; grad: Float32Array | null } | null = null;
 
   constructor(
-    readonly net: CNNNet,
+    readonly net: CNNEvaluator,
     readonly data: FusedData,
     /** The mini-batch's rows (null: every row). */
     private rows: Int32Array | null = null,

@@ -11,7 +11,9 @@ import { countCorrect } from '../../problems/mlp-accuracy';
 import { mlpData } from '../../problems/mlp-data';
 import { cnnShapeOf } from '../../problems/cnn-config';
 import { cnnLayout, cnnTheta0, type CNNShape } from '../../problems/cnn-spec';
-import { CNNNet, type CNNNetSpec } from './cnn-net';
+import { simdAvailable } from '../../fused/problem';
+import { CNNNet, type CNNEvaluator, type CNNNetSpec } from './cnn-net';
+import { CNNNetWasm } from './cnn-net-wasm';
 import { CpuCNNObjective } from './cnn-objective';
 import { cpuVec, cpuVectorOps } from './vector-ops';
 
@@ -33,14 +35,18 @@ export class CpuCNNProblem implements EngineProblem {
   private readonly batchObjective: CpuCNNObjective;
   private readonly test: CpuCNNObjective | null;
   private readonly theta0Array: Float32Array;
+  readonly kernels: 'js' | 'wasm-simd';
 
   constructor(
     readonly spec: CNNNetSpec,
     readonly train: FusedData,
     readonly testData: FusedData | null,
     theta0: Float32Array,
+    /** 'auto': the WebAssembly SIMD products where available, else the JS (float64) ones. */
+    kernels: 'auto' | 'js' | 'wasm-simd' = 'auto',
   ) {
-    const net = new CNNNet(spec);
+    const net: CNNEvaluator = kernels === 'wasm-simd' || (kernels === 'auto' && simdAvailable()) ? new CNNNetWasm(spec) : new CNNNet(spec);
+    this.kernels = net instanceof CNNNetWasm ? 'wasm-simd' : 'js';
     this.layout = cnnLayout(spec.shape).tensors;
     this.full = new CpuCNNObjective(net, train);
     this.batchObjective = new CpuCNNObjective(net, train);
@@ -48,7 +54,7 @@ export class CpuCNNProblem implements EngineProblem {
     this.theta0Array = theta0;
   }
 
-  static build(config: Pick<ExperimentConfig, 'problem' | 'seeds'>): CpuCNNProblem {
+  static build(config: Pick<ExperimentConfig, 'problem' | 'seeds'>, kernels: 'auto' | 'js' | 'wasm-simd' = 'auto'): CpuCNNProblem {
     if (config.problem.kind !== 'mlp') throw new Error('a CNN is an MLP problem with conv blocks');
     const p: MLPProblemConfig = config.problem;
     const shape: CNNShape = cnnShapeOf(p);
@@ -60,6 +66,7 @@ export class CpuCNNProblem implements EngineProblem {
       toData(data.X, data.y, d),
       hasTest ? toData(data.Xtest!, data.ytest!, d) : null,
       cnnTheta0(shape, config.seeds.init),
+      kernels,
     );
   }
 
@@ -107,9 +114,12 @@ export class CpuCNNProblem implements EngineProblem {
     return correct / data.n;
   }
 
-  /** The step's objective with f in float64 (not rounded), for the surrogate view near convergence. */
+  private net64: CNNNet | null = null;
+
+  /** The step's objective in float64 (the JS products, f not rounded), for the surrogate view near convergence. */
   precise(rows: Int32Array | null) {
-    return { f: new CpuCNNObjective(this.full.net, this.train, rows, true, true), release: () => {} };
+    this.net64 ??= this.full.net instanceof CNNNet ? this.full.net : new CNNNet(this.spec);
+    return { f: new CpuCNNObjective(this.net64, this.train, rows, true, true), release: () => {} };
   }
 
   releaseReplaced(): void {}
