@@ -2,8 +2,8 @@
  * The image views' page side: the latest `imageViews` answer of the inspected run and the image data
  * set's loading progress in a small store of their own, and the request pump. The pump asks at once
  * when paused (the step or the inspected run changed); while playing at most every 0.5 s and never
- * sooner than 4× the worker's last compute time after the answer, so the views take at most ~20% of
- * the worker's time (one forward pass over ≤ 1,000 test images each; e2e/page-images.spec.ts measures
+ * sooner than 6× the worker's last compute time after the previous request, so the views take at most
+ * 1/6 (~17%) of the worker's time (one forward pass over ≤ 1,000 test images each; e2e/page-images.spec.ts measures
  * the slowdown). One request in flight; a lost answer is given up after 3 s.
  */
 import { create } from 'zustand';
@@ -20,9 +20,11 @@ interface ImageViewsState {
   /** Answers and the worker's total compute ms for them this session (the panel shows them as data attributes: the e2e test's cost measure). */
   answered: number;
   computeMs: number;
+  /** Per run, the accuracy samples of its progress blocks (step, train, test), for the accuracy chart. */
+  accuracy: { t: number; train: number; test: number }[][];
 }
 
-export const useImageViews = create<ImageViewsState>()(() => ({ views: null, error: null, loading: null, answered: 0, computeMs: 0 }));
+export const useImageViews = create<ImageViewsState>()(() => ({ views: null, error: null, loading: null, answered: 0, computeMs: 0, accuracy: [] }));
 
 /** Whether a config trains an MLP on an image data set (the image views apply, the 2-D ones do not). */
 export function isImageProblem(config: Pick<ExperimentConfig, 'problem'> | null | undefined): boolean {
@@ -35,7 +37,7 @@ export const imageSession = (s: LabState): boolean => isImageProblem(s.session?.
 
 /** The least time between two requests while playing, and the share of the worker's time they may take. */
 export const MIN_INTERVAL_MS = 500;
-const COST_FACTOR = 4;
+const COST_FACTOR = 6;
 const LOST_MS = 3000;
 
 let send: (cmd: ToWorker) => void = () => {};
@@ -75,9 +77,18 @@ export function pumpImageViews(): void {
  */
 export function noteImageViewsEvent(e: LabEvent): boolean {
   if (e.type === 'started') {
-    useImageViews.setState({ views: null, error: null, answered: 0, computeMs: 0 });
+    useImageViews.setState({ views: null, error: null, answered: 0, computeMs: 0, accuracy: [] });
     answeredKey = '';
     sentKey = '';
+    return false;
+  }
+  if (e.type === 'progress' && e.blocks.some((b) => b.accuracy)) {
+    useImageViews.setState((st) => {
+      const accuracy = st.accuracy.slice();
+      for (const b of e.blocks)
+        if (b.accuracy && !(accuracy[b.run]?.at(-1)?.t === b.accuracy.t)) accuracy[b.run] = [...(accuracy[b.run] ?? []), b.accuracy];
+      return { accuracy };
+    });
     return false;
   }
   if (e.type === 'dataLoad') {

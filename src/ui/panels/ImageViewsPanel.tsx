@@ -3,14 +3,15 @@
  * matrix with per-class accuracy, and test images with predicted vs true labels, of the inspected run,
  * live. Each card says the run and the step it shows. Hidden for every other problem.
  */
-import { useCallback, useEffect, useRef } from 'react';
+import { useCallback, useEffect, useMemo, useRef } from 'react';
+import { AccuracyChart } from '../charts/AccuracyChart';
 import { ChartCard } from '../charts/ChartCard';
 import { ConfusionMatrix } from '../charts/ConfusionMatrix';
 import { ImageStrip } from '../charts/ImageStrip';
 import { WeightGrid } from '../charts/WeightGrid';
 import { send } from '../engine';
 import { exportCaption } from '../exportCaption';
-import { classLabel, imageSession, startImageViewsPump, useImageViews } from '../imageViews';
+import { classLabel, imageSession, startImageViewsPump, stepsPerEpoch, useImageViews } from '../imageViews';
 import { useLab } from '../store';
 import { RunPicker } from './RunPicker';
 import './image-views.css';
@@ -20,6 +21,10 @@ export function ImageViewsPanel() {
   const weightsRef = useRef<SVGSVGElement>(null);
   const confusionRef = useRef<SVGSVGElement>(null);
   const stripRef = useRef<SVGSVGElement>(null);
+  const accuracyRef = useRef<SVGSVGElement>(null);
+  const accuracy = useImageViews((s) => s.accuracy);
+  const xAxis = useLab((s) => s.view.x);
+  const runLabels = useLab((s) => s.summaries.map((r) => r.label).join('\n'));
   const images = useLab(imageSession);
   const config = useLab((s) => s.session?.config);
   const epoch = useLab((s) => s.session?.epoch);
@@ -29,6 +34,7 @@ export function ImageViewsPanel() {
   const computeMs = useImageViews((s) => s.computeMs);
   const runLabel = useLab((s) => (views ? (s.summaries[views.run]?.label ?? `run ${views.run + 1}`) : ''));
   const label = useCallback((k: number) => classLabel(config, k), [config]);
+  const labels = useMemo(() => runLabels.split('\n'), [runLabels]);
   if (!images) return null;
   const v = views && views.epoch === epoch ? views : null;
   const empty = <p className="chart-empty">{error ? `Unavailable: ${error}` : 'The image views appear once the session is prepared.'}</p>;
@@ -43,6 +49,9 @@ export function ImageViewsPanel() {
   const units = v?.weights ? (v.weights.units > v.weights.shape[0] ? `the first ${v.weights.shape[0]} of ${v.weights.units} units` : `${v.weights.units} units`) : '';
   return (
     <>
+      <ChartCard title="Accuracy" name="mmlab-accuracy" svgRef={accuracyRef} subtitle={<span className="muted">share of correct predictions on the train and test images; a dot for each measurement (every few hundred ms)</span>}>
+        <AccuracyChart series={accuracy} labels={labels} perEpoch={xAxis === 'epoch' ? stepsPerEpoch(config) : 1} svgRef={accuracyRef} />
+      </ChartCard>
       <ChartCard
         title="First-layer weights"
         name="mmlab-weights"
@@ -50,7 +59,7 @@ export function ImageViewsPanel() {
         className="image-view-card"
         actions={<RunPicker />}
         exportInfo={exportInfo('First-layer weights')}
-        subtitle={v && <>{at(true)} · {units}, each its own scale · blue −, orange +</>}
+        subtitle={v && <>{at(true)} · {units} · blue negative, orange positive, each unit on its own scale</>}
       >
         {v ? <WeightGrid views={v} svgRef={weightsRef} /> : empty}
       </ChartCard>
@@ -60,7 +69,7 @@ export function ImageViewsPanel() {
         svgRef={confusionRef}
         className="image-view-card"
         exportInfo={exportInfo('Confusion matrix')}
-        subtitle={v && <>{at()} · {v.evaluated.toLocaleString('en-US')} {v.split} images · accuracy on them {pct(v)}</>}
+        subtitle={v && <>{at()} · {v.evaluated.toLocaleString('en-US')} {v.split} images, {pct(v)} correct</>}
       >
         {v ? <ConfusionMatrix views={v} label={label} svgRef={confusionRef} /> : empty}
       </ChartCard>
