@@ -33,6 +33,12 @@ describe('CNN config', () => {
     expect(s.dense).toEqual([72, 32, 10]);
     expect(cnnLayout(s).nParams).toBe(3 * 3 * 8 + 8 + 72 * 32 + 32 + 32 * 10 + 10);
     expect(convMacs(s)).toBe(6 * 6 * 9 * 8);
+    // README's numbers for examples/mnist-cnn.json.
+    const m = parseExperiment(JSON.parse(readFileSync('examples/mnist-cnn.json', 'utf8')));
+    if (!m.ok || m.config.problem.kind !== 'mlp') throw new Error('parse');
+    const ms = cnnShapeOf(m.config.problem);
+    expect(ms.dense).toEqual([400, 64, 10]);
+    expect([cnnLayout(ms).nParams, convMacs(ms)]).toEqual([27_562, 188_064]);
   });
 
   it('a block’s pool defaults to 2', () => {
