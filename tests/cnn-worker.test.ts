@@ -35,6 +35,17 @@ describe('a CNN config in the page and the worker', () => {
     if (d.kind === 'ok') expect(d.config).toEqual(c);
   });
 
+  it('the page’s default backend choice (auto) calibrates on the CNN and starts', async () => {
+    await loadImageSetNode('digits');
+    const h = harness();
+    await h.send({ type: 'start', config: config(3), backend: 'auto', play: true });
+    expect(h.of('error')).toEqual([]);
+    expect(h.of('state').at(-1)).toMatchObject({ t: 3 });
+    const ready = h.of('ready').at(-1)!;
+    expect(ready).toMatchObject({ backend: 'fused', reasonKind: 'calibration' });
+    expect(ready.backends.find((b) => b.name === 'fused')).toMatchObject({ status: 'available', msPerStep: expect.any(Number) });
+  });
+
   for (const backend of ['fused', 'cpu'] as const)
     it(`trains in the session (${backend === 'fused' ? 'cpu engine' : "tfjs's cpu backend"}) and answers the image views`, async () => {
       await loadImageSetNode('digits');
