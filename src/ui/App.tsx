@@ -2,7 +2,7 @@
  * The lab page: controls on the left, charts on the right (one column on a phone). On load the hash is
  * decoded (store.ts) and a paused session is prepared so the backend badge and Step work at once.
  */
-import { useEffect, useState } from 'react';
+import { lazy, useEffect, useState } from 'react';
 import { openExperiment } from './actions';
 import { ContourChart } from './charts/ContourChart';
 import { LossChart } from './charts/LossChart';
@@ -13,28 +13,24 @@ import { ProblemControls } from './controls/ProblemControls';
 import { RunControls } from './controls/RunControls';
 import { ShareExport } from './controls/ShareExport';
 import { AfterFirstPoint } from './panels/AfterFirstPoint';
-import { AudioPanel } from './panels/AudioPanel';
-import { Explanation } from './panels/Explanation';
-import { Glossary } from './panels/Glossary';
-import { ImageViewsPanel } from './panels/ImageViewsPanel';
-import { ModelPanel } from './panels/ModelPanel';
-import { NetworkPanel } from './panels/NetworkPanel';
 import { Notices } from './panels/Notices';
-import { Presets } from './panels/Presets';
 import { RunsTable } from './panels/RunsTable';
-import { SurrogatePanel } from './panels/SurrogatePanel';
-import { SweepPanel } from './panels/SweepPanel';
 import { send } from './engine';
 import { acceptDroppedExports } from './loadExport';
 import { startProblemPreview } from './preview';
 import { startRequestPump } from './requests';
 import { decodeShare } from './share';
 import { decodeShareAsync } from './shareLink';
+import { setLab, useLab } from './store';
+import { imageSession } from './imageViews';
+
+// The panels below the loss chart load in their own chunk, after the first point (AfterFirstPoint).
+const secondary = () => import('./panels/SecondaryCharts');
+const SecondaryCharts = lazy(() => secondary().then((m) => ({ default: m.SecondaryCharts })));
+const Presets = lazy(() => secondary().then((m) => ({ default: m.Presets })));
 
 /** Hashes longer than this are decoded off the main thread. */
 const LONG_HASH = 2_000;
-import { setLab, useLab } from './store';
-import { imageSession } from './imageViews';
 
 function useHashNavigation(): void {
   useEffect(() => {
@@ -93,14 +89,7 @@ export function App() {
             <ContourChart />
             <LossChart />
             <AfterFirstPoint>
-              <SurrogatePanel />
-              {!images && <ModelPanel />}
-              <ImageViewsPanel />
-              <NetworkPanel />
-              <AudioPanel />
-              <SweepPanel />
-              <Explanation />
-              <Glossary />
+              <SecondaryCharts images={images} />
             </AfterFirstPoint>
           </div>
           <AfterFirstPoint>

@@ -3,9 +3,9 @@
  * (views, network, audio, sweep, explanation, glossary, presets) are a third of the page's first
  * render, and a share link's first plotted point should not wait for them. They mount on the task
  * after the frame that drew the first point — or after 1.5 s if no session starts (a bad link, a
- * crashed worker) — and stay mounted.
+ * crashed worker) — and stay mounted. Their code is a chunk of its own, fetched then.
  */
-import { useEffect, useState, type ReactNode } from 'react';
+import { Suspense, useEffect, useState, type ReactNode } from 'react';
 import { useLab } from '../store';
 
 const FALLBACK_MS = 1500;
@@ -30,5 +30,6 @@ export function AfterFirstPoint({ children }: { children: ReactNode }) {
       clearTimeout(timer);
     };
   }, [started, late, ready]);
-  return ready ? <>{children}</> : null;
+  // Suspense: the panels' chunk may still be loading (SecondaryCharts.tsx).
+  return ready ? <Suspense fallback={null}>{children}</Suspense> : null;
 }
