@@ -109,6 +109,18 @@ describe('points added on the plot', () => {
     expect(isOwnData(mlp())).toBe(false);
   });
 
+  it('clicks in quick succession each add their point, in order', async () => {
+    const n = mlpPoints(mlp(), getLab().draft.seeds.data).X.length;
+    void addPoint(0.1, 0.1, 0);
+    void addPoint(0.2, 0.2, 1);
+    await addPoint(0.3, 0.3, 0);
+    const d = mlp().data;
+    expect(d.kind === 'explicit' && d.X.slice(n)).toEqual([[0.1, 0.1], [0.2, 0.2], [0.3, 0.3]]);
+    undoPoint();
+    undoPoint();
+    expect(mlp().data.kind === 'explicit' && (mlp().data as { X: number[][] }).X.length).toBe(n + 1);
+  });
+
   it('back to built-in data restores the set the own data replaced', async () => {
     const start = mlp();
     await addPoint(0, 0, 0);

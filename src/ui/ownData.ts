@@ -7,6 +7,7 @@
 import { create } from 'zustand';
 import type { MLPProblemConfig } from '../core/config';
 import type { CsvData } from '../core/data/csv';
+import type { mlpPoints } from '../core/problems/mlp-data';
 import { builtInFor, fingerprint, isOwnData, ownDataMark, setOwnDataMark, type BuiltIn, type ExplicitData, type OwnOrigin } from './ownData-link';
 import { editDraft, getLab } from './store';
 
@@ -33,6 +34,7 @@ export const useOwnData = create<OwnDataUi>()(() => ({ adding: false, cls: 0, ta
 export const setOwnUi = useOwnData.setState;
 
 export const MAX_CLASSES_ADDED = 8;
+type MLPPoints = typeof mlpPoints;
 
 const mlpOf = (): MLPProblemConfig | null => {
   const p = getLab().draft.problem;
@@ -67,11 +69,9 @@ export function applyUpload(csv: CsvData, fileName: string, summary: string, not
 }
 
 /** The form's data as explicit points (a generated set becomes its train and test points). */
-async function explicitOf(p: MLPProblemConfig): Promise<ExplicitData> {
+function explicitOf(p: MLPProblemConfig, points: MLPPoints): ExplicitData {
   if (p.data.kind === 'explicit') return p.data;
-  // The generators load with the first added point (not needed for the page's first paint).
-  const { mlpPoints } = await import('../core/problems/mlp-data');
-  const pts = mlpPoints(p, getLab().draft.seeds.data);
+  const pts = points(p, getLab().draft.seeds.data);
   return { kind: 'explicit', X: pts.X, y: pts.y, ...(pts.Xtest?.length ? { Xtest: pts.Xtest, ytest: pts.ytest } : {}) };
 }
 
@@ -83,11 +83,18 @@ export function classCount(p: MLPProblemConfig): number {
 }
 
 /** Adds a training point at (x₁, x₂) with the chosen class (or target); the form's data becomes own data. */
-export async function addPoint(x1: number, x2: number, label: number): Promise<void> {
+export function addPoint(x1: number, x2: number, label: number): Promise<void> {
+  // In click order: each point is added to the data the previous one left (the first may wait for
+  // the generators' chunk, which is not needed for the page's first paint).
+  pending = pending.then(async () => addPointNow(x1, x2, label, (await import('../core/problems/mlp-data')).mlpPoints)).catch((e: unknown) => console.error('the point could not be added:', e));
+  return pending;
+}
+let pending: Promise<void> = Promise.resolve();
+
+function addPointNow(x1: number, x2: number, label: number, points: MLPPoints): void {
   const p = mlpOf();
   if (!p || !Number.isFinite(x1) || !Number.isFinite(x2)) return;
-  const before = await explicitOf(p);
-  if (mlpOf() !== p) return; // the form changed meanwhile
+  const before = explicitOf(p, points);
   const builtIn = builtInOf(p);
   const data: ExplicitData = { ...before, X: [...before.X, [x1, x2]], y: [...before.y, label] };
   // A third class turns binary cross-entropy into softmax cross-entropy.
