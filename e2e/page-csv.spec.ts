@@ -68,6 +68,7 @@ test('points clicked on the plot are added to the data (class picker, shift-clic
   await page.goto('/');
   await ready(page);
   const fills = () => trainPoints(page).evaluateAll((cs) => cs.map((c) => c.getAttribute('fill')));
+  await expect(trainPoints(page).first()).toBeAttached();
   const before = await fills();
   expect(before.length).toBeGreaterThan(0);
   const count = (fs: (string | null)[], color: string) => fs.filter((f) => f === color).length;
