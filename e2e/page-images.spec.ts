@@ -36,6 +36,7 @@ test('digits in the page: pick, train Adam to > 90% test accuracy, image views d
   await expect(at).toHaveAttribute('data-step', '0', { timeout: 30_000 });
   await expect(page.getByRole('region', { name: 'Decision boundary' })).toHaveCount(0);
   await expect(page.getByTestId('image-strip').locator('g.sample')).toHaveCount(24);
+  await expect(page.getByRole('region', { name: 'Test images: predicted vs true' })).toContainText('a preview of the test images');
 
   mark('preview');
   const t0 = Date.now();

@@ -1,10 +1,12 @@
 /**
  * The image views' page side: the latest `imageViews` answer of the inspected run and the image data
  * set's loading progress in a small store of their own, and the request pump. The pump asks at once
- * when paused (the step or the inspected run changed); while playing at most every 0.5 s and never
- * sooner than 6× the worker's last compute time after the previous request, so the views take at most
- * 1/6 (~17%) of the worker's time (one forward pass over ≤ 1,000 test images each; e2e/page-images.spec.ts measures
- * the slowdown). One request in flight; a lost answer is given up after 3 s.
+ * when paused (the step or the inspected run changed); while playing at most every 0.5 s, and only once
+ * the worker has spent 10× the last answer's compute time on training ticks since the previous request
+ * (progress events' tickMs: the same clock, so a loaded worker stretches both alike). The views then take
+ * ~1/10 of the training time (one forward pass over ≤ 1,000 test images each). Measured: the e2e test's
+ * worker time on digits, and an A/B of CPU time on MNIST (README, "Data sets"). One request in flight; a
+ * lost answer is given up after 3 s.
  */
 import { create } from 'zustand';
 import type { ExperimentConfig } from '../core/config';
@@ -37,7 +39,7 @@ export const imageSession = (s: LabState): boolean => isImageProblem(s.session?.
 
 /** The least time between two requests while playing, and the share of the worker's time they may take. */
 export const MIN_INTERVAL_MS = 500;
-const COST_FACTOR = 6;
+const COST_FACTOR = 10;
 const LOST_MS = 3000;
 
 let send: (cmd: ToWorker) => void = () => {};
@@ -45,11 +47,12 @@ let sentAt = -1e9;
 let sentKey = '';
 let answeredKey = '';
 let lastCost = 0;
+/** Training compute (progress events' tickMs) since the last request. */
+let trainedMs = 0;
 let seq = 0;
 let timer: ReturnType<typeof setTimeout> | null = null;
 
 const keyOf = (s: LabState): string => `${s.session?.epoch}:${s.view.sel}:${s.t}`;
-const interval = (): number => Math.max(MIN_INTERVAL_MS, COST_FACTOR * lastCost);
 
 /** Sends a request if one is due (called on store changes, answers and a timer while playing). */
 export function pumpImageViews(): void {
@@ -59,14 +62,17 @@ export function pumpImageViews(): void {
   const now = performance.now();
   if (answeredKey === key || sentKey === key) return;
   if (sentKey && now - sentAt < LOST_MS) return;
-  if (s.playing && now - sentAt < interval()) {
+  if (s.playing && now - sentAt < MIN_INTERVAL_MS) {
     timer ??= setTimeout(() => {
       timer = null;
       pumpImageViews();
-    }, interval() - (now - sentAt));
+    }, MIN_INTERVAL_MS - (now - sentAt));
     return;
   }
+  // Progress events call the pump again as training time accrues.
+  if (s.playing && trainedMs < COST_FACTOR * lastCost) return;
   sentAt = now;
+  trainedMs = 0;
   sentKey = key;
   send({ type: 'requestImageViews', run: s.view.sel, requestId: ++seq });
 }
@@ -81,6 +87,10 @@ export function noteImageViewsEvent(e: LabEvent): boolean {
     answeredKey = '';
     sentKey = '';
     return false;
+  }
+  if (e.type === 'progress') {
+    trainedMs += e.tickMs;
+    if (sentKey === '') queueMicrotask(pumpImageViews);
   }
   if (e.type === 'progress' && e.blocks.some((b) => b.accuracy)) {
     useImageViews.setState((st) => {

@@ -79,7 +79,7 @@ export function ImageViewsPanel() {
         svgRef={stripRef}
         className="span-2 image-view-card"
         exportInfo={exportInfo('Test images: predicted vs true')}
-        subtitle={v && <>{at()} · misclassified first (red: ✗ prediction, true label below), then correct ones (green)</>}
+        subtitle={v && <>{at()} · {v.t === 0 ? 'a preview of the test images, with the untrained network’s guesses' : 'misclassified first (red: ✗ prediction, true label below), then correct ones (green)'}</>}
       >
         {v ? <ImageStrip views={v} label={label} svgRef={stripRef} /> : empty}
       </ChartCard>
