@@ -5,7 +5,8 @@
 import * as d3 from 'd3';
 import { useEffect, useRef, type RefObject } from 'react';
 import type { MLPCurveView, MLPGridView, PointSet } from '../../worker/protocol';
-import { FONT, INK, MUTED, useSize } from './hooks';
+import { FONT, INK, MUTED, useOnScreen, useSize } from './hooks';
+import { useLab } from '../store';
 import { rasterUrl, rgb } from './raster';
 import { PointEditor } from './PointEditor';
 
@@ -22,10 +23,21 @@ const sigmoid = (z: number) => 1 / (1 + Math.exp(-z));
 export function DecisionBoundary({ view, svgRef }: Props) {
   const wrap = useRef<HTMLDivElement>(null);
   const width = useSize(wrap, 420);
+  // Points and axes change with the data and the size only, not with training: their layer is built
+  // once and put back on each redraw (re-creating hundreds of circles twice a second was most of it).
+  const staticLayer = useRef<{ key: unknown[]; node: SVGGElement } | null>(null);
+  // Off screen while playing: no redraw; caught up when scrolled into view.
+  const onScreen = useOnScreen(wrap);
+  const playing = useLab((s) => s.playing);
+  const drawn = useRef<unknown[] | null>(null);
   // Points never change within a session: remember the last ones.
   useEffect(() => {
     const el = svgRef.current;
     if (!el) return;
+    const key = [view, width];
+    // Skipped off screen while playing; a pause or scrolling back redraws only what is stale.
+    if ((!onScreen && playing && drawn.current) || (drawn.current && key.every((k, i) => k === drawn.current![i]))) return;
+    drawn.current = key;
     const w = Math.max(220, Math.min(width, 560));
     const h = view.kind === 'mlp2d' ? Math.round(Math.min(w, 460) * 0.86) : 260;
     const svg = d3.select(el).attr('width', w).attr('height', h).attr('viewBox', `0 0 ${w} ${h}`);
@@ -84,11 +96,19 @@ export function DecisionBoundary({ view, svgRef }: Props) {
         svg.append('g').attr('clip-path', 'url(#db-inner)').selectAll('path').data(c).join('path').attr('d', (d) => d3.geoPath(proj)(d) ?? '')
           .attr('fill', 'none').attr('stroke', INK).attr('stroke-width', 1.2).attr('stroke-opacity', 0.7);
       }
+      const key = [view.train, view.test, x0, x1, y0, y1, w, h, mse, yTarget === null];
+      const cached = staticLayer.current;
+      if (cached && !mse && cached.key.every((k, i) => k === key[i])) {
+        el.appendChild(cached.node);
+        return;
+      }
+      const layer = svg.append('g').attr('class', 'static-layer');
+      staticLayer.current = { key, node: layer.node()! };
       const dots = (ps: PointSet | undefined, test: boolean) => {
         if (!ps) return;
         const n = ps.X.shape[0];
         const idx = d3.range(Math.min(n, 4000));
-        svg.append('g').attr('class', test ? 'test-points' : 'train-points').selectAll('circle').data(idx).join('circle')
+        layer.append('g').attr('class', test ? 'test-points' : 'train-points').selectAll('circle').data(idx).join('circle')
           .attr('cx', (i) => x(ps.X.data[2 * i])).attr('cy', (i) => y(ps.X.data[2 * i + 1])).attr('r', test ? 3.4 : 3)
           .attr('fill', (i) => (test ? '#fff' : mse ? yTarget!(ps.y[i]) : CLASS_COLORS[ps.y[i] % CLASS_COLORS.length]))
           .attr('stroke', (i) => (test ? (mse ? yTarget!(ps.y[i]) : CLASS_COLORS[ps.y[i] % CLASS_COLORS.length]) : '#fff'))
@@ -96,7 +116,7 @@ export function DecisionBoundary({ view, svgRef }: Props) {
       };
       dots(view.train, false);
       dots(view.test, true);
-      axes(svg, x, y, w, h);
+      axes(layer, x, y, w, h);
     } else {
       const xs = view.x;
       const pts = [view.train, view.test].filter(Boolean) as PointSet[];
@@ -120,7 +140,7 @@ export function DecisionBoundary({ view, svgRef }: Props) {
       svg.append('path').attr('clip-path', 'url(#db-plot)').attr('d', line(d3.range(xs.length)) ?? '').attr('fill', 'none').attr('stroke', INK).attr('stroke-width', 2);
       axes(svg, x, y, w, h);
     }
-  }, [view, width, svgRef]);
+  }, [view, width, svgRef, onScreen, playing]);
 
   return (
     <div ref={wrap} className="chart-wrap center" data-testid="decision-boundary">
@@ -131,7 +151,7 @@ export function DecisionBoundary({ view, svgRef }: Props) {
 }
 
 function axes(
-  svg: d3.Selection<SVGSVGElement, unknown, null, undefined>,
+  svg: d3.Selection<SVGSVGElement, unknown, null, undefined> | d3.Selection<SVGGElement, unknown, null, undefined>,
   x: d3.ScaleLinear<number, number>,
   y: d3.ScaleLinear<number, number>,
   w: number,

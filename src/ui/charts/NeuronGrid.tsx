@@ -7,7 +7,8 @@ import * as d3 from 'd3';
 import { useEffect, useRef, type RefObject } from 'react';
 import { FEATURE_LABELS, featureValue, type FeatureName } from '../../core/problems/features';
 import type { MLPGridView } from '../../worker/protocol';
-import { FONT, INK, MUTED, useSize } from './hooks';
+import { FONT, INK, MUTED, useOnScreen, useSize } from './hooks';
+import { useLab } from '../store';
 import { rasterUrl } from './raster';
 
 const NEG: [number, number, number] = [59, 120, 194];
@@ -35,26 +36,42 @@ function unitImage(g: number, value: (k: number) => number, scale: number): stri
 export function NeuronGrid({ view, features, svgRef }: Props) {
   const wrap = useRef<HTMLDivElement>(null);
   const width = useSize(wrap, 600);
+  // The input features' pictures depend on the plane only: painted once per features × extent × grid.
+  const inputImages = useRef<{ key: string; urls: string[] } | null>(null);
+  // Off screen while playing: no redraw (one raster per neuron, twice a second); caught up when seen.
+  const onScreen = useOnScreen(wrap);
+  const playing = useLab((s) => s.playing);
+  const drawn = useRef<unknown[] | null>(null);
   useEffect(() => {
     const el = svgRef.current;
     const nv = view.neurons;
     if (!el || !nv) return;
+    const key = [view, features, width];
+    // Skipped off screen while playing; a pause or scrolling back redraws only what is stale.
+    if ((!onScreen && playing && drawn.current) || (drawn.current && key.every((k, i) => k === drawn.current![i]))) return;
+    drawn.current = key;
     const g = nv.grid;
     const { x0, x1, y0, y1 } = view.extent;
     const at = (k: number): [number, number] => [x0 + ((x1 - x0) * (k % g)) / (g - 1), y0 + ((y1 - y0) * Math.floor(k / g)) / (g - 1)];
-    const inputCol = features.map((f) => {
-      const vals = Float32Array.from({ length: g * g }, (_, k) => featureValue(f, ...at(k)));
-      return { label: FEATURE_LABELS[f], vals, width: 1, j: 0 };
-    });
+    const inputKey = `${features.join()}|${x0},${x1},${y0},${y1}|${g}`;
+    if (inputImages.current?.key !== inputKey) {
+      const urls = features.map((f) => {
+        const vals = Float32Array.from({ length: g * g }, (_, k) => featureValue(f, ...at(k)));
+        return unitImage(g, (k) => vals[k], d3.max(vals, Math.abs) ?? 1);
+      });
+      inputImages.current = { key: inputKey, urls };
+    }
+    const inputUrls = inputImages.current.urls;
     const columns = [
-      { title: 'inputs', units: inputCol.map((u) => ({ ...u, scale: d3.max(u.vals, Math.abs) ?? 1 })) },
+      { title: 'inputs', units: features.map((f, j) => ({ label: FEATURE_LABELS[f], url: inputUrls[j] })) },
       ...nv.layers.map((m, l) => {
         const w = m.shape[1];
         const units = Array.from({ length: w }, (_, j) => {
           const vals = Float32Array.from({ length: g * g }, (_, k) => m.data[k * w + j]);
           // tanh and sigmoid have fixed ranges; relu and linear are scaled to the unit's own largest value.
           const scale = nv.activation === 'tanh' ? 1 : nv.activation === 'sigmoid' ? 1 : (d3.max(vals, Math.abs) ?? 1);
-          return { label: `${l + 1}.${j + 1}`, vals: nv.activation === 'sigmoid' ? vals.map((v) => 2 * v - 1) : vals, scale, width: w, j };
+          const shown = nv.activation === 'sigmoid' ? vals.map((v) => 2 * v - 1) : vals;
+          return { label: `${l + 1}.${j + 1}`, url: unitImage(g, (k) => shown[k], scale) };
         });
         return { title: `hidden ${l + 1}`, units };
       }),
@@ -74,14 +91,14 @@ export function NeuronGrid({ view, features, svgRef }: Props) {
       col.units.forEach((u, r) => {
         const y = HEAD + r * (cell + GAP + 12);
         const unit = gcol.append('g').attr('class', 'unit').attr('data-unit', u.label);
-        unit.append('image').attr('href', unitImage(g, (k) => u.vals[k], u.scale)).attr('x', cx).attr('y', y).attr('width', cell).attr('height', cell)
+        unit.append('image').attr('href', u.url).attr('x', cx).attr('y', y).attr('width', cell).attr('height', cell)
           .attr('preserveAspectRatio', 'none');
         unit.append('rect').attr('x', cx).attr('y', y).attr('width', cell).attr('height', cell).attr('fill', 'none').attr('stroke', '#c9ced4');
         unit.append('text').attr('x', cx + cell / 2).attr('y', y + cell + 10).attr('text-anchor', 'middle').attr('font-family', FONT)
           .attr('font-size', 10).attr('fill', MUTED).text(u.label);
       });
     });
-  }, [view, features, width, svgRef]);
+  }, [view, features, width, svgRef, onScreen, playing]);
   return (
     <div ref={wrap} className="chart-wrap network-wrap" data-testid="network-view">
       <svg ref={svgRef} role="img" aria-label="Each input feature and hidden neuron as a heatmap over the input plane" />

@@ -3,13 +3,24 @@
  * an SVG <image> (allowed by the CSP's img-src data:) and travel with SVG/PNG exports.
  */
 
+/**
+ * One scratch canvas for every raster: a new canvas per picture made `getContext` the largest cost of a
+ * live redraw (the network view paints one raster per neuron, twice a second).
+ */
+let scratch: { canvas: HTMLCanvasElement; ctx: CanvasRenderingContext2D } | null = null;
+
 /** Paints rows × cols cells (row 0 at the top) with `color(r, c)` → [r, g, b, a] (0–255). */
 export function rasterUrl(rows: number, cols: number, color: (r: number, c: number) => [number, number, number, number]): string {
-  const canvas = document.createElement('canvas');
-  canvas.width = Math.max(1, cols);
-  canvas.height = Math.max(1, rows);
-  const ctx = canvas.getContext('2d');
-  if (!ctx) return '';
+  if (!scratch) {
+    const canvas = document.createElement('canvas');
+    const ctx = canvas.getContext('2d');
+    if (!ctx) return '';
+    scratch = { canvas, ctx };
+  }
+  const { canvas, ctx } = scratch;
+  // putImageData below replaces every pixel: the canvas is resized only when the shape changes.
+  if (canvas.width !== Math.max(1, cols)) canvas.width = Math.max(1, cols);
+  if (canvas.height !== Math.max(1, rows)) canvas.height = Math.max(1, rows);
   const img = ctx.createImageData(canvas.width, canvas.height);
   for (let r = 0; r < rows; r++)
     for (let c = 0; c < cols; c++) {

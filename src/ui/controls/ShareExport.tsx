@@ -32,9 +32,11 @@ export function ShareExport() {
   useEffect(() => {
     if (!linkConfig || !big) return;
     let current = true;
-    void checkedShareAsync(linkConfig, view).then((result) => current && setBigChecked({ config: linkConfig, result }));
+    // After a pause in editing, not in the edit's own task: posting a big config copies it (~0.1 s).
+    const id = setTimeout(() => void checkedShareAsync(linkConfig, view).then((result) => current && setBigChecked({ config: linkConfig, result })), 300);
     return () => {
       current = false;
+      clearTimeout(id);
     };
   }, [linkConfig, big, view]);
   const checked = big ? (bigChecked?.config === linkConfig ? bigChecked.result : null) : small;
