@@ -11,6 +11,7 @@ import { History, KeptVec, RunHistory, type KeptStep } from '../src/worker/histo
 import { computeSurrogate } from '../src/worker/surrogate-adapter';
 import { ModelViews } from '../src/worker/views';
 import type { MLPGridView } from '../src/worker/protocol';
+import { harness } from './session-harness';
 
 const entry = (step: number, bytes = 100): KeptStep => ({ step, algorithm: null as never, hyper: {}, theta: new Float32Array(0), state: {}, bytes });
 
@@ -151,5 +152,28 @@ describe('History on a fused experiment', () => {
     // The live run is untouched.
     expect(exp.runs[0].t).toBe(30);
     exp.dispose();
+  });
+});
+
+describe('the session answers views at a kept step', () => {
+  it('requestSurrogate/requestView with `at` show that step and list the kept steps; reset clears them', async () => {
+    const h = harness();
+    await h.send({ type: 'start', config: config('adam'), backend: 'fused', play: false });
+    for (let k = 0; k < 12; k++) await h.send({ type: 'step', n: 1 });
+    await h.send({ type: 'requestSurrogate', run: 0, kind: 'slice', points: 9 });
+    const live = h.of('surrogate').at(-1)!;
+    expect(live.t).toBe(12);
+    expect(live.kept!.steps).toEqual(Array.from({ length: 12 }, (_, k) => k));
+    await h.send({ type: 'requestSurrogate', run: 0, kind: 'slice', points: 9, at: 4 });
+    await h.send({ type: 'requestView', run: 0, grid: 8, at: 4 });
+    expect(h.of('surrogate').at(-1)!.t).toBe(4);
+    expect(h.of('view').at(-1)!.t).toBe(4);
+    // The past view is not the live one, and the run itself was not moved.
+    expect(Array.from(h.of('surrogate').at(-1)!.data.f)).not.toEqual(Array.from(live.data.f));
+    expect(h.s.experiment!.runs[0].t).toBe(12);
+    await h.send({ type: 'reset' });
+    await h.send({ type: 'requestView', run: 0, grid: 8, at: 4 });
+    expect(h.of('view').at(-1)!.t).toBe(0);
+    expect(h.of('view').at(-1)!.kept!.steps).toEqual([]);
   });
 });
