@@ -5,7 +5,8 @@
  * checked against the recorded losses. No preset repeats the default setup.
  */
 import * as tf from '@tensorflow/tfjs';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { loadImageDataNode } from '../src/cli/data-files';
 import { runExperiment } from '../src/core/experiment';
 import { runFusedExperiment } from '../src/core/fused';
 import type { ExperimentResult } from '../src/core/fold/result';
@@ -16,6 +17,8 @@ const claimRuns = (r: ExperimentResult): ClaimRun[] => r.runs.map((x) => ({ loss
 const sameConfig = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
 
 describe('presets', () => {
+  // presets on image data (NMF of digits) need the set loaded, as the CLI and the worker do
+  beforeAll(() => Promise.all(presets().map((p) => loadImageDataNode(p.problem))));
   it('are all available, and none is the default setup', () => {
     const def = defaultExperiment();
     for (const p of presets()) {
@@ -43,7 +46,8 @@ describe('presets', () => {
     it(`${p.slug}: every claim holds on the cpu engine`, () => {
       if (!p.ok) throw new Error(p.reason);
       const runs = claimRuns(runFusedExperiment(p.config, { recordTest: false }));
-      for (const c of p.claims) expect(checkClaim(c, runs), `${p.slug}: ${claimText(c, p.names)}`).toBeNull();
+      // (a parts claim needs the run's W: tests/nmf-images.test.ts checks it)
+      for (const c of p.claims.filter((x) => x.kind !== 'sparseParts')) expect(checkClaim(c, runs), `${p.slug}: ${claimText(c, p.names)}`).toBeNull();
     }, 60_000);
   }
 
@@ -54,7 +58,7 @@ describe('presets', () => {
       if (!p.ok) throw new Error(p.reason);
       if (tf.getBackend() !== 'cpu') await tf.setBackend('cpu');
       const runs = claimRuns(runExperiment(p.config, { recordTest: false }));
-      for (const c of p.claims) expect(checkClaim(c, runs), `${p.slug} (tfjs): ${claimText(c, p.names)}`).toBeNull();
+      for (const c of p.claims.filter((x) => x.kind !== 'sparseParts')) expect(checkClaim(c, runs), `${p.slug} (tfjs): ${claimText(c, p.names)}`).toBeNull();
     }, 120_000);
   }
 });

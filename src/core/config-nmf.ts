@@ -9,6 +9,10 @@ import { findAlgorithm } from './algorithms/registry';
 import { AUDIO_PIECES, pieceSamples, STFT_WINDOWS, stftBins, stftFrames, uploadSamples } from './audio/shape';
 import { MAX_AUDIO_SECONDS, MAX_SAMPLE_RATE, MIN_SAMPLE_RATE } from './audio/wav';
 import { int, LIMITS, matrix, NMF_EPSILON, NMF_EPSILON_TEXT } from './config-fields';
+import { IMAGE_DATASETS, IMAGE_SETS } from './data/image-sets';
+
+/** Most images an NMF of an image set factorises (V is pixels × n). */
+export const MAX_NMF_IMAGES = 2000;
 
 /**
  * Audio: V is the power spectrogram |STFT|² of a sound (core/audio), normalised to max 1 plus a floor
@@ -68,8 +72,17 @@ const nmfData = z.discriminatedUnion(
     }),
     z.strictObject({ kind: z.literal('explicit'), V: matrix('V') }),
     audioData,
+    /**
+     * Images: V = the first n images of a shipped set as columns (pixels × n, row-major pixels),
+     * scaled to [0, 1] (pixel / the set's max, 16 for digits) — Lee & Seung's parts demonstration.
+     */
+    z.strictObject({
+      kind: z.literal('images'),
+      name: z.enum(IMAGE_DATASETS, { error: `images name must be one of ${IMAGE_DATASETS.join(', ')}` }),
+      n: int('n', 2, MAX_NMF_IMAGES).default(500),
+    }),
   ],
-  { error: "data.kind must be 'synthetic', 'spectrogram', 'explicit' or 'audio'" },
+  { error: "data.kind must be 'synthetic', 'spectrogram', 'explicit', 'audio' or 'images'" },
 );
 
 export const nmfProblemSchema = z.strictObject({
@@ -124,6 +137,8 @@ export function nmfShape(p: NMFProblemConfig): [number, number] {
       return [d.rows, d.cols];
     case 'spectrogram':
       return [d.bins, d.frames];
+    case 'images':
+      return [IMAGE_SETS[d.name].rows * IMAGE_SETS[d.name].cols, d.n];
     case 'audio': {
       const n = d.source.kind === 'builtin' ? pieceSamples(d.source.name, d.source.sampleRate, d.source.noteSeconds) : uploadSamples(d.source.pcm16);
       return [stftBins(d.stft.fft), stftFrames(n, d.stft.fft, d.stft.hop)];
@@ -141,6 +156,9 @@ export function checkNMF(p: NMFProblemConfig): string[] {
     if (n === 0) errors.push('problem.data.source.pcm16: the upload has no samples');
     if (n > MAX_AUDIO_SECONDS * p.data.source.sampleRate) errors.push(`problem.data.source: the recording is ${(n / p.data.source.sampleRate).toFixed(1)} s long, at most ${MAX_AUDIO_SECONDS} s`);
   }
+  if (p.data.kind === 'images' && p.data.n > IMAGE_SETS[p.data.name].count) errors.push(`problem.data.n: '${p.data.name}' has ${IMAGE_SETS[p.data.name].count} images`);
+  if (p.data.kind === 'images' && p.beta <= 0)
+    errors.push(`problem.data: β ≤ 0 needs every entry of V above ${NMF_EPSILON_TEXT}, and images have zero (blank) pixels, where a β ≤ 0 divergence is infinite: use β > 0 (e.g. 1, Kullback–Leibler)`);
   if (p.data.kind === 'explicit' && p.data.V.some((r) => r.some((v) => v < 0))) errors.push('problem.data.V: entries must be ≥ 0');
   // Entries at or below scikit-learn's EPSILON (after rounding to float32) count as zeros in the
   // divergence, and with β ≤ 0 the divergence is infinite at a zero of V: refused, threshold stated.

@@ -20,12 +20,39 @@ export type PresetClaim =
   /** f of `run` and f of `other` agree within `rel` (relative) after `at` steps. */
   | { kind: 'close'; run: number; other: number; at: number; rel: number }
   /** f of `run` and f of `other` agree within `rel` at every step: the same iteration. */
-  | { kind: 'same'; run: number; other: number; rel: number };
+  | { kind: 'same'; run: number; other: number; rel: number }
+  /**
+   * NMF of images: W's columns (the parts) of `run`, after the last step, have on average more than
+   * `min` of their pixels near zero (≤ NEAR_ZERO of the column's max) — localised parts, not whole images.
+   * Needs the run's W (ClaimRun.partsNearZero); tests/nmf-images.test.ts checks it.
+   */
+  | { kind: 'sparseParts'; run: number; min: number };
 
 /** A run as claims see it: f(θ₀), f(θ₁), … and whether it was stopped for a non-finite f. */
 export interface ClaimRun {
   losses: number[];
   diverged: boolean;
+  /** For NMF: the mean fraction of near-zero entries over W's columns at the end (nearZeroFraction). */
+  partsNearZero?: number;
+}
+
+/** "Near zero" for the parts claim: at most this fraction of the column's largest entry. */
+export const NEAR_ZERO = 0.05;
+
+/**
+ * The mean, over the columns of an m×K row-major matrix, of the fraction of a column's entries that are
+ * ≤ NEAR_ZERO·(its max): how sparse the columns are (a zero column counts as all near zero).
+ */
+export function nearZeroFraction(data: ArrayLike<number>, m: number, K: number): number {
+  let sum = 0;
+  for (let k = 0; k < K; k++) {
+    let max = 0;
+    for (let i = 0; i < m; i++) max = Math.max(max, data[i * K + k]);
+    let z = 0;
+    for (let i = 0; i < m; i++) if (data[i * K + k] <= NEAR_ZERO * max) z++;
+    sum += z / m;
+  }
+  return sum / K;
 }
 
 const pct = (rel: number) => `${+(rel * 100).toPrecision(2)}%`;
@@ -54,6 +81,8 @@ export function claimText(c: PresetClaim, names: string[]): string {
       return `By step ${c.at}, ${a} and ${b} agree to within ${pct(c.rel)}.`;
     case 'same':
       return `${a} and ${b} give the same loss at every step (within ${pct(c.rel)}).`;
+    case 'sparseParts':
+      return `At the last step, the parts (W’s columns) of ${a} are sparse: on average more than ${pct(c.min)} of each part’s pixels are near zero (at most ${pct(NEAR_ZERO)} of its max).`;
   }
 }
 
@@ -102,5 +131,8 @@ export function checkClaim(c: PresetClaim, runs: ClaimRun[]): string | null {
       for (let k = 0; k < n; k++) if (!(rel(A.losses[k], B!.losses[k]) <= c.rel)) return `at step ${k}: ${A.losses[k]} vs ${B!.losses[k]}`;
       return null;
     }
+    case 'sparseParts':
+      if (A.partsNearZero === undefined) return "the run's W was not measured (partsNearZero)";
+      return A.partsNearZero > c.min ? null : `the parts have ${A.partsNearZero} of their pixels near zero, not more than ${c.min}`;
   }
 }

@@ -148,6 +148,19 @@ export const PRESET_SPECS: PresetSpec[] = [
       { kind: 'monotone', run: 0 },
     ],
   },
+  {
+    slug: 'nmf-digits-parts',
+    title: 'Parts of digits: β-NMF (KL) learns strokes',
+    intro: 'Kullback–Leibler NMF (β = 1) of the first 500 UCI digits (8×8 images, pixels scaled to [0, 1]) as the columns of V (64×500), rank K = 16 — Lee & Seung’s (1999) parts demonstration. Each column of W is an 8×8 image: the Factorization panel draws W’s columns as a grid of parts, each scaled to its own max, and each digit is a nonnegative sum of them. Try β = 2 (Euclidean) or β = ½ in the problem form to see the parts change with the divergence.',
+    problem: { kind: 'nmf', beta: 1, rank: 16, data: { kind: 'images', name: 'digits', n: 500 } },
+    runs: [{ algorithm: 'nmf-mm' }, { algorithm: 'nmf-mu' }],
+    steps: 100,
+    claims: [
+      { kind: 'monotone', run: 0 },
+      { kind: 'same', run: 0, other: 1, rel: 1e-6 },
+      { kind: 'sparseParts', run: 0, min: 0.7 },
+    ],
+  },
   ...PAPER_PRESETS,
   ...FUNCTION_PRESETS,
 ];

@@ -48,11 +48,13 @@ export function loadImageSet(name: ImageDatasetName, source: ImageSource, onProg
 /** The image set a problem config names, if any (the config need not be validated yet). */
 export function imageSetOf(problem: unknown): ImageDatasetName | null {
   const p = problem as { kind?: unknown; data?: { kind?: unknown; name?: unknown } } | null;
-  if (!p || p.kind !== 'mlp' || !p.data || p.data.kind !== 'dataset' || typeof p.data.name !== 'string') return null;
+  // an MLP's image data set, or an NMF of images (config-nmf.ts: data.kind 'images')
+  const named = p?.kind === 'mlp' ? p.data?.kind === 'dataset' : p?.kind === 'nmf' && p.data?.kind === 'images';
+  if (!p || !named || !p.data || typeof p.data.name !== 'string') return null;
   return isImageDataset(p.data.name) ? p.data.name : null;
 }
 
-/** Loads the image set a problem needs (none for the 2-D sets, explicit data or NMF). */
+/** Loads the image set a problem needs (none for the 2-D sets, explicit data or NMF of other data). */
 export async function ensureImageData(problem: unknown, source: ImageSource, onProgress?: (name: ImageDatasetName, fraction: number) => void): Promise<void> {
   const name = imageSetOf(problem);
   if (name && !loaded.has(name)) await loadImageSet(name, source, (f) => onProgress?.(name, f));

@@ -8,6 +8,20 @@ import type { NMFProblemConfig } from '../config';
 import { NO_PENALTY, type NMFPenalty } from '../engine/nmf-ops';
 import { analyseAudio } from '../audio/analysis';
 import { Rng } from '../rng';
+import { getImageSet } from '../data/images';
+import type { ImageDatasetName } from '../data/image-sets';
+
+/**
+ * V = the first n images of a loaded image set as columns (pixels × n; pixel p = row·cols + col of the
+ * image), scaled to [0, 1] by the set's max (16 for digits, 255 for MNIST): nonnegative, with zeros.
+ */
+export function imagesNMFData(name: ImageDatasetName, n: number): number[][] {
+  const set = getImageSet(name);
+  const { rows, cols, max, count } = set.info;
+  if (!(n >= 1 && n <= count)) throw new Error(`data set '${name}' has ${count} images; n = ${n} is out of range [1, ${count}]`);
+  const d = rows * cols;
+  return Array.from({ length: d }, (_, p) => Array.from({ length: n }, (_, j) => set.pixels[j * d + p] / max));
+}
 
 /** np.finfo(np.float32).eps — scikit-learn's EPSILON in _nmf.py, used even for float64 data. */
 export const EPSILON = 2 ** -23;
@@ -101,6 +115,8 @@ function rawNMFData(p: NMFProblemConfig, dataSeed: number): number[][] {
       return syntheticNMFData(p.data.rows, p.data.cols, p.data.trueRank, p.data.noise, dataSeed);
     case 'spectrogram':
       return spectrogramNMFData(p.data.bins, p.data.frames);
+    case 'images':
+      return imagesNMFData(p.data.name, p.data.n);
     case 'audio':
       return analyseAudio(p.data).V;
   }

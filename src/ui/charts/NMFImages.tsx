@@ -11,12 +11,15 @@ import { FONT, MUTED, useSize } from './hooks';
 import { drawActivations } from './nmfActivations';
 import { drawColourBar, drawHeatmap, HEATMAP_MARGIN, logRange } from './nmfHeatmap';
 import { drawSpectra } from './nmfSpectra';
+import { drawParts, partsGrid } from './NMFParts';
 
 interface Props {
   view: NMFView;
   svgRef: RefObject<SVGSVGElement | null>;
   /** How V was made: names the axes. */
-  dataKind: 'spectrogram' | 'synthetic' | 'explicit';
+  dataKind: 'spectrogram' | 'synthetic' | 'explicit' | 'images';
+  /** V's columns are images of this size: W's columns are drawn as images (NMFParts), not spectra. */
+  image?: [number, number];
 }
 
 /** Largest side of a painted image: the panels are at most a few hundred pixels wide. */
@@ -51,12 +54,12 @@ export function downsample(m: Matrix, max = MAX_IMAGE_SIDE): Matrix {
 
 /** Axis names for V's rows and columns. */
 export function nmfAxisNames(dataKind: Props['dataKind']): { rows: string; cols: string } {
-  return dataKind === 'spectrogram' ? { rows: 'frequency bin', cols: 'time frame' } : { rows: 'feature', cols: 'sample' };
+  return dataKind === 'spectrogram' ? { rows: 'frequency bin', cols: 'time frame' } : dataKind === 'images' ? { rows: 'pixel', cols: 'image' } : { rows: 'feature', cols: 'sample' };
 }
 
 const BAR_W = 56;
 
-export function NMFImages({ view, svgRef, dataKind }: Props) {
+export function NMFImages({ view, svgRef, dataKind, image }: Props) {
   const wrap = useRef<HTMLDivElement>(null);
   const width = useSize(wrap, 480);
 
@@ -75,7 +78,8 @@ export function NMFImages({ view, svgRef, dataKind }: Props) {
     const imgWH = two ? imgW - BAR_W : imgW;
     const imgH = Math.round(Math.min(220, Math.max(110, (imgWH * m) / n)));
     const heatH = HEATMAP_MARGIN.t + imgH + HEATMAP_MARGIN.b;
-    const lineH = Math.max(170, Math.min(260, 40 + Math.min(K, 8) * 26));
+    const partsH = image ? partsGrid(K, colW, image).height : 0;
+    const lineH = Math.max(170, Math.min(260, 40 + Math.min(K, 8) * 26), partsH);
     const rows = two ? [0, heatH + 16] : [0, heatH + 12, 2 * (heatH + 12), 2 * (heatH + 12) + lineH + 12];
     const hTotal = (two ? rows[1] + lineH : rows[3] + lineH) + 36;
     const svg = d3.select(el).attr('width', w).attr('height', hTotal).attr('viewBox', `0 0 ${w} ${hTotal}`);
@@ -92,20 +96,24 @@ export function NMFImages({ view, svgRef, dataKind }: Props) {
       heat(0, rows[0], V, `V — the data (${m}×${n})`, imgW);
       heat(colW + gap, rows[0], WH, `WH — the reconstruction (rank ${K})`, imgWH);
       bar(colW + gap + HEATMAP_MARGIN.l + imgWH + 8, rows[0]);
-      drawSpectra(at(0, rows[1]), view.W, { w: colW, h: lineH, title: `W — ${K} spectra (columns of W, ${m}×${K})`, xName: names.rows });
+      if (image) drawParts(at(0, rows[1]), view.W, { w: colW, image, title: `W — ${K} parts (columns of W as ${image[0]}×${image[1]} images, β = ${view.beta})` });
+      else drawSpectra(at(0, rows[1]), view.W, { w: colW, h: lineH, title: `W — ${K} spectra (columns of W, ${m}×${K})`, xName: names.rows });
       drawActivations(at(colW + gap, rows[1]), H, { w: colW, h: lineH, title: `H — activations over ${names.cols}s (rows of H, ${K}×${n})`, xName: names.cols });
     } else {
       heat(0, rows[0], V, `V — the data (${m}×${n})`, imgW);
       bar(HEATMAP_MARGIN.l + imgW + 8, rows[0]);
       heat(0, rows[1], WH, `WH — the reconstruction (rank ${K})`, imgW);
       bar(HEATMAP_MARGIN.l + imgW + 8, rows[1]);
-      drawSpectra(at(0, rows[2]), view.W, { w: colW, h: lineH, title: `W — ${K} spectra (${m}×${K})`, xName: names.rows });
+      if (image) drawParts(at(0, rows[2]), view.W, { w: colW, image, title: `W — ${K} parts (${image[0]}×${image[1]}, β = ${view.beta})` });
+      else drawSpectra(at(0, rows[2]), view.W, { w: colW, h: lineH, title: `W — ${K} spectra (${m}×${K})`, xName: names.rows });
       drawActivations(at(0, rows[3]), H, { w: colW, h: lineH, title: `H — activations (${K}×${n})`, xName: names.cols });
     }
-    const caption = [`β = ${view.beta} · V ≈ WH: each column of V is a mix of W's spectra,`, `weighted by that column of H · colours on a log₁₀ scale${shrunk}`];
+    const caption = image
+      ? [`β = ${view.beta} · V ≈ WH: each image (column of V) is a sum of W's parts,`, `weighted by that column of H · parts each scaled to its max · heatmaps on a log₁₀ scale${shrunk}`]
+      : [`β = ${view.beta} · V ≈ WH: each column of V is a mix of W's spectra,`, `weighted by that column of H · colours on a log₁₀ scale${shrunk}`];
     svg.append('text').attr('class', 'nmf-caption').attr('y', hTotal - 20).attr('font-size', 11).attr('font-family', FONT).attr('fill', MUTED)
       .selectAll('tspan').data(caption).join('tspan').attr('x', 0).attr('dy', (_, i) => (i ? '1.25em' : 0)).text((d) => d);
-  }, [view, width, svgRef, dataKind]);
+  }, [view, width, svgRef, dataKind, image]);
 
   return (
     <div ref={wrap} className="chart-wrap" data-testid="nmf-images">

@@ -168,12 +168,18 @@ function NMFFields({ p, err }: { p: NMFProblemConfig; err: (path: string) => str
               { value: 'synthetic', label: 'Synthetic low-rank' },
               { value: 'spectrogram', label: 'Spectrogram' },
               { value: 'audio', label: 'Audio (STFT of a sound)' },
+              { value: 'images', label: 'Digits images' },
             ]}
             onChange={(k) =>
-              set({ data: k === 'synthetic' ? { kind: 'synthetic', rows: 64, cols: 64, trueRank: 4, noise: 0.05 } : k === 'audio' ? BUILTIN_AUDIO : { kind: 'spectrogram', bins: 96, frames: 128 } })
+              set(k === 'images' ? { data: { kind: 'images', name: 'digits', n: 500 }, beta: p.beta > 0 ? p.beta : 1 } : { data: k === 'synthetic' ? { kind: 'synthetic', rows: 64, cols: 64, trueRank: 4, noise: 0.05 } : k === 'audio' ? BUILTIN_AUDIO : { kind: 'spectrogram', bins: 96, frames: 128 } })
             }
           />
-          {data.kind === 'audio' ? (
+          {data.kind === 'images' ? (
+            <div className="row2">
+              <NumField label="Images (columns of V)" value={data.n} error={err('problem.data.n')} onChange={(n) => setData({ n })} />
+              <p className="muted">V = {data.name} images as columns, pixels scaled to [0, 1]: W’s columns are images too (parts).</p>
+            </div>
+          ) : data.kind === 'audio' ? (
             <AudioDataFields p={{ ...p, data }} err={err} setData={(d) => set({ data: d })} />
           ) : data.kind === 'synthetic' ? (
             <div className="row2">

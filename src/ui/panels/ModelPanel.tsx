@@ -5,6 +5,7 @@ import { DecisionBoundary } from '../charts/DecisionBoundary';
 import { NMFImages } from '../charts/NMFImages';
 import { useLab } from '../store';
 import { exportCaption, modelLegend } from '../exportCaption';
+import { IMAGE_SETS } from '../../core/data/image-sets';
 
 export function ModelPanel() {
   const svgRef = useRef<SVGSVGElement>(null);
@@ -15,6 +16,7 @@ export function ModelPanel() {
   const v = mv && mv.epoch === epoch ? mv.view : null;
   const problem = useLab((s) => s.session?.config.problem);
   const dataKind = problem?.kind === 'nmf' ? (problem.data.kind === 'audio' ? 'spectrogram' : problem.data.kind) : 'synthetic';
+  const imageSet = problem?.kind === 'nmf' && problem.data.kind === 'images' ? IMAGE_SETS[problem.data.name] : null;
   const title = kind === 'nmf' ? 'Factorization' : v?.kind === 'mlp1d' ? 'Fitted curve' : 'Decision boundary';
   return (
     <ChartCard
@@ -28,7 +30,7 @@ export function ModelPanel() {
       {!v ? (
         <p className="chart-empty">{error ? `Unavailable: ${error}` : 'The model appears once the session has started.'}</p>
       ) : v.kind === 'nmf' ? (
-        <NMFImages view={v} svgRef={svgRef} dataKind={dataKind} />
+        <NMFImages view={v} svgRef={svgRef} dataKind={dataKind} image={imageSet ? [imageSet.rows, imageSet.cols] : undefined} />
       ) : v.kind === 'none' ? (
         <p className="chart-empty">{v.message}</p>
       ) : (
