@@ -26,7 +26,9 @@ const lastCost: Record<Kind, number> = { slice: 0, plane: 0, view: 0 };
  * While playing, a kind is asked again after max(its base interval, 3× its compute cost), capped at
  * MAX_INTERVAL — or right after its answer when one picture takes longer than that.
  */
-const interval = (kind: Kind): number => Math.min(MAX_INTERVAL, Math.max(PLAYING_INTERVAL[kind], 3 * lastCost[kind]));
+const interval = (kind: Kind): number =>
+  // An image problem's surrogate evaluates f on every training image at each point (seconds on MNIST): at most ~1/10 of the time.
+  imageSession(getLab()) ? Math.max(PLAYING_INTERVAL[kind], 10 * lastCost[kind]) : Math.min(MAX_INTERVAL, Math.max(PLAYING_INTERVAL[kind], 3 * lastCost[kind]));
 
 let seq = 0;
 
