@@ -5,6 +5,11 @@
  * ('js-fused', WebAssembly SIMD, one thread) and tfjs's cpu backend; reference: PyTorch CPU
  * (tools/bench_torch_images.py) on the same data, θ₀ and batch order, threads pinned (1 and every core)
  * and printed. Time per epoch = stepsPerEpoch / (steps/s).
+ *
+ * CNN rows (issue 12): the small CNNs of examples/digits-cnn.json and mnist-cnn.json (conv → ReLU →
+ * max-pool blocks, then dense), Adam and SGD against torch's Conv2d / MaxPool2d on the same θ₀ (the
+ * script permutes our HWIO kernels and flattens NHWC, as problems/cnn-spec.ts), and mm-lipschitz.
+ * BENCH_IMAGES=cnn (any part of the case names) runs only the matching cases.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -15,6 +20,8 @@ import { BatchSchedule, Experiment as TfjsExperiment } from '../src/core/experim
 import type { Experiment } from '../src/core/fold/experiment';
 import { FusedExperiment, simdAvailable } from '../src/core/fused';
 import { mlpData } from '../src/core/problems/mlp-data';
+import { cnnShapeOf } from '../src/core/problems/cnn-config';
+import { cnnLayout, type ConvBlock } from '../src/core/problems/cnn-spec';
 import { setNodeBackend } from '../src/cli/backend';
 import { loadImageDataNode } from '../src/cli/data-files';
 import { printTable } from './table';
@@ -24,6 +31,8 @@ interface Case {
   set: 'digits' | 'mnist';
   n: number;
   hidden: number[];
+  /** Convolution blocks before the hidden stack (a CNN). */
+  conv?: ConvBlock[];
   batch: number;
   epochs: number;
   /** Adam's learning rate (SGD: 0.1 everywhere). */
@@ -37,6 +46,19 @@ interface Case {
 const CASES = (quick: boolean): Case[] => [
   { name: 'digits 64-32-10', set: 'digits', n: 1797, hidden: [32], batch: 64, epochs: quick ? 3 : 10, adamLr: 0.01, tfjsSteps: Infinity, repeats: quick ? 1 : 3 },
   { name: 'mnist 784-256-10', set: 'mnist', n: 10_000, hidden: [256], batch: 128, epochs: 1, adamLr: 0.001, tfjsSteps: quick ? 6 : 20, repeats: quick ? 1 : 2 },
+  { name: 'digits CNN c8k3p2-32-10', set: 'digits', n: 1797, conv: [{ filters: 8, kernel: 3, pool: 2 }], hidden: [32], batch: 128, epochs: quick ? 2 : 5, adamLr: 0.01, tfjsSteps: quick ? 4 : 12, repeats: quick ? 1 : 2 },
+  {
+    name: 'mnist CNN c8k3p2-c16k3p2-64-10',
+    set: 'mnist',
+    n: 10_000,
+    conv: [{ filters: 8, kernel: 3, pool: 2 }, { filters: 16, kernel: 3, pool: 2 }],
+    hidden: [64],
+    batch: 128,
+    epochs: 1,
+    adamLr: 0.001,
+    tfjsSteps: quick ? 2 : 6,
+    repeats: 1,
+  },
 ];
 
 /**
@@ -47,12 +69,13 @@ const algorithms = (c: Case): { id: string; hyper: Record<string, unknown>; torc
   { id: 'adam', hyper: { lr: c.adamLr }, torch: 'adam' },
   { id: 'sgd', hyper: { lr: 0.1 }, torch: 'sgd' },
   { id: 'mm-lipschitz', hyper: {} },
-  { id: 'mm-bohning', hyper: { damping: 0.01 } },
+  // Böhning needs the dense structure (MLPOps): a CNN refuses it (problems/cnn-config.ts).
+  ...(c.conv ? [] : [{ id: 'mm-bohning', hyper: { damping: 0.01 } }]),
 ];
 
 const input = (c: Case, runs: ExperimentInput['runs'], steps: number): ExperimentInput => ({
   version: 1,
-  problem: { kind: 'mlp', data: { kind: 'dataset', name: c.set, n: c.n, testRatio: 0.2 }, hidden: c.hidden, activation: 'relu', loss: 'softmax_ce', batchSize: c.batch },
+  problem: { kind: 'mlp', data: { kind: 'dataset', name: c.set, n: c.n, testRatio: 0.2 }, ...(c.conv ? { conv: c.conv } : {}), hidden: c.hidden, activation: 'relu', loss: 'softmax_ce', batchSize: c.batch },
   runs,
   steps,
 });
@@ -74,9 +97,12 @@ function train(exp: Experiment, steps: number): { stepsPerSec: number; testAccur
 }
 
 function torchRef(dir: string, c: Case, config: ExperimentConfig, steps: number, optimizer: 'adam' | 'sgd', hyper: Record<string, unknown>, threads: number) {
+  const problem = config.problem as Extract<ExperimentConfig['problem'], { kind: 'mlp' }>;
   const sizes = [c.set === 'digits' ? 64 : 784, ...c.hidden, 10];
-  const job = { dir, sizes, nTrain: 0, nTest: 0, steps, batch: c.batch, activation: 'relu', optimizer, hyper, threads, repeats: c.repeats };
-  const data = mlpData(config.problem as Extract<ExperimentConfig['problem'], { kind: 'mlp' }>, config.seeds.data);
+  // A CNN: its shapes and θ's tensors (the script builds Conv2d/MaxPool2d/Linear from them).
+  const cnn = c.conv ? (() => { const shape = cnnShapeOf(problem); return { shape, tensors: cnnLayout(shape).tensors }; })() : undefined;
+  const job = { dir, sizes, cnn, nTrain: 0, nTest: 0, steps, batch: c.batch, activation: 'relu', optimizer, hyper, threads, repeats: c.repeats };
+  const data = mlpData(problem, config.seeds.data);
   job.nTrain = data.X.length;
   job.nTest = data.Xtest!.length;
   const r = spawnSync('/usr/bin/python3', ['tools/bench_torch_images.py'], { input: JSON.stringify(job), encoding: 'utf8' });
@@ -106,7 +132,8 @@ const pct = (x: number) => (Number.isFinite(x) ? `${(100 * x).toFixed(1)}%` : '�
 export async function benchImages(quick: boolean): Promise<void> {
   const rows: string[][] = [];
   const cores = os.cpus().length;
-  for (const c of CASES(quick)) {
+  const only = process.env.BENCH_IMAGES;
+  for (const c of CASES(quick).filter((k) => !only || k.name.includes(only))) {
     const probe = loadExperiment(input(c, [{ algorithm: 'adam' }], 0));
     await loadImageDataNode(probe.problem);
     const fx0 = new FusedExperiment(probe);
@@ -152,7 +179,7 @@ export async function benchImages(quick: boolean): Promise<void> {
     }
   }
   printTable(
-    'Image MLPs, softmax CE, mini-batches (training steps/s without per-step loss reads; s/epoch; test accuracy after the epochs; ratio = ours / PyTorch CPU Adam, best thread count)',
+    'Image MLPs and CNNs, softmax CE, mini-batches (training steps/s without per-step loss reads; s/epoch; test accuracy after the epochs; ratio = ours / PyTorch CPU Adam, best thread count)',
     ['problem', 'algorithm', 'engine', 'steps/s', 's/epoch', 'test acc', 'vs torch adam'],
     rows,
   );

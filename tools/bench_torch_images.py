@@ -9,6 +9,10 @@ int32 files DIR/y.i32, DIR/ytest.i32 and DIR/batches.i32 (S rows of B indices, -
 last batch). Trains S steps (one optimizer step per batch, no loss read: the bench times training
 alone), then prints {"stepsPerSec", "seconds", "testAccuracy", "trainAccuracy", "threads"}. Intra-op
 threads are pinned to job["threads"] and reported.
+
+A CNN (job["cnn"] = {"shape": problems/cnn-spec.ts CNNShape, "tensors": θ's tensors in layout order}):
+Conv2d (valid, stride 1) → activation → MaxPool2d(p) per block, then the dense stack; θ₀'s kernels are
+HWIO ([k, k, in, out]) → torch's [out, in, k, k], and the maps are flattened in NHWC order as MM Lab's.
 """
 import json
 import os
@@ -29,12 +33,52 @@ Xt = torch.from_numpy(np.fromfile(os.path.join(d, "Xtest.f32"), dtype=np.float32
 yt = torch.from_numpy(np.fromfile(os.path.join(d, "ytest.i32"), dtype=np.int32).astype(np.int64))
 theta = np.fromfile(os.path.join(d, "theta0.f32"), dtype=np.float32)
 batches = np.fromfile(os.path.join(d, "batches.i32"), dtype=np.int32).reshape(job["steps"], job["batch"])
+if job.get("cnn"):  # images as N×1×H×W
+    X = X.reshape(n, 1, job["cnn"]["shape"]["rows"], job["cnn"]["shape"]["cols"])
+    Xt = Xt.reshape(m, 1, job["cnn"]["shape"]["rows"], job["cnn"]["shape"]["cols"])
 batch_idx = [torch.from_numpy(r[r >= 0].astype(np.int64)) for r in batches]
 
 act = {"tanh": torch.nn.Tanh, "relu": torch.nn.ReLU, "sigmoid": torch.nn.Sigmoid}[job.get("activation", "relu")]
 
 
+class NHWCFlatten(torch.nn.Module):
+    """NCHW maps → rows flattened in (h, w, c) order (MM Lab's layout)."""
+
+    def forward(self, x):
+        return x.permute(0, 2, 3, 1).reshape(x.shape[0], -1)
+
+
+def build_cnn():
+    cnn = job["cnn"]
+    shape, tensors = cnn["shape"], cnn["tensors"]
+    ps = [theta[t["offset"]:t["offset"] + t["size"]].reshape(t["shape"]) for t in tensors]
+    mods = []
+    for b, c in enumerate(shape["convs"]):
+        conv = torch.nn.Conv2d(c["inC"], c["filters"], c["kernel"])
+        with torch.no_grad():
+            conv.weight.copy_(torch.from_numpy(ps[2 * b].transpose(3, 2, 0, 1).copy()))
+            conv.bias.copy_(torch.from_numpy(ps[2 * b + 1].copy()))
+        mods += [conv, act()]
+        if c["pool"] > 1:
+            mods.append(torch.nn.MaxPool2d(c["pool"]))
+    mods.append(NHWCFlatten())
+    dense, nc = shape["dense"], len(shape["convs"])
+    for l in range(len(dense) - 1):
+        lin = torch.nn.Linear(dense[l], dense[l + 1])
+        with torch.no_grad():
+            lin.weight.copy_(torch.from_numpy(ps[2 * (nc + l)].T.copy()))
+            lin.bias.copy_(torch.from_numpy(ps[2 * (nc + l) + 1].copy()))
+        mods.append(lin)
+        if l < len(dense) - 2:
+            mods.append(act())
+    net = torch.nn.Sequential(*mods)
+    opt = {"adam": torch.optim.Adam, "sgd": torch.optim.SGD}[job["optimizer"]](net.parameters(), **job.get("hyper", {}))
+    return net, opt
+
+
 def build():
+    if job.get("cnn"):
+        return build_cnn()
     mods, off = [], 0
     for l in range(len(sizes) - 1):
         fin, fout = sizes[l], sizes[l + 1]
