@@ -6,6 +6,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { loadExperiment, type ExperimentConfig } from '../src/core/config';
+import * as tf from '@tensorflow/tfjs';
+import { Experiment } from '../src/core/experiment';
 import { FusedExperiment } from '../src/core/fused';
 import { History, KeptVec, RunHistory, type KeptStep } from '../src/worker/history';
 import { computeSurrogate } from '../src/worker/surrogate-adapter';
@@ -175,5 +177,27 @@ describe('the session answers views at a kept step', () => {
     await h.send({ type: 'requestView', run: 0, grid: 8, at: 4 });
     expect(h.of('view').at(-1)!.t).toBe(0);
     expect(h.of('view').at(-1)!.kept!.steps).toEqual([]);
+  });
+});
+
+describe('History on the tfjs engine', () => {
+  it('a past step rebuilt as tensors gives the live surrogate of that step and frees every tensor it made', async () => {
+    const cfg = config('adam');
+    const exp = new Experiment(cfg);
+    const h = new History();
+    const cmd = { type: 'requestSurrogate', run: 0, kind: 'slice', points: 9 } as const;
+    let live: Awaited<ReturnType<typeof computeSurrogate>> | null = null;
+    for (let k = 0; k < 6; k++) {
+      await h.record(exp);
+      if (exp.t === 3) live = await computeSurrogate(cfg, exp, exp.runs[0], cmd);
+      exp.step();
+    }
+    const n0 = tf.memory().numTensors;
+    const past = h.pastRun(exp, 0, 3)!;
+    const again = await computeSurrogate(cfg, exp, past.run, cmd);
+    past.release();
+    expect(tf.memory().numTensors).toBe(n0);
+    expect(again.data).toEqual(live!.data);
+    exp.dispose();
   });
 });
