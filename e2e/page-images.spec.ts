@@ -10,11 +10,8 @@ import { test, expect, ready } from './fixtures';
 test('digits in the page: pick, train Adam to > 90% test accuracy, image views drawn', async ({ page, problems }) => {
   // ~35 s on a 2-core machine; the margin is for a machine loaded far beyond that.
   test.setTimeout(90_000);
-  const T = Date.now();
-  const mark = (what: string) => console.log(`${what}: ${Date.now() - T} ms`);
   await page.goto('/');
   await ready(page);
-  mark('ready');
   await page.getByLabel('Dataset', { exact: true }).selectOption('digits');
   // The set's own fields: images n (all 1,797) and its split; no noise, no 2-D input features.
   await expect(page.getByLabel('Images n')).toHaveValue('1797');
@@ -37,13 +34,10 @@ test('digits in the page: pick, train Adam to > 90% test accuracy, image views d
   await expect(page.getByRole('region', { name: 'Decision boundary' })).toHaveCount(0);
   await expect(page.getByTestId('image-strip').locator('g.sample')).toHaveCount(24);
   await expect(page.getByRole('region', { name: 'Test images: predicted vs true' })).toContainText('a preview of the test images');
-
-  mark('preview');
   const t0 = Date.now();
   await page.getByRole('button', { name: 'Start' }).click();
   await expect(page.getByTestId('position')).toHaveAttribute('data-step', '200', { timeout: 40_000 });
   const trainMs = Date.now() - t0;
-  mark('trained');
   // Accuracy as the run table shows it: the final test accuracy.
   const acc = page.getByTestId('run-accuracy-0');
   await expect(acc).toContainText(/test \d+\.\d%/);
@@ -92,8 +86,6 @@ test('digits in the page: pick, train Adam to > 90% test accuracy, image views d
   console.log(`image views: ${answers} answers, ${viewMs.toFixed(0)} ms of worker time in ${trainMs} ms of training (${((100 * viewMs) / trainMs).toFixed(1)}%)`);
   expect(answers).toBeGreaterThan(1);
   expect(viewMs / trainMs).toBeLessThan(0.25);
-
-  mark('views checked');
   // The loss chart's x axis in epochs: 200 steps are 8.7 epochs.
   await page.getByLabel('x axis').selectOption('epoch');
   const chart = page.getByTestId('loss-chart');
@@ -101,11 +93,9 @@ test('digits in the page: pick, train Adam to > 90% test accuracy, image views d
   const ticks = (await chart.locator('g.axis-x .tick text').allTextContents()).map(Number);
   expect(Math.max(...ticks)).toBeGreaterThanOrEqual(6);
   expect(Math.max(...ticks)).toBeLessThanOrEqual(8.7);
-  mark('epochs');
   await page.getByRole('region', { name: 'Accuracy' }).evaluate((el) => el.scrollIntoView({ block: 'start' }));
   await page.screenshot({ path: '/tmp/page-images.png' });
   await page.getByRole('region', { name: 'Confusion matrix' }).evaluate((el) => el.scrollIntoView({ block: 'start' }));
   await page.screenshot({ path: '/tmp/page-images-2.png' });
-  mark('screenshot');
   expect(problems.errors).toEqual([]);
 });
