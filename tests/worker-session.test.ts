@@ -87,7 +87,9 @@ describe('Session streaming', () => {
   });
 
   it('auto backend selection calibrates what is registered (the fused engine and cpu in Node) and says why', async () => {
-    const h = harness();
+    // The page's budget (1.5 s): with 200 ms a loaded machine's slow first fused steps can use it all,
+    // and tfjs's CPU is then (rightly) skipped.
+    const h = makeHarness({ calibrationMs: 1500 });
     await h.send({ type: 'start', config: mlp([{ algorithm: 'sgd' }], {}, 3), backend: 'auto', play: false });
     const ready = h.of('ready')[0];
     // A gradient-only MLP: the fused engine competes (and wins; tests/worker-fused.test.ts).
