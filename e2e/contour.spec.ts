@@ -75,3 +75,54 @@ test('phone layout: the contour view fits a 390 px screen', async ({ page, probl
   await page.screenshot({ path: 'test-results/contour-390.png', fullPage: false });
   expect(problems.errors).toEqual([]);
 });
+
+test('zoom: "Fit paths" shows every path point, a drag pans, a click still sets θ₀, reset goes back', async ({ page, problems }) => {
+  await page.setViewportSize({ width: 1440, height: 900 });
+  await page.goto(`/${hashOf({ ...config, problem: { kind: 'function', name: 'rosenbrock', start: [-1.5, 2] }, runs: [{ algorithm: 'adam', hyper: { lr: 0.05 } }, { algorithm: 'mm-curvature', hyper: { curvature: 'gauss-newton' } }] }, { backend: 'fused' })}`);
+  await ready(page);
+  const chart = page.getByTestId('contour-chart');
+  const svg = chart.locator('svg');
+  await page.getByRole('button', { name: /^(Start|Resume)$/ }).click();
+  await expect(chart).toHaveAttribute('data-step', '40', { timeout: 30_000 });
+  const home = await svg.getAttribute('data-x-domain');
+  await page.getByTestId('contour-fit').click();
+  await expect(svg).not.toHaveAttribute('data-x-domain', home!);
+  // Every marker (θ₀ and each step of both paths) lies inside the plot area: the axes hold every point.
+  const outside = () =>
+    svg.evaluate((el) => {
+      const clip = el.querySelector('clipPath rect')!;
+      const [l, t] = [Number(clip.getAttribute('x')), Number(clip.getAttribute('y'))];
+      const [r, b] = [l + Number(clip.getAttribute('width')), t + Number(clip.getAttribute('height'))];
+      const pts = [...el.querySelectorAll('circle.step')].map((c) => [Number(c.getAttribute('cx')), Number(c.getAttribute('cy'))]);
+      return { n: pts.length, out: pts.filter(([x, y]) => !(x >= l && x <= r && y >= t && y <= b)).length };
+    });
+  const seen = await outside();
+  expect(seen.n).toBeGreaterThanOrEqual(41);
+  expect(seen.out).toBe(0);
+  // The contours are the worker's for the fitted window (drawn after its answer, under the same axes).
+  await expect(chart.locator('path.fc').first()).toBeAttached();
+  await svg.scrollIntoViewIfNeeded();
+  await page.screenshot({ path: 'test-results/contour-fit.png' });
+
+  // A drag pans: the domain moves, θ₀ does not.
+  const fitted = (await svg.getAttribute('data-x-domain'))!;
+  const box = (await svg.boundingBox())!;
+  await page.mouse.move(box.x + box.width * 0.5, box.y + box.height * 0.5);
+  await page.mouse.down();
+  await page.mouse.move(box.x + box.width * 0.5 + 60, box.y + box.height * 0.5 + 20, { steps: 6 });
+  await page.mouse.up();
+  await expect(svg).not.toHaveAttribute('data-x-domain', fitted);
+  expect(await page.getByLabel('Start x').inputValue()).toBe('-1.5');
+
+  // A click without a drag sets θ₀ inside the zoomed window.
+  const [a, b] = (await svg.getAttribute('data-x-domain'))!.split(',').map(Number);
+  await page.mouse.click(box.x + box.width * 0.6, box.y + box.height * 0.4);
+  await expect.poll(async () => Number(await page.getByLabel('Start x').inputValue())).not.toBe(-1.5);
+  const sx = Number(await page.getByLabel('Start x').inputValue());
+  expect(sx).toBeGreaterThan(a);
+  expect(sx).toBeLessThan(b);
+
+  await page.getByTestId('contour-reset-zoom').click();
+  await expect(svg).toHaveAttribute('data-x-domain', home!);
+  expect(problems.errors).toEqual([]);
+});

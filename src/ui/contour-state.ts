@@ -8,12 +8,25 @@ import { create } from 'zustand';
 import type { ContourEvt, ToWorker } from '../worker/protocol';
 import { getLab, useLab, type LabState } from './store';
 
+/** A plotted window of θ space (the contour view's zoom); null: the function's own box. */
+export interface ContourBox {
+  x: [number, number];
+  y: [number, number];
+}
+
 interface ContourState {
   evt: ContourEvt | null;
   error: string | null;
+  box: ContourBox | null;
 }
 
-export const useContour = create<ContourState>()(() => ({ evt: null, error: null }));
+export const useContour = create<ContourState>()(() => ({ evt: null, error: null, box: null }));
+
+/** Zooms the contour view to `box` (null: back to the function's own box); the worker recomputes the grid for it. */
+export function setContourBox(box: ContourBox | null): void {
+  useContour.setState({ box });
+  pumpContour();
+}
 
 const PLAYING_INTERVAL = 200;
 const GRID = 72;
@@ -25,7 +38,7 @@ let sentAt = -1e9;
 let sentKey = '';
 let answeredKey = '';
 
-const keyOf = (s: LabState): string => `${s.session?.epoch}:${s.view.sel}:${s.t}:${JSON.stringify(s.session?.config.runs.map((r) => r.switches.length))}`;
+const keyOf = (s: LabState): string => `${s.session?.epoch}:${s.view.sel}:${s.t}:${JSON.stringify(s.session?.config.runs.map((r) => r.switches.length))}:${JSON.stringify(useContour.getState().box)}`;
 const wanted = (s: LabState): boolean => s.session?.config.problem.kind === 'function';
 
 /** Sends the request that is due (called on store changes and when an answer arrives). */
@@ -43,7 +56,8 @@ export function pumpContour(): void {
   inFlight = ++seq;
   sentAt = now;
   sentKey = key;
-  send({ type: 'requestContour', run: s.view.sel, grid: GRID, requestId: inFlight });
+  const box = useContour.getState().box;
+  send({ type: 'requestContour', run: s.view.sel, grid: GRID, requestId: inFlight, ...(box ? { box } : {}) });
 }
 
 export function onContour(e: ContourEvt): void {
@@ -68,10 +82,18 @@ export function startContourPump(sendToWorker: (cmd: ToWorker) => void): void {
   started = true;
   send = sendToWorker;
   let last = '';
+  let fn = '';
   useLab.subscribe((s) => {
     const k = `${keyOf(s)}:${s.playing}`;
     if (k === last) return;
     last = k;
+    // Another function (or a problem that is not one): the zoom goes back to the function's own box.
+    const p = s.session?.config.problem;
+    const name = p?.kind === 'function' ? JSON.stringify({ ...p, start: undefined }) : '';
+    if (name !== fn) {
+      if (fn) useContour.setState({ box: null });
+      fn = name;
+    }
     if (!wanted(s)) useContour.setState({ evt: null, error: null });
     pumpContour();
   });

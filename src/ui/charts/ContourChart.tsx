@@ -10,11 +10,12 @@ import * as d3 from 'd3';
 import { useEffect, useId, useRef, useState } from 'react';
 import { functionStart } from '../../core/problems/functions-config';
 import { pause, stepOnce } from '../actions';
-import { startContourPump, useContour } from '../contour-state';
+import { setContourBox, startContourPump, useContour } from '../contour-state';
 import { send } from '../engine';
 import { editDraft, useLab } from '../store';
 import { ChartCard } from './ChartCard';
 import { FONT, fmt, INK, MUTED, runColor, useSize } from './hooks';
+import { boxAfter, fitBox, installZoom, resetZoom, zoomOf } from './contourZoom';
 import { VIOLATION } from './SurrogateChart';
 import './contour.css';
 
@@ -37,7 +38,9 @@ export function ContourChart() {
   const wrap = useRef<HTMLDivElement>(null);
   const width = useSize(wrap, 520);
   const clipId = `clipf-${useId().replace(/[^a-zA-Z0-9_-]/g, '')}`;
-  const { evt, error } = useContour();
+  const { evt, error, box: zoomBox } = useContour();
+  /** The box the zoom transform is relative to (the one drawn when the gesture began). */
+  const drawnBox = useRef('');
   const session = useLab((s) => s.session);
   const sel = useLab((s) => s.view.sel);
   const draftProblem = useLab((s) => s.draft.problem);
@@ -62,18 +65,14 @@ export function ContourChart() {
       return;
     }
     const { grid: G, f, g } = shown;
-    const x = d3.scaleLinear().domain(shown.x).range([M.l, w - M.r]);
-    const y = d3.scaleLinear().domain(shown.y).range([h - M.b, M.t]);
+    const x0 = d3.scaleLinear().domain(shown.x).range([M.l, w - M.r]);
+    const y0 = d3.scaleLinear().domain(shown.y).range([h - M.b, M.t]);
+    // A newly drawn box (the worker's answer to a zoom) is the zoom's new reference: identity again.
+    const boxKey = JSON.stringify([shown.x, shown.y, w, h]);
+    if (boxKey !== drawnBox.current) resetZoom(el);
+    drawnBox.current = boxKey;
     const dx = (shown.x[1] - shown.x[0]) / (G - 1);
     const dy = (shown.y[1] - shown.y[0]) / (G - 1);
-    // Contour coordinates put grid point k at k + ½: the polygons' runs along the grid's border land
-    // half a cell outside the plot, where the clip hides them.
-    const proj = d3.geoTransform({
-      point(px, py) {
-        this.stream.point(x(shown.x[0] + (px - 0.5) * dx), y(shown.y[0] + (py - 0.5) * dy));
-      },
-    });
-    const path = d3.geoPath(proj);
     const levels = levelsOf(f);
     const top = levels.at(-1) ?? 1;
     const clean = (v: ArrayLike<number>) => Array.from(v, (z) => (Number.isFinite(z) ? z : top * 10));
@@ -82,77 +81,101 @@ export function ContourChart() {
     const gc = g ? gen.thresholds(levels)(clean(g)) : [];
     const below = g ? d3.contours().size([G, G]).thresholds([0])(Array.from(f, (fv, i) => (Number.isFinite(fv) && Number.isFinite(g[i]) ? fv - g[i] - (1e-6 * Math.abs(fv) + 1e-9) : 0))) : [];
     const color = runColor(shown.run);
-
-    svg.selectAll('defs').data([0]).join('defs').selectAll('clipPath').data([0]).join('clipPath').attr('id', clipId)
-      .selectAll('rect').data([0]).join('rect').attr('x', M.l).attr('y', M.t).attr('width', w - M.l - M.r).attr('height', h - M.t - M.b);
-    const plot = svg.selectAll('g.plot').data([0]).join('g').attr('class', 'plot').attr('clip-path', `url(#${clipId})`);
-    plot.selectAll('rect.bg').data([0]).join('rect').attr('class', 'bg').attr('x', M.l).attr('y', M.t)
-      .attr('width', w - M.l - M.r).attr('height', h - M.t - M.b).attr('fill', '#fbfbfc');
-    plot.selectAll('path.below').data(below).join('path').attr('class', 'below').attr('d', (d) => path(d) ?? '')
-      .attr('fill', VIOLATION).attr('fill-opacity', 0.22).attr('stroke', 'none');
-    plot.selectAll('path.fc').data(fc).join('path').attr('class', 'fc').attr('d', (d) => path(d) ?? '')
-      .attr('fill', 'none').attr('stroke', INK).attr('stroke-opacity', phase === 'bowl' ? 0.18 : 0.38).attr('stroke-width', 1);
-    plot.selectAll('path.gc').data(gc).join('path').attr('class', 'gc').attr('d', (d) => path(d) ?? '')
-      .attr('fill', 'none').attr('stroke', color).attr('stroke-width', phase === 'bowl' ? 2.4 : 1.3).attr('stroke-dasharray', '5 3');
-
-    // Paths: every run's iterates, with step markers while they are few enough to tell apart.
     const runs = shown.paths.map((p, i) => {
       const pts = d3.range(p.points.length / 2).map((k) => [p.points[2 * k], p.points[2 * k + 1]] as [number, number]).filter(([a, b]) => Number.isFinite(a) && Number.isFinite(b));
       const sw = p.switches.map((s) => Math.round(s / p.stride)).filter((k) => k < pts.length).map((k) => pts[k]);
       return { i, pts, sw, markers: pts.length <= 400 };
     });
-    const line = d3.line<[number, number]>().x((d) => x(d[0])).y((d) => y(d[1]));
-    const pg = plot.selectAll('g.path').data(runs).join('g').attr('class', 'path').attr('data-run', (d) => d.i);
-    pg.selectAll('path.trail').data((d) => [d]).join('path').attr('class', 'trail').attr('d', (d) => line(d.pts) ?? '')
-      .attr('fill', 'none').attr('stroke', (d) => runColor(d.i)).attr('stroke-width', (d) => (d.i === shown.run ? 2 : 1.4)).attr('stroke-opacity', 0.9);
-    pg.selectAll('circle.step').data((d) => (d.markers ? d.pts.map((p) => ({ p, i: d.i })) : [])).join('circle').attr('class', 'step')
-      .attr('cx', (d) => x(d.p[0])).attr('cy', (d) => y(d.p[1])).attr('r', 2.4).attr('fill', (d) => runColor(d.i));
-    pg.selectAll('path.switch').data((d) => d.sw.map((p) => ({ p, i: d.i }))).join('path').attr('class', 'switch')
-      .attr('d', d3.symbol(d3.symbolDiamond, 70)).attr('transform', (d) => `translate(${x(d.p[0])},${y(d.p[1])})`)
-      .attr('fill', '#fff').attr('stroke', (d) => runColor(d.i)).attr('stroke-width', 2);
-    const starts = runs.filter((r) => r.pts.length).slice(0, 1);
-    plot.selectAll('rect.start').data(starts).join('rect').attr('class', 'start').attr('x', (d) => x(d.pts[0][0]) - 5).attr('y', (d) => y(d.pts[0][1]) - 5)
-      .attr('width', 10).attr('height', 10).attr('fill', '#fff').attr('stroke', INK).attr('stroke-width', 1.6);
-
-    // θₜ, θₜ₊₁ and the step between them (the inspected run).
-    const [tx, ty] = shown.theta;
-    const next = shown.next && shown.next.every(Number.isFinite) ? shown.next : null;
-    plot.selectAll('line.jump').data(next ? [next] : []).join('line').attr('class', 'jump')
-      .attr('x1', x(tx)).attr('y1', y(ty)).attr('x2', (d) => x(d[0])).attr('y2', (d) => y(d[1]))
-      .attr('stroke', color).attr('stroke-width', 1.6).attr('stroke-dasharray', '2 2');
-    plot.selectAll('circle.next').data(next ? [next] : []).join('circle').attr('class', 'next').attr('cx', (d) => x(d[0])).attr('cy', (d) => y(d[1]))
-      .attr('r', 5).attr('fill', '#fff').attr('stroke', color).attr('stroke-width', 2);
-    const cur = plot.selectAll('circle.current').data(Number.isFinite(tx) && Number.isFinite(ty) ? [0] : []).join('circle').attr('class', 'current')
-      .attr('r', 5.5).attr('fill', color).attr('stroke', '#fff').attr('stroke-width', 1.5);
-    cur.attr('cx', x(tx)).attr('cy', y(ty));
-    // The jump θₜ → θₜ₊₁ (d3.timer: selection.transition is not in the bundle's d3 build).
     let timer: d3.Timer | null = null;
-    if (phase === 'jump' && next)
-      timer = d3.timer((ms) => {
-        const u = d3.easeCubicInOut(Math.min(1, ms / 800));
-        cur.attr('cx', x(tx + u * (next[0] - tx))).attr('cy', y(ty + u * (next[1] - ty)));
-        if (u >= 1) timer?.stop();
+
+    // Everything below is drawn with the zoom's current transform (identity but during a gesture and
+    // until the worker answers for the zoomed box).
+    const draw = (t: d3.ZoomTransform) => {
+      const x = t.rescaleX(x0);
+      const y = t.rescaleY(y0);
+      svg.attr('data-x-domain', x.domain().join(',')).attr('data-y-domain', y.domain().join(','));
+      // Contour coordinates put grid point k at k + ½: the polygons' runs along the grid's border land
+      // half a cell outside the plot, where the clip hides them.
+      const proj = d3.geoTransform({
+        point(px, py) {
+          this.stream.point(x(shown.x[0] + (px - 0.5) * dx), y(shown.y[0] + (py - 0.5) * dy));
+        },
       });
-    const pending = newStart && (newStart[0] !== runs[0]?.pts[0]?.[0] || newStart[1] !== runs[0]?.pts[0]?.[1]) ? [newStart] : [];
-    plot.selectAll('path.newstart').data(pending).join('path').attr('class', 'newstart').attr('d', d3.symbol(d3.symbolCross, 90))
-      .attr('transform', (d) => `translate(${x(d[0])},${y(d[1])})`).attr('fill', INK);
+      const path = d3.geoPath(proj);
 
-    svg.selectAll('g.axis-x').data([0]).join('g').attr('class', 'axis-x').attr('transform', `translate(0,${h - M.b})`)
-      .call(d3.axisBottom(x).ticks(Math.max(3, Math.floor(w / 80))).tickSizeOuter(0) as never);
-    svg.selectAll('g.axis-y').data([0]).join('g').attr('class', 'axis-y').attr('transform', `translate(${M.l},0)`)
-      .call(d3.axisLeft(y).ticks(6).tickSizeOuter(0) as never);
-    svg.selectAll('g.axis-x, g.axis-y').attr('font-family', FONT).attr('color', MUTED);
-    svg.selectAll('text.xlabel').data([0]).join('text').attr('class', 'xlabel').attr('x', w - M.r).attr('y', h - 2)
-      .attr('text-anchor', 'end').attr('fill', MUTED).attr('font-size', 11).attr('font-family', FONT).text('θ₁');
-    svg.selectAll('text.ylabel').data([0]).join('text').attr('class', 'ylabel').attr('x', 4).attr('y', M.t + 8)
-      .attr('fill', MUTED).attr('font-size', 11).attr('font-family', FONT).text('θ₂');
+      svg.selectAll('defs').data([0]).join('defs').selectAll('clipPath').data([0]).join('clipPath').attr('id', clipId)
+        .selectAll('rect').data([0]).join('rect').attr('x', M.l).attr('y', M.t).attr('width', w - M.l - M.r).attr('height', h - M.t - M.b);
+      const plot = svg.selectAll('g.plot').data([0]).join('g').attr('class', 'plot').attr('clip-path', `url(#${clipId})`);
+      plot.selectAll('rect.bg').data([0]).join('rect').attr('class', 'bg').attr('x', M.l).attr('y', M.t)
+        .attr('width', w - M.l - M.r).attr('height', h - M.t - M.b).attr('fill', '#fbfbfc');
+      plot.selectAll('path.below').data(below).join('path').attr('class', 'below').attr('d', (d) => path(d) ?? '')
+        .attr('fill', VIOLATION).attr('fill-opacity', 0.22).attr('stroke', 'none');
+      plot.selectAll('path.fc').data(fc).join('path').attr('class', 'fc').attr('d', (d) => path(d) ?? '')
+        .attr('fill', 'none').attr('stroke', INK).attr('stroke-opacity', phase === 'bowl' ? 0.18 : 0.38).attr('stroke-width', 1);
+      plot.selectAll('path.gc').data(gc).join('path').attr('class', 'gc').attr('d', (d) => path(d) ?? '')
+        .attr('fill', 'none').attr('stroke', color).attr('stroke-width', phase === 'bowl' ? 2.4 : 1.3).attr('stroke-dasharray', '5 3');
 
-    // Click: the clicked point becomes θ₀ (rounded to what the axes can show).
+      // Paths: every run's iterates, with step markers while they are few enough to tell apart.
+      const line = d3.line<[number, number]>().x((d) => x(d[0])).y((d) => y(d[1]));
+      const pg = plot.selectAll('g.path').data(runs).join('g').attr('class', 'path').attr('data-run', (d) => d.i);
+      pg.selectAll('path.trail').data((d) => [d]).join('path').attr('class', 'trail').attr('d', (d) => line(d.pts) ?? '')
+        .attr('fill', 'none').attr('stroke', (d) => runColor(d.i)).attr('stroke-width', (d) => (d.i === shown.run ? 2 : 1.4)).attr('stroke-opacity', 0.9);
+      pg.selectAll('circle.step').data((d) => (d.markers ? d.pts.map((p) => ({ p, i: d.i })) : [])).join('circle').attr('class', 'step')
+        .attr('cx', (d) => x(d.p[0])).attr('cy', (d) => y(d.p[1])).attr('r', 2.4).attr('fill', (d) => runColor(d.i));
+      pg.selectAll('path.switch').data((d) => d.sw.map((p) => ({ p, i: d.i }))).join('path').attr('class', 'switch')
+        .attr('d', d3.symbol(d3.symbolDiamond, 70)).attr('transform', (d) => `translate(${x(d.p[0])},${y(d.p[1])})`)
+        .attr('fill', '#fff').attr('stroke', (d) => runColor(d.i)).attr('stroke-width', 2);
+      const starts = runs.filter((r) => r.pts.length).slice(0, 1);
+      plot.selectAll('rect.start').data(starts).join('rect').attr('class', 'start').attr('x', (d) => x(d.pts[0][0]) - 5).attr('y', (d) => y(d.pts[0][1]) - 5)
+        .attr('width', 10).attr('height', 10).attr('fill', '#fff').attr('stroke', INK).attr('stroke-width', 1.6);
+
+      // θₜ, θₜ₊₁ and the step between them (the inspected run).
+      const [tx, ty] = shown.theta;
+      const next = shown.next && shown.next.every(Number.isFinite) ? shown.next : null;
+      plot.selectAll('line.jump').data(next ? [next] : []).join('line').attr('class', 'jump')
+        .attr('x1', x(tx)).attr('y1', y(ty)).attr('x2', (d) => x(d[0])).attr('y2', (d) => y(d[1]))
+        .attr('stroke', color).attr('stroke-width', 1.6).attr('stroke-dasharray', '2 2');
+      plot.selectAll('circle.next').data(next ? [next] : []).join('circle').attr('class', 'next').attr('cx', (d) => x(d[0])).attr('cy', (d) => y(d[1]))
+        .attr('r', 5).attr('fill', '#fff').attr('stroke', color).attr('stroke-width', 2);
+      const cur = plot.selectAll('circle.current').data(Number.isFinite(tx) && Number.isFinite(ty) ? [0] : []).join('circle').attr('class', 'current')
+        .attr('r', 5.5).attr('fill', color).attr('stroke', '#fff').attr('stroke-width', 1.5);
+      cur.attr('cx', x(tx)).attr('cy', y(ty));
+      // The jump θₜ → θₜ₊₁ (d3.timer: selection.transition is not in the bundle's d3 build).
+      timer?.stop();
+      if (phase === 'jump' && next)
+        timer = d3.timer((ms) => {
+          const u = d3.easeCubicInOut(Math.min(1, ms / 800));
+          cur.attr('cx', x(tx + u * (next[0] - tx))).attr('cy', y(ty + u * (next[1] - ty)));
+          if (u >= 1) timer?.stop();
+        });
+      const pending = newStart && (newStart[0] !== runs[0]?.pts[0]?.[0] || newStart[1] !== runs[0]?.pts[0]?.[1]) ? [newStart] : [];
+      plot.selectAll('path.newstart').data(pending).join('path').attr('class', 'newstart').attr('d', d3.symbol(d3.symbolCross, 90))
+        .attr('transform', (d) => `translate(${x(d[0])},${y(d[1])})`).attr('fill', INK);
+
+      svg.selectAll('g.axis-x').data([0]).join('g').attr('class', 'axis-x').attr('transform', `translate(0,${h - M.b})`)
+        .call(d3.axisBottom(x).ticks(Math.max(3, Math.floor(w / 80))).tickSizeOuter(0) as never);
+      svg.selectAll('g.axis-y').data([0]).join('g').attr('class', 'axis-y').attr('transform', `translate(${M.l},0)`)
+        .call(d3.axisLeft(y).ticks(6).tickSizeOuter(0) as never);
+      svg.selectAll('g.axis-x, g.axis-y').attr('font-family', FONT).attr('color', MUTED);
+      svg.selectAll('text.xlabel').data([0]).join('text').attr('class', 'xlabel').attr('x', w - M.r).attr('y', h - 2)
+        .attr('text-anchor', 'end').attr('fill', MUTED).attr('font-size', 11).attr('font-family', FONT).text('θ₁');
+      svg.selectAll('text.ylabel').data([0]).join('text').attr('class', 'ylabel').attr('x', 4).attr('y', M.t + 8)
+        .attr('fill', MUTED).attr('font-size', 11).attr('font-family', FONT).text('θ₂');
+    };
+    draw(zoomOf(el));
+
+    // Wheel zooms, a drag pans (the map follows at once; the worker then recomputes the grid).
+    installZoom(el, [[M.l, M.t], [w - M.r, h - M.b]], { onZoom: draw, onEnd: (t) => setContourBox(boxAfter(t, x0, y0)) });
+
+    // Click (without a drag): the clicked point becomes θ₀ (rounded to what the axes can show).
     svg.style('cursor', 'crosshair').on('click', (ev: MouseEvent) => {
       const [px, py] = d3.pointer(ev, el);
       if (px < M.l || px > w - M.r || py < M.t || py > h - M.b) return;
+      const t = zoomOf(el);
+      const [x, y] = [t.rescaleX(x0), t.rescaleY(y0)];
+      const [[a, b], [c, d]] = [x.domain(), y.domain()];
       const round = (v: number, span: number) => Number(v.toFixed(Math.max(0, 3 - Math.floor(Math.log10(span)))));
-      const start: [number, number] = [round(x.invert(px), shown.x[1] - shown.x[0]), round(y.invert(py), shown.y[1] - shown.y[0])];
+      const start: [number, number] = [round(x.invert(px), b - a), round(y.invert(py), d - c)];
       editDraft((d) => (d.problem.kind === 'function' ? { ...d, problem: { ...d.problem, start } } : d));
     });
     return () => {
@@ -175,10 +198,23 @@ export function ContourChart() {
     ];
   };
   const name = shown ? (summaries[shown.run]?.label ?? `run ${shown.run + 1}`) : '';
+  const fit = () => {
+    if (!shown) return;
+    const b = fitBox(shown.paths.map((p) => p.points), [shown.theta, shown.next], { x: shown.x, y: shown.y });
+    if (b) setContourBox(b);
+  };
   const actions = (
-    <button type="button" className="small" onClick={stepThrough} disabled={!shown || !shown.g || phase !== 'idle'} data-testid="contour-step-through">
-      Step through
-    </button>
+    <>
+      <button type="button" className="small" onClick={fit} disabled={!shown} data-testid="contour-fit" title="Zoom the map to every run's path (wheel: zoom, drag: pan)">
+        Fit paths
+      </button>
+      <button type="button" className="small" onClick={() => setContourBox(null)} disabled={!zoomBox} data-testid="contour-reset-zoom" title="Back to the function's own window">
+        Reset zoom
+      </button>
+      <button type="button" className="small" onClick={stepThrough} disabled={!shown || !shown.g || phase !== 'idle'} data-testid="contour-step-through">
+        Step through
+      </button>
+    </>
   );
   const subtitle = shown ? (
     <>
@@ -187,7 +223,7 @@ export function ContourChart() {
       </span>{' '}
       <span className="muted small">
         {name} at step {shown.t}
-        {summaries[shown.run] ? ` · f = ${fmt(summaries[shown.run].loss)}` : ''} · click the map to set θ₀
+        {summaries[shown.run] ? ` · f = ${fmt(summaries[shown.run].loss)}` : ''} · click the map to set θ₀, wheel / drag to zoom / pan
       </span>
     </>
   ) : null;
