@@ -13,6 +13,7 @@ import { FusedExperiment } from '../src/core/fused';
 import { nmfData } from '../src/core/problems/nmf-data';
 import type { NMFProblemConfig } from '../src/core/config-nmf';
 import { loadImageSetNode } from '../src/cli/data-files';
+import { executeFull } from '../src/cli/execute';
 import { partImage, partsGrid } from '../src/ui/charts/NMFParts';
 import { checkClaim, claimText, nearZeroFraction, type ClaimRun } from '../src/ui/presetClaims';
 import { presets } from '../src/ui/presets';
@@ -90,7 +91,6 @@ describe('preset "Parts of digits"', () => {
       const theta = Float32Array.from(exp.problem.ops.toArray(run.theta) as ArrayLike<number>);
       return { losses: losses[i], diverged: !run.active, partsNearZero: nearZeroFraction(theta.subarray(0, m * K), m, K) };
     });
-    console.log('parts near-zero fraction (run 1):', runs[0].partsNearZero);
     exp.dispose();
     for (const c of p.claims) expect(checkClaim(c, runs), claimText(c, p.names)).toBeNull();
     // the measure on the images themselves (V's columns), for comparison: about half their pixels
@@ -101,5 +101,18 @@ describe('preset "Parts of digits"', () => {
     expect(runs[0].partsNearZero!).toBeGreaterThan(vFrac + 0.2);
     // and the claim can fail: the images themselves are not "sparse parts"
     expect(checkClaim({ kind: 'sparseParts', run: 0, min: 0.7 }, [{ losses: [], diverged: false, partsNearZero: vFrac }])).not.toBeNull();
+  });
+});
+
+describe('examples/nmf-digits-parts.json', () => {
+  it('runs as the CLI runs it: 100 iterations, MM and the heuristic give the same monotone cost', async () => {
+    const c = ok(parseExperiment(JSON.parse(readFileSync(new URL('../examples/nmf-digits-parts.json', import.meta.url), 'utf8'))));
+    const r = await executeFull(c, { backend: null, threads: 1, recordTest: false });
+    expect(r.backend).toBe('js-fused');
+    const [mm, mu] = r.runs.map((x) => x.losses);
+    expect(mm).toHaveLength(101);
+    expect(mu).toEqual(mm);
+    expect(checkClaim({ kind: 'monotone', run: 0 }, [{ losses: mm, diverged: false }])).toBeNull();
+    expect(mm[100]).toBeLessThan(mm[0] / 10);
   });
 });
