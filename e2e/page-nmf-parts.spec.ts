@@ -7,6 +7,9 @@ test('the digits-parts preset runs and draws W as a grid of 8×8 parts, with β 
   await expect(page.getByTestId('preset-claims-nmf-digits-parts').locator('li')).toHaveCount(3);
   await page.getByTestId('preset-nmf-digits-parts').click();
   await expect(page.getByTestId('run-row-1')).toHaveAttribute('data-algorithm', 'nmf-mu', { timeout: 45_000 });
+  // the problem form shows the images as V, with its n
+  await expect(page.getByLabel('NMF data', { exact: true })).toHaveValue('images');
+  await expect(page.getByLabel('Images (columns of V)', { exact: true })).toHaveValue('500');
   await playPast(page, 20);
   await expect(page.getByTestId('run-row-0')).toHaveAttribute('data-monotone', 'held');
 
