@@ -33,6 +33,9 @@ interface SweepState {
 
 const useSweep = create<SweepState>()(() => ({ job: null, base: null, results: [], progress: 0, running: false, workers: 0, error: null, cancel: null }));
 
+/** The progress bar's update interval. */
+const PROGRESS_MS = 250;
+
 const numericHypers = (c: ExperimentConfig | null, i: number): string[] =>
   c?.runs[i] ? Object.entries(c.runs[i].hyper).filter(([, v]) => typeof v === 'number').map(([k]) => k) : [];
 
@@ -44,8 +47,18 @@ function start(config: ExperimentConfig, runIndex: number, hyper: string, lo: nu
     return;
   }
   const job = plan.job;
+  // Progress messages (every 100 ms from each of up to hardwareConcurrency − 1 workers) are coalesced
+  // into at most one store update (a re-render of the bar) per PROGRESS_MS.
+  let timer: ReturnType<typeof setTimeout> | null = null;
+  let latest = 0;
   const pool = runPool(job, {
-    onProgress: (done, total) => useSweep.setState({ progress: done / total }),
+    onProgress: (done, total) => {
+      latest = done / total;
+      timer ??= setTimeout(() => {
+        timer = null;
+        useSweep.setState({ progress: latest });
+      }, PROGRESS_MS);
+    },
     onResult: (index, r) => useSweep.setState((s) => ({ results: s.results.map((x, k) => (k === index ? r : x)) })),
   });
   useSweep.setState({ job, base: config, results: job.jobs.map(() => null), progress: 0, running: true, workers: pool.workers, error: null, cancel: pool.cancel });
@@ -96,14 +109,16 @@ export function SweepPanel() {
 
   const job = sw.job;
   const nPoints = job?.values.length ?? 0;
-  const ys = job ? sw.results.slice(0, nPoints).map((r) => (r && !('error' in r) ? metricOf(r.losses, m) : null)) : [];
-  const done = job ? sw.results.slice(0, nPoints).map((r) => r !== null && !('error' in r)) : [];
-  const references = job
-    ? job.references.map((ref, j) => {
-        const r = sw.results[nPoints + j];
-        return { label: ref.label, y: r && !('error' in r) ? metricOf(r.losses, m) : null, color: runColor(ref.runIndex) };
-      })
-    : [];
+  // Memoised on the results: a progress update re-renders the bar, not the chart (it redraws when a point finishes).
+  const { ys, done, references } = useMemo(() => {
+    if (!job) return { ys: [], done: [], references: [] };
+    const mOf = (r: SweepState['results'][number]) => (r && !('error' in r) ? metricOf(r.losses, m) : null);
+    return {
+      ys: sw.results.slice(0, nPoints).map(mOf),
+      done: sw.results.slice(0, nPoints).map((r) => r !== null && !('error' in r)),
+      references: job.references.map((ref, j) => ({ label: ref.label, y: mOf(sw.results[nPoints + j]), color: runColor(ref.runIndex) })),
+    };
+  }, [job, sw.results, metric, k, target]); // eslint-disable-line react-hooks/exhaustive-deps
   const errors = sw.results.filter((r): r is { error: string } => r !== null && 'error' in r).map((r) => r.error);
   const finished = sw.results.filter((r) => r !== null).length;
 
