@@ -14,6 +14,7 @@
  */
 import type { ExperimentConfig } from '../core/config';
 import { FUSED_SCOPE } from '../core/fused/algorithms';
+import { calibrationKey } from './calibration-key';
 import { fusableFromStart, fusedLabel, timeFusedSteps } from './fused-engine';
 import { loadedTfjs, loadTfjs, type TfjsModule } from './tfjs-loader';
 import { BACKENDS, TFJS_BACKENDS, type BackendChoice, type BackendName, type BackendStatus } from './protocol';
@@ -101,6 +102,8 @@ async function firstTfjs(order: readonly BackendName[], fail: readonly BackendNa
 /** The default host: real tfjs backends, calibration, WebGPU device-loss watch. */
 export function createBackendHost(): BackendHost {
   let lossToken = 0;
+  /** The last 'auto' calibration and what it was measured on (./calibration-key.ts). */
+  let lastAuto: { key: string; selection: Selection } | null = null;
   return {
     current: currentBackend,
 
@@ -153,6 +156,15 @@ export function createBackendHost(): BackendHost {
         throw new Error(`no tfjs backend could be initialised: ${failures.join('; ')}`);
       }
 
+      // auto on a problem of the size and model last calibrated: that measurement again (the winner
+      // made current), not another ~1.5 s — previews after every small edit stay quick.
+      const key = JSON.stringify([calibrationKey(config), [...fail].sort(), [...exclude].sort(), fusable]);
+      if (lastAuto?.key === key) {
+        const again = lastAuto.selection;
+        if (again.backend === 'fused' || (await tryBackend(again.backend, fail)) === null)
+          return { ...again, reason: `${again.reason} (measured on an earlier problem of this size and model)` };
+      }
+
       // auto: calibrate every backend that initialises, within the budget. Cheap-to-start backends
       // first (CPU, WASM), so a slow GPU warm-up (shader compilation) cannot starve them.
       const budget = opts.budgetMs ?? 1500;
@@ -191,12 +203,14 @@ export function createBackendHost(): BackendHost {
       if (best !== 'fused' && (await tryBackend(best, fail)) !== null) throw new Error(`${NICE[best]} failed to initialise again after its calibration`);
       const detail = timings.map((x) => `${backendLabel(x.b)} ${fmtMs(x.ms)} ms/step`).join(', ');
       const failed = failures.length ? ` (${failures.join('; ')})` : '';
-      return {
+      const selection: Selection = {
         backend: best,
         reasonKind: 'calibration',
         reason: `fastest on a short calibration on this problem: ${detail} → ${backendLabel(best)}${failed}`,
         backends: list(),
       };
+      lastAuto = { key, selection };
+      return selection;
     },
 
     watchLoss(cb) {
