@@ -15,13 +15,18 @@ import { send } from '../engine';
 import { editDraft, useLab } from '../store';
 import { ChartCard } from './ChartCard';
 import { FONT, fmt, INK, MUTED, runColor, useSize } from './hooks';
-import { boxAfter, fitBox, installZoom, resetZoom, zoomOf } from './contourZoom';
 import { VIOLATION } from './SurrogateChart';
 import './contour.css';
 
 const M = { l: 44, r: 12, t: 12, b: 30 };
 const LEVELS = 14;
 type Phase = 'idle' | 'bowl' | 'jump';
+
+// The zoom (d3-zoom, with d3-drag and d3-transition: ≈ 30 kB) is a chunk of its own, loaded with the
+// first contour map: the page's first script does not carry it.
+type ZoomModule = typeof import('./contourZoom');
+let zoomModule: ZoomModule | null = null;
+const loadZoom = (): Promise<ZoomModule> => import('./contourZoom').then((m) => (zoomModule = m));
 
 const CERT = { global: 'certified majorizer: g ≥ f everywhere', step: 'MM step certified at θₜ₊₁', none: 'implied model, not certified' } as const;
 
@@ -41,6 +46,7 @@ export function ContourChart() {
   const { evt, error, box: zoomBox } = useContour();
   /** The box the zoom transform is relative to (the one drawn when the gesture began). */
   const drawnBox = useRef('');
+  const [zm, setZm] = useState<ZoomModule | null>(zoomModule);
   const session = useLab((s) => s.session);
   const sel = useLab((s) => s.view.sel);
   const draftProblem = useLab((s) => s.draft.problem);
@@ -54,6 +60,10 @@ export function ContourChart() {
   const shown = evt && evt.epoch === session?.epoch ? evt : null;
   const newStart = draftProblem.kind === 'function' ? functionStart(draftProblem) : null;
   const h = Math.round(Math.max(260, Math.min(480, width * 0.78)));
+  const hasMap = !!shown;
+  useEffect(() => {
+    if (hasMap && !zm) void loadZoom().then(setZm);
+  }, [hasMap, zm]);
 
   useEffect(() => {
     const el = svgRef.current;
@@ -69,7 +79,7 @@ export function ContourChart() {
     const y0 = d3.scaleLinear().domain(shown.y).range([h - M.b, M.t]);
     // A newly drawn box (the worker's answer to a zoom) is the zoom's new reference: identity again.
     const boxKey = JSON.stringify([shown.x, shown.y, w, h]);
-    if (boxKey !== drawnBox.current) resetZoom(el);
+    if (zm && boxKey !== drawnBox.current) zm.resetZoom(el);
     drawnBox.current = boxKey;
     const dx = (shown.x[1] - shown.x[0]) / (G - 1);
     const dy = (shown.y[1] - shown.y[0]) / (G - 1);
@@ -90,9 +100,9 @@ export function ContourChart() {
 
     // Everything below is drawn with the zoom's current transform (identity but during a gesture and
     // until the worker answers for the zoomed box).
-    const draw = (t: d3.ZoomTransform) => {
-      const x = t.rescaleX(x0);
-      const y = t.rescaleY(y0);
+    const draw = (t: d3.ZoomTransform | null) => {
+      const x = t ? t.rescaleX(x0) : x0;
+      const y = t ? t.rescaleY(y0) : y0;
       svg.attr('data-x-domain', x.domain().join(',')).attr('data-y-domain', y.domain().join(','));
       // Contour coordinates put grid point k at k + ½: the polygons' runs along the grid's border land
       // half a cell outside the plot, where the clip hides them.
@@ -162,17 +172,17 @@ export function ContourChart() {
       svg.selectAll('text.ylabel').data([0]).join('text').attr('class', 'ylabel').attr('x', 4).attr('y', M.t + 8)
         .attr('fill', MUTED).attr('font-size', 11).attr('font-family', FONT).text('θ₂');
     };
-    draw(zoomOf(el));
+    draw(zm ? zm.zoomOf(el) : null);
 
     // Wheel zooms, a drag pans (the map follows at once; the worker then recomputes the grid).
-    installZoom(el, [[M.l, M.t], [w - M.r, h - M.b]], { onZoom: draw, onEnd: (t) => setContourBox(boxAfter(t, x0, y0)) });
+    zm?.installZoom(el, [[M.l, M.t], [w - M.r, h - M.b]], { onZoom: draw, onEnd: (t) => setContourBox(zm.boxAfter(t, x0, y0)) });
 
     // Click (without a drag): the clicked point becomes θ₀ (rounded to what the axes can show).
     svg.style('cursor', 'crosshair').on('click', (ev: MouseEvent) => {
       const [px, py] = d3.pointer(ev, el);
       if (px < M.l || px > w - M.r || py < M.t || py > h - M.b) return;
-      const t = zoomOf(el);
-      const [x, y] = [t.rescaleX(x0), t.rescaleY(y0)];
+      const t = zm?.zoomOf(el);
+      const [x, y] = t ? [t.rescaleX(x0), t.rescaleY(y0)] : [x0, y0];
       const [[a, b], [c, d]] = [x.domain(), y.domain()];
       const round = (v: number, span: number) => Number(v.toFixed(Math.max(0, 3 - Math.floor(Math.log10(span)))));
       const start: [number, number] = [round(x.invert(px), b - a), round(y.invert(py), d - c)];
@@ -181,7 +191,7 @@ export function ContourChart() {
     return () => {
       timer?.stop();
     };
-  }, [shown, width, h, clipId, phase, newStart?.[0], newStart?.[1]]); // eslint-disable-line react-hooks/exhaustive-deps
+  }, [shown, width, h, clipId, phase, zm, newStart?.[0], newStart?.[1]]); // eslint-disable-line react-hooks/exhaustive-deps
 
   if (!isFunction) return null;
 
@@ -199,13 +209,13 @@ export function ContourChart() {
   };
   const name = shown ? (summaries[shown.run]?.label ?? `run ${shown.run + 1}`) : '';
   const fit = () => {
-    if (!shown) return;
-    const b = fitBox(shown.paths.map((p) => p.points), [shown.theta, shown.next], { x: shown.x, y: shown.y });
+    if (!shown || !zm) return;
+    const b = zm.fitBox(shown.paths.map((p) => p.points), [shown.theta, shown.next], { x: shown.x, y: shown.y });
     if (b) setContourBox(b);
   };
   const actions = (
     <>
-      <button type="button" className="small" onClick={fit} disabled={!shown} data-testid="contour-fit" title="Zoom the map to every run's path (wheel: zoom, drag: pan)">
+      <button type="button" className="small" onClick={fit} disabled={!shown || !zm} data-testid="contour-fit" title="Zoom the map to every run's path (wheel: zoom, drag: pan)">
         Fit paths
       </button>
       <button type="button" className="small" onClick={() => setContourBox(null)} disabled={!zoomBox} data-testid="contour-reset-zoom" title="Back to the function's own window">
