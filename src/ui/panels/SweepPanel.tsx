@@ -81,11 +81,13 @@ export function SweepPanel() {
   const [target, setTarget] = useState(0.1);
 
   // A link's sweep block (a preset's) fills the form: the form's draft has no sweep, so read the link.
+  // This panel is a lazy chunk, mounted after the address bar was rewritten from the form (without the
+  // sweep block): on mount, the link the page was opened with (the navigation entry's URL) fills it too.
   useEffect(() => {
-    const fill = () => {
-      const d = decodeShare(location.hash);
+    const fill = (hash = location.hash): boolean => {
+      const d = decodeShare(hash);
       const sweep = d.kind === 'ok' ? d.config.sweep : undefined;
-      if (!sweep || typeof sweep.run !== 'number') return;
+      if (!sweep || typeof sweep.run !== 'number') return false;
       const v = sweep.values.filter((x): x is number => typeof x === 'number' && x > 0);
       setRunIndex(sweep.run);
       setHyper(sweep.hyper);
@@ -94,10 +96,13 @@ export function SweepPanel() {
         setHi(Math.max(...v));
         setN(v.length);
       }
+      return true;
     };
-    fill();
-    window.addEventListener('hashchange', fill);
-    return () => window.removeEventListener('hashchange', fill);
+    const opened = (performance.getEntriesByType?.('navigation')[0]?.name ?? '').replace(/^[^#]*/, '');
+    if (!fill()) fill(opened);
+    const onHash = () => fill();
+    window.addEventListener('hashchange', onHash);
+    return () => window.removeEventListener('hashchange', onHash);
   }, []);
 
   const runs = config?.runs ?? [];
