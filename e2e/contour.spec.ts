@@ -114,6 +114,16 @@ test('zoom: "Fit paths" shows every path point, a drag pans, a click still sets 
   await expect(svg).not.toHaveAttribute('data-x-domain', fitted);
   expect(await page.getByLabel('Start x').inputValue()).toBe('-1.5');
 
+  // The wheel zooms in about the pointer: a narrower window, its contours recomputed by the worker.
+  const span = (d: string | null) => d!.split(',').map(Number).reduce((a, b) => b - a);
+  const panned = await svg.getAttribute('data-x-domain');
+  await page.mouse.move(box.x + box.width * 0.3, box.y + box.height * 0.5);
+  await page.mouse.wheel(0, -600);
+  await expect.poll(async () => span(await svg.getAttribute('data-x-domain'))).toBeLessThan(span(panned) * 0.8);
+  await expect(chart.locator('path.fc').first()).toBeAttached();
+  await page.waitForTimeout(500);
+  await page.screenshot({ path: 'test-results/contour-wheel.png' });
+
   // A click without a drag sets θ₀ inside the zoomed window.
   const [a, b] = (await svg.getAttribute('data-x-domain'))!.split(',').map(Number);
   await page.mouse.click(box.x + box.width * 0.6, box.y + box.height * 0.4);
