@@ -47,6 +47,15 @@ describe('picking a data set in the form', () => {
     expect(classLabel(parse(pickDataset(base(), 'fashion-mnist')), 9)).toBe('Boot');
     expect(classLabel(parse(pickDataset(base(), 'digits')), 9)).toBe('9');
   });
+
+  it('convolution blocks (the form’s CNN switch) stay between image sets and go with a 2-D set', () => {
+    const cnn = { ...pickDataset(base(), 'digits'), conv: [{ filters: 4, kernel: 3, pool: 2 }] } as MLPProblemConfig;
+    expect(parse(cnn).problem).toMatchObject({ conv: [{ filters: 4, kernel: 3, pool: 2 }] });
+    expect(pickDataset(cnn, 'mnist').conv).toEqual([{ filters: 4, kernel: 3, pool: 2 }]);
+    const back = pickDataset(cnn, 'moons');
+    expect('conv' in back).toBe(false);
+    expect(isImageProblem(parse(back))).toBe(false);
+  });
 });
 
 describe('steps per epoch (the loss chart’s epoch axis)', () => {

@@ -71,7 +71,9 @@ export function pickDataset(p: MLPProblemConfig, name: DatasetName): MLPProblemC
   const loss = !cls ? 'mse' : multi ? 'softmax_ce' : 'bce';
   const noise = name === data.name ? data.noise : defaultNoise(name, data.noise);
   if (isImageDataset(data.name)) {
-    const base = { ...rest, loss, data: { ...data, name, noise, n: 256, testRatio: 0.25 } } as MLPProblemConfig;
+    // Back to a 2-D set: convolution blocks apply to images only.
+    const { conv: _conv, ...flat } = rest;
+    const base = { ...flat, loss, data: { ...data, name, noise, n: 256, testRatio: 0.25 } } as MLPProblemConfig;
     return p.hidden.length ? { ...base, hidden: [8, 8], activation: 'tanh', batchSize: null } : { ...base, batchSize: null };
   }
   return { ...p, loss, data: { ...data, name, noise } };

@@ -4,13 +4,14 @@
  */
 import { ACTIVATIONS, LOSSES } from '../../core/problems/mlp-spec';
 import { isClassification } from '../../core/data/datasets';
-import { isImageDataset } from '../../core/data/image-sets';
+import { IMAGE_SETS, isImageDataset } from '../../core/data/image-sets';
 import { LIMITS, type MLPProblemConfig, type NMFProblemConfig } from '../../core/config';
 import { checkDraft, defaultProblem, errorAt, modelKindOf, runsFor, type Draft, type ModelKind } from '../draft';
 import { DATASET_OPTIONS, pickDataset } from '../datasetDefaults';
 import { ImageDataNote } from '../imageViewsNote';
 import { editDraft, useLab } from '../store';
 import { AudioDataFields, BUILTIN_AUDIO } from './AudioDataFields';
+import { ConvFields } from './ConvFields';
 import { FeatureFields } from './FeatureFields';
 import { mlpPointDims } from '../../core/config';
 import { FunctionFields } from './FunctionFields';
@@ -76,6 +77,12 @@ export function ProblemControls() {
   );
 }
 
+/** The problem with these convolution blocks, or none (`conv` absent: an MLP). */
+function withConv(q: MLPProblemConfig, conv: MLPProblemConfig['conv']): MLPProblemConfig {
+  const { conv: _old, ...rest } = q;
+  return conv && conv.length ? { ...rest, conv } : rest;
+}
+
 function MLPFields({ p, err, logreg }: { p: MLPProblemConfig; err: (path: string) => string | undefined; logreg: boolean }) {
   const data = p.data;
   const set = (patch: Partial<MLPProblemConfig>) => setProblem((q) => ({ ...(q as MLPProblemConfig), ...patch }));
@@ -112,6 +119,9 @@ function MLPFields({ p, err, logreg }: { p: MLPProblemConfig; err: (path: string
       )}
       <DataUpload p={p} />
       {mlpPointDims(p) === 2 && <FeatureFields value={p.features} error={err('problem.features')} onChange={(features) => setProblem((q) => withFeatures(q as MLPProblemConfig, features))} />}
+      {data.kind === 'dataset' && isImageDataset(data.name) && !logreg && (
+        <ConvFields value={p.conv} image={IMAGE_SETS[data.name]} hidden={p.hidden} err={err} onChange={(conv) => setProblem((q) => withConv(q as MLPProblemConfig, conv))} />
+      )}
       {!logreg && (
         <div className="row3">
           <NumField
