@@ -50,13 +50,11 @@ describe("'auto' in a session", () => {
     const first = h.of('ready')[0];
     expect(first.reasonKind).toBe('calibration');
     expect(first.reason).not.toMatch(/earlier problem/);
-    const t0 = performance.now();
     await h.send({ type: 'start', config: mlp({}, { n: 250, noise: 0.2 }), backend: 'auto', play: false });
     const again = h.of('ready')[1];
     expect(again.backend).toBe(first.backend);
     expect(again.reason).toBe(`${first.reason} (measured on an earlier problem of this size and model)`);
     expect(again.backends).toEqual(first.backends);
-    expect(performance.now() - t0).toBeLessThan(1500);
     // Another model: measured afresh.
     await h.send({ type: 'start', config: mlp({ hidden: [16] }), backend: 'auto', play: false });
     expect(h.of('ready')[2].reason).not.toMatch(/earlier problem/);
