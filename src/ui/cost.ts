@@ -1,9 +1,12 @@
 /**
  * A rough size of the work one step of an experiment takes, to say up front when the page will be slow
  * (the status line while preparing, and the README's limits): multiply-adds of a forward and backward
- * pass over the training points per run (MLP), or of the W·H products of one update (NMF).
+ * pass over the training points per run (MLP; a CNN's convolutions counted with its dense layers), or of
+ * the W·H products of one update (NMF).
  */
-import { mlpSizes, nmfShape, type ExperimentConfig } from '../core/config';
+import { mlpSizes, nmfShape, type ExperimentConfig, type MLPProblemConfig } from '../core/config';
+import { cnnShapeOf } from '../core/problems/cnn-config';
+import { convMacs } from '../core/problems/cnn-spec';
 
 /** Multiply-adds per step above which the page is slow (≈ 1 s per step in WebAssembly on a laptop). */
 export const HEAVY_MACS = 2e9;
@@ -13,10 +16,8 @@ export function workEstimate(config: ExperimentConfig): { macs: number; heavy: b
   const runs = config.runs.length;
   let macs: number;
   if (p.kind === 'mlp') {
-    const sizes = mlpSizes(p);
-    const weights = sizes.slice(1).reduce((n, out, l) => n + sizes[l] * out, 0);
     const points = p.data.kind === 'explicit' ? p.data.X.length : Math.round(p.data.n * (1 - p.data.testRatio));
-    macs = 3 * weights * (p.batchSize ?? points) * runs;
+    macs = 3 * forwardMacs(p) * (p.batchSize ?? points) * runs;
   } else if (p.kind === 'function') {
     macs = 20 * runs;
   } else {
@@ -26,4 +27,12 @@ export function workEstimate(config: ExperimentConfig): { macs: number; heavy: b
   const heavy = macs >= HEAVY_MACS;
   const g = macs / 1e9;
   return { macs, heavy, text: `about ${g >= 10 ? g.toFixed(0) : g.toFixed(1)} G multiply-adds per step (${runs} run${runs > 1 ? 's' : ''}): expect slow steps here (a second or more each); npm run lab runs it headless` };
+}
+
+/** Multiply-adds of one point's forward pass: the dense layers' weights, plus a CNN's convolutions (cnn-spec.ts convMacs). */
+export function forwardMacs(p: MLPProblemConfig): number {
+  const dense = (sizes: number[]) => sizes.slice(1).reduce((n, out, l) => n + sizes[l] * out, 0);
+  if (!p.conv) return dense(mlpSizes(p));
+  const shape = cnnShapeOf(p);
+  return convMacs(shape) + dense(shape.dense);
 }
