@@ -134,6 +134,12 @@ export const experimentSchema = z.strictObject({
     .default({ data: 1, init: 2, batch: 3 }),
   runs: z.array(runSchema).min(1, 'at least one run is needed').max(LIMITS.runs, `at most ${LIMITS.runs} runs`),
   steps: int('steps', 0, LIMITS.steps).default(200),
+  /** Evaluate f (and the test f) after every k-th step; absent = "auto" (core/fold/eval-every.ts). */
+  evalEvery: z
+    .union([z.literal('auto'), z.number().int('evalEvery must be an integer').min(1, `evalEvery must be in [1, ${LIMITS.steps}] or "auto"`).max(LIMITS.steps, `evalEvery must be in [1, ${LIMITS.steps}] or "auto"`)], {
+      error: `evalEvery must be an integer in [1, ${LIMITS.steps}] or "auto"`,
+    })
+    .optional(),
   sweep: sweepSchema.optional(),
 });
 

@@ -1,13 +1,15 @@
 /**
  * An experiment on any engine: one problem, several runs from the same θ₀ and the same mini-batch
- * order, stepped side by side — each step followed by the evaluation of f (and the test f) after it,
- * then the scheduled switches due at the new step count. The worker drives it tick by tick;
+ * order, stepped side by side — each step followed by the evaluation of f (and the test f) after it
+ * when it is due (every `evalEvery` steps and at the budget's last: eval-every.ts), then the scheduled
+ * switches due at the new step count. The worker drives it tick by tick;
  * `foldExperiment` runs it headless into an ExperimentResult.
  */
 import type { ExperimentConfig } from '../config';
 import { runLabel } from '../config';
 import type { EngineProblem } from '../engine/problem';
 import type { ObjectiveOps } from '../engine/types';
+import { evaluatesAt, resolveEvalEvery } from './eval-every';
 import { defaultAccuracyEvery, finishRunResult, recordAccuracy, type ExperimentResult, type RunOptions, type RunResult } from './result';
 import { Run, type AlgorithmLookup } from './run';
 import { BatchSchedule } from './schedule';
@@ -17,8 +19,10 @@ export interface StepOptions {
   withTest?: boolean;
   /** Full batch: let the engine compute ∇f with f after the step, for the next step (default true). */
   prefetch?: boolean;
-  /** Called after each run's step and evaluation (lastLoss, lastTestLoss are set). */
+  /** Called after each run's evaluation (lastLoss, lastTestLoss are set). */
   onRecord?: (i: number, run: Run) => void;
+  /** The budget's last step, always evaluated (default config.steps). */
+  lastStep?: number;
 }
 
 export class Experiment {
@@ -27,6 +31,8 @@ export class Experiment {
   t = 0;
   /** Milliseconds each run spent stepping and evaluating. */
   readonly wallMs: number[];
+  /** f is evaluated after every k-th step (and the budget's last): the config's evalEvery, resolved. */
+  readonly evalEvery: number;
   private readonly schedule: BatchSchedule | null;
 
   constructor(
@@ -43,6 +49,12 @@ export class Experiment {
       return run;
     });
     this.wallMs = this.runs.map(() => 0);
+    this.evalEvery = resolveEvalEvery(config).every;
+  }
+
+  /** Whether f is evaluated after step t (a multiple of evalEvery, or the budget's last step). */
+  evaluatesAt(t: number, lastStep = this.config.steps): boolean {
+    return evaluatesAt(t, this.evalEvery, lastStep);
   }
 
   get fullBatch(): boolean {
@@ -100,7 +112,11 @@ export class Experiment {
     });
   }
 
-  /** One step of every active run on objective t, each followed by its evaluation, then the due switches. */
+  /**
+   * One step of every active run on objective t, each followed by its evaluation when due, then the due
+   * switches. Skipping an evaluation leaves the steps unchanged: a step computes its own f and ∇f on
+   * its objective (a prefetch only saves that work); a non-finite f stops a run at the next evaluation.
+   */
   step(opts?: StepOptions): void {
     const { f, release } = this.stepObjective(this.t);
     const withTest = opts?.withTest ?? this.hasTest;
@@ -111,7 +127,7 @@ export class Experiment {
         if (!run.active) continue;
         const t0 = performance.now();
         run.step(f);
-        if (run.active) {
+        if (run.active && this.evaluatesAt(run.t, opts?.lastStep)) {
           const v = run.evaluate(withTest, prefetch);
           this.wallMs[i] += performance.now() - t0;
           opts?.onRecord?.(i, run);
@@ -133,18 +149,22 @@ export class Experiment {
 
 /**
  * Runs a whole experiment headless and synchronously into an ExperimentResult. Each run is timed on its
- * own (its steps plus the evaluation of f after each, and the first evaluation), so steps/s compare
- * algorithms fairly. The caller's experiment is disposed at the end.
+ * own (its steps plus the evaluations of f, and the first evaluation), so steps/s compare algorithms
+ * fairly. With evalEvery k > 1 each run's `losses` are f at its `lossSteps` (0, k, 2k, …, the last
+ * step), and accuracy is measured at evaluated steps only (its interval rounded up to a multiple of k).
+ * The caller's experiment is disposed at the end.
  */
 export function foldExperiment(exp: Experiment, backend: string, opts: RunOptions = {}): ExperimentResult {
   const steps = exp.config.steps;
   const recordTest = (opts.recordTest ?? true) && exp.hasTest;
+  const k = exp.evalEvery;
   const results: RunResult[] = exp.runs.map((run) => ({
     id: run.id,
     algorithm: run.algorithm.id,
     status: run.status,
     losses: [],
     ...(recordTest ? { testLosses: [] } : {}),
+    ...(k > 1 ? { lossSteps: [] } : {}),
     switches: run.switches,
     steps: 0,
     wallMs: 0,
@@ -153,10 +173,11 @@ export function foldExperiment(exp: Experiment, backend: string, opts: RunOption
   const perEpoch = exp.stepsPerEpoch;
   const epochs = exp.config.problem.kind === 'mlp' ? { stepsPerEpoch: perEpoch, epochs: Math.round((steps / perEpoch) * 1000) / 1000 } : {};
   // Accuracy every `every` steps and at the last one, outside the runs' timers (a forward pass each).
-  const every = exp.classifies ? (opts.accuracyEvery ?? defaultAccuracyEvery(steps)) : 0;
+  const every = exp.classifies ? k * Math.ceil((opts.accuracyEvery ?? defaultAccuracyEvery(steps)) / k) : 0;
   const accuracy = (i: number, run: Run): void => recordAccuracy(results[i], run.t, (which) => exp.accuracy(i, which), recordTest);
   const onRecord = (i: number, run: Run): void => {
     results[i].losses.push(run.lastLoss);
+    results[i].lossSteps?.push(run.t);
     if (recordTest) results[i].testLosses!.push(run.lastTestLoss);
     if (every && run.t % every === 0) accuracy(i, run);
   };
@@ -174,5 +195,5 @@ export function foldExperiment(exp: Experiment, backend: string, opts: RunOption
   } finally {
     exp.dispose();
   }
-  return { backend, steps, ...epochs, runs: results };
+  return { backend, steps, ...epochs, ...(k > 1 ? { evalEvery: k } : {}), runs: results };
 }

@@ -6,9 +6,15 @@ export interface RunResult {
   algorithm: string;
   status: RunStatus;
   message?: string;
-  /** f(θ₀), f(θ₁), … — the objective before the first step and after every step. */
+  /**
+   * f(θ₀), f(θ₁), … — the objective before the first step and after every step; with evalEvery k > 1,
+   * f at the steps `lossSteps` only (0, k, 2k, … and the last).
+   */
   losses: number[];
   testLosses?: number[];
+  /** The steps of `losses` and `testLosses`: present when they are not every step (evalEvery > 1, --every). */
+  lossSteps?: number[];
+  /** The step whose evaluation first found f non-finite (with evalEvery k: the first evaluation after it happened). */
   divergedAt?: number;
   switches: SwitchRecord[];
   steps: number;
@@ -33,6 +39,8 @@ export interface ExperimentResult {
   stepsPerEpoch?: number;
   /** Epochs the budget of steps amounts to (steps / stepsPerEpoch). */
   epochs?: number;
+  /** f evaluated every this many steps (config evalEvery, resolved); absent when every step. */
+  evalEvery?: number;
   runs: RunResult[];
 }
 
