@@ -28,12 +28,15 @@ export const RUN: CommandSpec = {
   args: '<config.json | ->',
   summary: `Runs an experiment and prints its trajectories as JSON on stdout: per run, f before the first step
 and after every step (losses), the test f, status, timing. '-' reads the config from stdin; a lab
-export {config, results} re-runs its config.`,
+export {config, results} re-runs its config. Mini-batch image problems evaluate f once per epoch
+(the config's "evalEvery": "auto", or a number k): then losses hold f at steps 0, k, 2k, … and the
+last, their steps in lossSteps, and the output carries evalEvery.`,
   options: {
     '--every': {
       value: 'K',
       help: `keep f at steps 0, K, 2K, … and the last step only (step numbers in lossSteps):
-memory and output O(steps / K)`,
+memory and output O(steps / K). K is rounded up to a multiple of the config's
+evalEvery (f exists only there); the output's "every" is the K used`,
     },
     '--stream': {
       help: `print JSON lines as the runs go: {"run", "id", "t", "loss", "testLoss"} per run every K

@@ -8,11 +8,14 @@
  *     their step numbers in `lossSteps`);
  *   - `streamLines(k, write)`: writes one JSON line per run at steps 0, k, 2k, … (and at its last step),
  *     keeps nothing but the last value, then a summary line.
+ * The fold evaluates f only every `evalEvery` steps (config, core/fold/eval-every.ts), so k is rounded up
+ * to a multiple of it (`alignEvery`); the output's `every` is the k used.
  * Uses only the experiment classes' stepping API (Experiment, FusedExperiment, FusedNMFExperiment).
  */
 import * as tf from '@tensorflow/tfjs';
 import { runLabel, type ExperimentConfig } from '../core/config';
 import { Experiment, finishRunResult, type RunResult } from '../core/experiment';
+import { resolveEvalEvery } from '../core/fold/eval-every';
 import { defaultAccuracyEvery } from '../core/fold/result';
 import { FUSED_BACKEND, FusedExperiment, FusedNMFExperiment, type FusedOptions } from '../core/fused';
 import type { RunStatus, SwitchRecord } from '../core/run';
@@ -97,6 +100,15 @@ export function foldExperiment(
   }
 }
 
+/** --every K rounded up to a multiple of the config's evaluation interval (f exists only there), and that interval. */
+export function alignEvery(config: ExperimentConfig, every: number): { every: number; evalEvery: number } {
+  const k = resolveEvalEvery(config).every;
+  return { every: k * Math.ceil(every / k), evalEvery: k };
+}
+
+/** The result's `evalEvery` field: present when f is not evaluated every step. */
+const evalField = (k: number) => (k > 1 ? { evalEvery: k } : {});
+
 /** Whether step t is kept: 0, k, 2k, … (the last step of each run is added at the end). */
 const kept = (t: number, every: number): boolean => t % every === 0;
 
@@ -104,7 +116,8 @@ const kept = (t: number, every: number): boolean => t % every === 0;
 const accuracyEvery = (steps: number, k: number): number => k * Math.ceil(defaultAccuracyEvery(steps) / k);
 
 /** The ExperimentResult with series thinned to every k-th step (and the last): memory O(steps / k). */
-export function runThinned(config: ExperimentConfig, engine: FoldEngine, recordTest: boolean, every: number, onStep?: (t: number) => void) {
+export function runThinned(config: ExperimentConfig, engine: FoldEngine, recordTest: boolean, everyAsked: number, onStep?: (t: number) => void) {
+  const { every, evalEvery } = alignEvery(config, everyAsked);
   const runs = config.runs.map(() => ({ losses: [] as number[], testLosses: [] as number[], lossSteps: [] as number[], last: null as null | [number, number, number | null], trajectory: [] as Pair[], lastTheta: null as Pair | null }));
   const traj = hasTrajectory(config);
   const acc = config.runs.map(() => ({ accuracySteps: [] as number[], trainAccuracies: [] as number[], testAccuracies: [] as number[] }));
@@ -131,6 +144,7 @@ export function runThinned(config: ExperimentConfig, engine: FoldEngine, recordT
     steps: r.steps,
     ...(r.stepsPerEpoch !== undefined ? { stepsPerEpoch: r.stepsPerEpoch, epochs: r.epochs } : {}),
     every,
+    ...evalField(evalEvery),
     runs: r.runs.map((run, i) => {
       const s = runs[i];
       if (s.last && s.lossSteps.at(-1) !== s.last[0]) {
@@ -175,10 +189,11 @@ export function runStreamed(
   config: ExperimentConfig,
   engine: FoldEngine,
   recordTest: boolean,
-  every: number,
+  everyAsked: number,
   write: (chunk: string) => void,
   onStep?: (t: number) => void,
 ): void {
+  const { every, evalEvery } = alignEvery(config, everyAsked);
   const out = lineWriter(write);
   const ids = config.runs.map((rc, i) => runLabel(rc, i));
   const last = config.runs.map(() => null as null | { t: number; loss: number; test: number | null; sent: boolean; a: Accuracy | null; theta: Pair | null });
@@ -212,6 +227,7 @@ export function runStreamed(
       steps: r.steps,
       ...(r.stepsPerEpoch !== undefined ? { stepsPerEpoch: r.stepsPerEpoch, epochs: r.epochs } : {}),
       every,
+      ...evalField(evalEvery),
       runs: r.runs.map((run, i) => ({
         ...run,
         finalLoss: last[i]?.loss ?? null,
