@@ -5,7 +5,7 @@
  * run at this β).
  */
 import { z } from 'zod';
-import { findAlgorithm } from './algorithms/registry';
+import { findAlgorithmSpec } from './algorithms/spec-registry';
 import { AUDIO_PIECES, pieceSamples, STFT_WINDOWS, stftBins, stftFrames, uploadSamples } from './audio/shape';
 import { MAX_AUDIO_SECONDS, MAX_SAMPLE_RATE, MIN_SAMPLE_RATE } from './audio/wav';
 import { int, LIMITS, matrix, NMF_EPSILON, NMF_EPSILON_TEXT } from './config-fields';
@@ -119,7 +119,7 @@ export function checkNMFRuns(p: NMFProblemConfig, runs: readonly NMFRunRef[]): s
   runs.forEach((run, i) => {
     const steps = [{ id: run.algorithm, at: `runs[${i}].algorithm` }, ...run.switches.map((s, j) => ({ id: s.algorithm, at: `runs[${i}].switches[${j}].algorithm` }))];
     for (const { id, at } of steps) {
-      const alg = findAlgorithm(id) as { betaError?: (beta: number) => string | null } | undefined;
+      const alg = findAlgorithmSpec(id);
       const why = alg?.betaError?.(p.beta);
       if (why) errors.push(`${at}: ${why}`);
     }

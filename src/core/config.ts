@@ -8,7 +8,7 @@ import { ALL_DATASETS, datasetClasses, isClassification } from './data/datasets'
 import { IMAGE_MIN_N, IMAGE_SETS, imageInputs, isImageDataset } from './data/image-sets';
 import { ACTIVATIONS, LOSSES } from './problems/mlp-spec';
 import { FEATURES } from './problems/features';
-import { algorithmIds, findAlgorithm } from './algorithms/registry';
+import { algorithmIds, findAlgorithmSpec } from './algorithms/spec-registry';
 import { FUNCTION_NAMES } from './problems/functions';
 import { functionOf, functionRunError } from './problems/functions-config';
 import { convListSchema } from './problems/cnn-spec';
@@ -171,7 +171,7 @@ export function parseHyper(
   problemKind: string,
   path: readonly PropertyKey[] = [],
 ): { ok: true; hyper: Record<string, unknown> } | { ok: false; errors: string[] } {
-  const alg = findAlgorithm(algorithm);
+  const alg = findAlgorithmSpec(algorithm);
   const at = fieldPath(path);
   if (!alg) return { ok: false, errors: [`${at}.algorithm: unknown algorithm '${String(algorithm).slice(0, 40)}' (one of ${algorithmIds().join(', ')})`] };
   if (!alg.problems.includes(problemKind as never))
@@ -294,5 +294,5 @@ export class ConfigError extends Error {
 
 /** Default label for a run: its id, or the algorithm and its non-default hyper-parameters. */
 export function runLabel(run: RunConfig, index: number): string {
-  return run.id ?? `${index + 1}: ${findAlgorithm(run.algorithm)?.label ?? run.algorithm}`;
+  return run.id ?? `${index + 1}: ${findAlgorithmSpec(run.algorithm)?.label ?? run.algorithm}`;
 }

@@ -6,7 +6,7 @@
  * those of the same experiment run alone.
  */
 import { runLabel, SWEEP_MAX_POINTS, type ExperimentConfig, type RunConfig, type SweepConfig } from './config';
-import { findAlgorithm } from './algorithms/registry';
+import { findAlgorithmSpec } from './algorithms/spec-registry';
 import type { ExperimentResult } from './fold/result';
 
 export type SweepValue = number | boolean;
@@ -90,7 +90,7 @@ export function planSweep(config: ExperimentConfig, spec: SweepConfig): Result<S
   if (!found.ok) return found;
   const runIndex = found.value;
   const base = config.runs[runIndex];
-  const alg = findAlgorithm(base.algorithm);
+  const alg = findAlgorithmSpec(base.algorithm);
   if (!alg) return { ok: false, errors: [`run ${runIndex}: unknown algorithm '${base.algorithm}'`] };
   const names = Object.keys(base.hyper);
   const errors: string[] = [];

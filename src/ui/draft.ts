@@ -3,7 +3,7 @@
  * schema. Validation goes through parseExperiment / the algorithms' zod schemas, so the form shows
  * exactly the messages the CLI and the worker would give.
  */
-import { ALGORITHMS } from '../core/algorithms/registry';
+import { ALGORITHM_SPECS } from '../core/algorithms/spec-registry';
 import { CONFIG_VERSION, parseExperiment, type ExperimentConfig, type ParseResult, type ProblemConfig } from '../core/config';
 import type { AlgorithmSpec } from '../core/engine/algorithm';
 import { FUNCTION_DEFAULT_PROBLEM, FUNCTION_DEFAULT_RUNS } from './presets-functions';
@@ -39,11 +39,11 @@ let nextKey = 1;
 export const newKey = (): number => nextKey++;
 
 export function algorithmsFor(kind: ProblemKind): AlgorithmSpec[] {
-  return Object.values(ALGORITHMS).filter((a) => a.problems.includes(kind));
+  return Object.values(ALGORITHM_SPECS).filter((a) => a.problems.includes(kind));
 }
 
 export function newRun(algorithm: string, hyper: Record<string, unknown> = {}): RunDraft {
-  const alg = ALGORITHMS[algorithm];
+  const alg = ALGORITHM_SPECS[algorithm];
   return { key: newKey(), algorithm, hyper: alg ? hyperDraft(alg, hyper) : {}, switches: [] };
 }
 
@@ -68,7 +68,7 @@ export function draftToInput(d: Draft): unknown {
     seeds: d.seeds,
     steps: d.steps,
     runs: d.runs.map((r) => {
-      const alg = ALGORITHMS[r.algorithm];
+      const alg = ALGORITHM_SPECS[r.algorithm];
       return {
         ...(r.id !== undefined ? { id: r.id } : {}),
         algorithm: r.algorithm,
@@ -95,7 +95,7 @@ export function checkDraft(d: Draft): DraftCheck {
   // A heavy problem the schema accepted before (same object) is not parsed again (knownProblems.ts).
   const result = parseWithKnownProblem(draftToInput(d) as { problem: unknown }, d.problem);
   const runErrors = d.runs.map((r) => {
-    const alg = ALGORITHMS[r.algorithm];
+    const alg = ALGORITHM_SPECS[r.algorithm];
     if (!alg) return { '': `unknown algorithm '${r.algorithm}'` };
     const h = checkHyper(alg, r.hyper);
     return h.ok ? {} : h.fieldErrors;
@@ -122,7 +122,7 @@ export function defaultProblem(kind: ModelKind): ProblemConfig {
       : kind === 'logreg'
         ? { kind: 'mlp', hidden: [], loss: 'bce', data: { kind: 'dataset', name: 'gaussians', classes: 2, noise: 0.3 } }
         : { kind: 'mlp' };
-  const any = Object.keys(ALGORITHMS).find((id) => ALGORITHMS[id].problems.includes(kind === 'nmf' || kind === 'function' ? kind : 'mlp')) ?? 'sgd';
+  const any = Object.keys(ALGORITHM_SPECS).find((id) => ALGORITHM_SPECS[id].problems.includes(kind === 'nmf' || kind === 'function' ? kind : 'mlp')) ?? 'sgd';
   const r = parseExperiment({ version: CONFIG_VERSION, problem: input, runs: [{ algorithm: any }] });
   if (r.ok) return r.config.problem;
   // The registry has no algorithm for this kind yet: parse the problem part alone.
@@ -148,9 +148,9 @@ const DEFAULT_RUNS: Record<ProblemKind, { algorithm: string; hyper?: Record<stri
 
 /** Runs valid for a problem kind: keep those that apply, else the kind's default side-by-side runs. */
 export function runsFor(kind: ProblemKind, runs: RunDraft[]): RunDraft[] {
-  const ok = runs.filter((r) => ALGORITHMS[r.algorithm]?.problems.includes(kind));
+  const ok = runs.filter((r) => ALGORITHM_SPECS[r.algorithm]?.problems.includes(kind));
   if (ok.length) return ok;
-  const defaults = DEFAULT_RUNS[kind].filter((r) => ALGORITHMS[r.algorithm]?.problems.includes(kind));
+  const defaults = DEFAULT_RUNS[kind].filter((r) => ALGORITHM_SPECS[r.algorithm]?.problems.includes(kind));
   if (defaults.length) return defaults.map((r) => newRun(r.algorithm, r.hyper));
   const first = algorithmsFor(kind)[0];
   return first ? [newRun(first.id)] : runs;

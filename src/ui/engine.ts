@@ -3,7 +3,7 @@
  * events into live-buffer appends (progress) and small store updates (everything else). Store
  * summaries are refreshed from the live buffers at most once per animation frame.
  */
-import { ALGORITHMS } from '../core/algorithms/registry';
+import { ALGORITHM_SPECS } from '../core/algorithms/spec-registry';
 import type { ExperimentConfig } from '../core/config';
 import { createLabWorker } from '../worker/client';
 import type { LabEvent, StartedEvt, ToWorker } from '../worker/protocol';
@@ -261,7 +261,7 @@ function summaries(): RunSummary[] {
       label: r.label,
       algorithm: alg,
       baseAlgorithm: r.baseAlgorithm,
-      family: ALGORITHMS[alg]?.family,
+      family: ALGORITHM_SPECS[alg]?.family,
       t: r.buffer.last('step'),
       loss: r.buffer.last('loss'),
       test: r.buffer.last('test'),

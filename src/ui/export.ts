@@ -3,7 +3,7 @@
  * standalone SVG and PNG. Everything is built from the live buffers, so it still works after a worker
  * crash. Downloads go through blob URLs (allowed by the page's CSP).
  */
-import { ALGORITHMS } from '../core/algorithms/registry';
+import { ALGORITHM_SPECS } from '../core/algorithms/spec-registry';
 import type { ExperimentConfig } from '../core/config';
 import { framed, type ExportInfo } from './exportFrame';
 import { live } from './live';
@@ -42,8 +42,8 @@ export function runsCsv(): string {
     for (let j = 0; j < b.length; j++) {
       const t = b.step[j];
       const alg = r.algorithmAt(t);
-      const label = alg === r.baseAlgorithm || t === 0 ? r.label : `${i + 1}: ${ALGORITHMS[alg]?.label ?? alg}`;
-      const mm = t > 0 && ALGORITHMS[alg]?.family === 'mm' && r.monotone.state !== 'n/a';
+      const label = alg === r.baseAlgorithm || t === 0 ? r.label : `${i + 1}: ${ALGORITHM_SPECS[alg]?.label ?? alg}`;
+      const mm = t > 0 && ALGORITHM_SPECS[alg]?.family === 'mm' && r.monotone.state !== 'n/a';
       const mono = !mm ? '' : r.monotone.brokenAt !== null && t >= r.monotone.brokenAt ? 'broken' : 'held';
       const extras = keys.map((k) => num(r.extraAt(k, t)));
       rows.push([String(i + 1), field(label), field(alg), String(t), b.wall[j].toFixed(3), num(b.loss[j]), num(b.test[j]), ...extras, mono].join(','));

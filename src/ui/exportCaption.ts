@@ -1,5 +1,5 @@
 /** Captions and legends of exported pictures: which run (with the algorithm at that step) and step. */
-import { ALGORITHMS } from '../core/algorithms/registry';
+import { ALGORITHM_SPECS } from '../core/algorithms/spec-registry';
 import type { ViewEvt } from '../worker/protocol';
 import { CLASS_COLORS } from './charts/DecisionBoundary';
 import { INK } from './charts/hooks';
@@ -10,7 +10,7 @@ import { live } from './live';
 export function exportCaption(run: number, t: number): string {
   const r = live.runs[run];
   const alg = r ? r.algorithmAt(Math.max(1, t)) : '';
-  return `run ${run + 1}: ${ALGORITHMS[alg]?.label ?? alg} · step ${t}`;
+  return `run ${run + 1}: ${ALGORITHM_SPECS[alg]?.label ?? alg} · step ${t}`;
 }
 
 /** The decision boundary's / fitted curve's legend: classes (or target), train and test points. */

@@ -4,7 +4,7 @@
  * full loss stream, before any downsampling). Worker messages only append and mark the data dirty;
  * charts redraw on the next animation frame (at most once per frame, never per message).
  */
-import { ALGORITHMS } from '../core/algorithms/registry';
+import { ALGORITHM_SPECS } from '../core/algorithms/spec-registry';
 import type { RunConfig } from '../core/config';
 import type { AlgorithmFamily } from '../core/engine/algorithm';
 import { SeriesBuffer } from './lttb';
@@ -75,7 +75,7 @@ export class LiveRun {
   }
 
   familyAt(t: number): AlgorithmFamily | undefined {
-    return ALGORITHMS[this.algorithmAt(t)]?.family;
+    return ALGORITHM_SPECS[this.algorithmAt(t)]?.family;
   }
 
   /** The algorithm that takes the next step (a switch scheduled later does not count yet). */

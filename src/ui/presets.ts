@@ -7,7 +7,7 @@
  * sentences are generated from them and checked against headless runs by tests/presets.test.ts. The
  * `intro` sets the scene (the problem, the algorithms, the mathematics) and makes no claim about results.
  */
-import { ALGORITHMS } from '../core/algorithms/registry';
+import { ALGORITHM_SPECS } from '../core/algorithms/spec-registry';
 import { CONFIG_VERSION, parseExperiment, type ExperimentConfig } from '../core/config';
 import { claimText, type PresetClaim } from './presetClaims';
 import { PAPER_PRESETS } from './presets-paper';
@@ -167,7 +167,7 @@ export const PRESET_SPECS: PresetSpec[] = [
 
 /** A run's name in claims: “2: Adam, lr 0.1” — its number and algorithm as the run table labels it, plus lr and switches. */
 export function runName(r: RunSpec, i: number): string {
-  const label = (a: string) => ALGORITHMS[a]?.label ?? a;
+  const label = (a: string) => ALGORITHM_SPECS[a]?.label ?? a;
   const lr = r.hyper && typeof r.hyper.lr === 'number' ? `, lr ${r.hyper.lr}` : '';
   const sw = (r.switches ?? []).map((s) => ` → ${label(s.algorithm)} after step ${s.at}`).join('');
   return `“${i + 1}: ${label(r.algorithm)}${lr}${sw}”`;
@@ -177,7 +177,7 @@ function build(spec: PresetSpec): Preset {
   const names = spec.runs.map(runName);
   const claimTexts = spec.claims.map((c) => claimText(c, names));
   const base = { ...spec, names, claimTexts };
-  const missing = spec.runs.map((r) => r.algorithm).filter((a) => !ALGORITHMS[a]);
+  const missing = spec.runs.map((r) => r.algorithm).filter((a) => !ALGORITHM_SPECS[a]);
   if (missing.length) return { ...base, ok: false, reason: `needs ${missing.join(', ')} (not in this build yet)` };
   const r = parseExperiment({ version: CONFIG_VERSION, problem: spec.problem, runs: spec.runs, steps: spec.steps, ...(spec.sweep ? { sweep: spec.sweep } : {}) });
   if (!r.ok) return { ...base, ok: false, reason: r.errors[0] };
@@ -199,10 +199,10 @@ export const DEFAULT_SETUP = {
 };
 
 export function defaultExperiment(): ExperimentConfig {
-  const runs = DEFAULT_SETUP.runs.filter((r) => ALGORITHMS[r.algorithm]?.problems.includes('mlp'));
+  const runs = DEFAULT_SETUP.runs.filter((r) => ALGORITHM_SPECS[r.algorithm]?.problems.includes('mlp'));
   const r = parseExperiment({ ...DEFAULT_SETUP, runs: runs.length ? runs : [{ algorithm: 'sgd' }] });
   if (r.ok) return r.config;
-  const fallback = parseExperiment({ version: CONFIG_VERSION, problem: { kind: 'mlp' }, runs: [{ algorithm: Object.keys(ALGORITHMS)[0] }] });
+  const fallback = parseExperiment({ version: CONFIG_VERSION, problem: { kind: 'mlp' }, runs: [{ algorithm: Object.keys(ALGORITHM_SPECS)[0] }] });
   if (!fallback.ok) throw new Error(`no default experiment: ${fallback.errors.join('; ')}`);
   return fallback.config;
 }

@@ -5,7 +5,7 @@
  * (recorded in the session's config and its share link), after which the card shows the start values
  * again. The session's runs are found by the cards' keys (store.sessionKeys), not by position.
  */
-import { ALGORITHMS } from '../core/algorithms/registry';
+import { ALGORITHM_SPECS } from '../core/algorithms/spec-registry';
 import type { RunConfig } from '../core/config';
 import { changeMidRun } from './actions';
 import { checkDraft, type RunDraft } from './draft';
@@ -33,7 +33,7 @@ export function cardEdit(s: Pick<LabState, 'session' | 'sessionKeys' | 't'>, car
   const run = sessionIndexOf(s, card.key);
   const rc: RunConfig | undefined = s.session?.config.runs[run];
   if (!s.session || !rc || s.t === 0) return null;
-  const alg = ALGORITHMS[card.algorithm];
+  const alg = ALGORITHM_SPECS[card.algorithm];
   if (!alg) return null;
   const h = checkHyper(alg, card.hyper);
   if (!h.ok) return null;
@@ -45,7 +45,7 @@ export function cardEdit(s: Pick<LabState, 'session' | 'sessionKeys' | 't'>, car
 export function restoreCard(key: number): void {
   const s = getLab();
   const rc = s.session?.config.runs[sessionIndexOf(s, key)];
-  const alg = rc && ALGORITHMS[rc.algorithm];
+  const alg = rc && ALGORITHM_SPECS[rc.algorithm];
   if (!rc || !alg) return;
   const runs = s.draft.runs.map((r) => (r.key === key ? { ...r, algorithm: rc.algorithm, hyper: hyperDraft(alg, rc.hyper), switches: structuredClone(rc.switches) } : r));
   const draft = { ...s.draft, runs };

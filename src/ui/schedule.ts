@@ -2,7 +2,7 @@
  * A run's scheduled switches as people read them — "after step 50: Adam → MM (Gauss–Newton)" — for the
  * run table and the loss chart's x-axis markers, shown from the moment a link is opened (before Start).
  */
-import { ALGORITHMS } from '../core/algorithms/registry';
+import { ALGORITHM_SPECS } from '../core/algorithms/spec-registry';
 import type { RunConfig } from '../core/config';
 import { changeLabel } from './hyperDiff';
 import { isHyperChange, marksFromConfig, type SwitchMark } from './live';
@@ -16,7 +16,7 @@ export interface ScheduleItem {
   done: boolean;
 }
 
-const algLabel = (id: string): string => ALGORITHMS[id]?.label ?? id;
+const algLabel = (id: string): string => ALGORITHM_SPECS[id]?.label ?? id;
 
 /** What a switch mark does, in words. */
 export function switchWords(s: SwitchMark): string {

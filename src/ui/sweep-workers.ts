@@ -5,7 +5,7 @@
  * (src/worker/sweep-point.ts), one point per worker at a time; progress, cancel (the workers are
  * terminated), and the summary metric of each point. The main thread only posts and receives.
  */
-import { findAlgorithm } from '../core/algorithms/registry';
+import { findAlgorithmSpec } from '../core/algorithms/spec-registry';
 import { runLabel, type ExperimentConfig } from '../core/config';
 import { logGrid, planSweep, type SweepPoint, type SweepValue } from '../core/sweep';
 import type { SweepPointReply, SweepPointRequest } from '../worker/sweep-point-run';
@@ -42,7 +42,7 @@ export function planPageSweep(config: ExperimentConfig, runIndex: number, hyper:
   const { sweep: _s, ...base } = config;
   const references = config.runs
     .map((r, i) => ({ r, i }))
-    .filter(({ r, i }) => i !== runIndex && findAlgorithm(r.algorithm)?.family === 'mm')
+    .filter(({ r, i }) => i !== runIndex && findAlgorithmSpec(r.algorithm)?.family === 'mm')
     .map(({ r, i }) => ({ runIndex: i, label: runLabel(r, i) }));
   const jobs = [
     ...plan.value.points.map((c, k) => ({ config: c, value: values[k] as SweepValue | null, label: `${hyper} = ${values[k]}` })),

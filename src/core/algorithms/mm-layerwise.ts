@@ -10,20 +10,10 @@
  * with `path` along that block step: a sweep is a chain of MM steps, each with its own surrogate
  * around a different point, not one function of θ.
  */
-import { z } from 'zod';
 import type { EngineAlgorithm, StepInfo } from '../engine/algorithm';
-import { backtrackingHyper } from './backtracking-hyper';
 import { lipschitzSearch } from './lipschitz';
 import { blockQuadraticModel } from './quadratic';
-
-export const mmLayerwiseHyper = z
-  .object({
-    order: z.enum(['output-first', 'input-first'], { error: "order must be 'output-first' or 'input-first'" }).default('output-first'),
-    /** L0 (the initial L_l of every layer), decrease, maxBacktracks. */
-    ...backtrackingHyper,
-  })
-  .strict();
-export type MMLayerwiseHyper = z.infer<typeof mmLayerwiseHyper>;
+import { mmLayerwiseSpec, type MMLayerwiseHyper } from './mm-layerwise-spec';
 
 export type MMLayerwiseState = {
   t: number;
@@ -48,16 +38,7 @@ function startL(state: MMLayerwiseState, l: number, h: MMLayerwiseHyper): number
 }
 
 export const mmLayerwise: EngineAlgorithm<MMLayerwiseHyper, MMLayerwiseState> = {
-  id: 'mm-layerwise',
-  label: 'MM (layer-wise blocks)',
-  family: 'mm',
-  problems: ['mlp'],
-  hyper: mmLayerwiseHyper,
-  summary:
-    'Sweep the layers; for each, majorize f in that layer alone by a quadratic with its own backtracked ' +
-    'constant L_l and minimise it, the other layers fixed. Every block step is an MM step, so the sweep ' +
-    'never increases f; the composition of the network enters through the per-layer curvatures.',
-  formula: String.raw`g_l(\theta|\theta^{(l)}) = f(\theta^{(l)}) + \nabla_{\theta_l} f^\top\Delta_l + \tfrac{L_l}{2}\|\Delta_l\|^2,\quad \theta_l \leftarrow \theta_l - \nabla_{\theta_l} f/L_l`,
+  ...mmLayerwiseSpec,
   init(c, _theta, h) {
     const n = c.f.blocks;
     return { t: 0, L: new Array(n).fill(h.L0), shrink: new Array(n).fill(false) };

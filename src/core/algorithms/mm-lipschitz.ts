@@ -10,26 +10,10 @@
  * direction. A non-finite f counts as a failed test; after maxBacktracks doublings the step is refused
  * (θ unchanged, accepted: false).
  */
-import { z } from 'zod';
 import type { EngineAlgorithm } from '../engine/algorithm';
-import { backtrackingHyper } from './backtracking-hyper';
 import { lipschitzSearch, powerIteration } from './lipschitz';
 import { quadraticModel } from './quadratic';
-
-export const mmLipschitzHyper = z
-  .object({
-    /** L0 (ignored when powerIterations > 0), decrease, maxBacktracks. */
-    ...backtrackingHyper,
-    /** > 0: seed L at init with this many power iterations on Hessian-vector products (local curvature). */
-    powerIterations: z
-      .number()
-      .int('powerIterations must be an integer')
-      .min(0, 'powerIterations must be in [0, 100]')
-      .max(100, 'powerIterations must be in [0, 100]')
-      .default(0),
-  })
-  .strict();
-export type MMLipschitzHyper = z.infer<typeof mmLipschitzHyper>;
+import { mmLipschitzSpec, type MMLipschitzHyper } from './mm-lipschitz-spec';
 
 export type MMLipschitzState = {
   t: number;
@@ -51,16 +35,7 @@ function startL(state: MMLipschitzState, h: MMLipschitzHyper): number {
 const FORMULA = 'g(θ|θₖ) = f(θₖ) + ∇f(θₖ)·Δ + (L/2)‖Δ‖², L backtracked until f(θₖ − ∇f/L) ≤ g(θₖ − ∇f/L|θₖ)';
 
 export const mmLipschitz: EngineAlgorithm<MMLipschitzHyper, MMLipschitzState> = {
-  id: 'mm-lipschitz',
-  label: 'MM (Lipschitz quadratic)',
-  family: 'mm',
-  problems: ['mlp', 'function'],
-  hyper: mmLipschitzHyper,
-  summary:
-    'Majorize f by a quadratic with curvature L and jump to its minimiser θ − ∇f/L; L is backtracked ' +
-    '(from L_{k−1}/2, doubling) until the bound holds at the new point, so f never increases. The bound is ' +
-    'certified at the accepted point (a global bound only if L ≥ the largest Hessian eigenvalue everywhere).',
-  formula: String.raw`g(\theta|\theta_k) = f(\theta_k) + \nabla f(\theta_k)^\top\Delta + \tfrac{L}{2}\|\Delta\|^2,\quad \theta_{k+1} = \theta_k - \nabla f(\theta_k)/L`,
+  ...mmLipschitzSpec,
   init(c, theta, h) {
     if (h.powerIterations > 0) {
       const { lambda } = c.ops.tidy(() => powerIteration(c, theta, h.powerIterations));

@@ -18,20 +18,11 @@
  * iteration's W; the joint H update is not that function's minimiser, so the model is not certified
  * (the joint function itself is a function of both blocks and has no single path to show).
  */
-import { z } from 'zod';
 import type { EngineAlgorithm } from '../engine/algorithm';
 import type { StepContext, Vec } from '../engine/types';
-import { mmExponent, nmfModel, nmfNormalize, nmfOpsOf, type NMFAlgorithmExtras, type NMFState } from './nmf-updates';
-
-const hyper = z.strictObject({
-  sweeps: z
-    .number({ error: 'sweeps must be a number' })
-    .int('sweeps must be an integer')
-    .min(1, 'sweeps must be in [1, 10] (block sweeps over the one joint majorizer per iteration)')
-    .max(10, 'sweeps must be in [1, 10] (block sweeps over the one joint majorizer per iteration)')
-    .default(1),
-});
-export type JointHyper = z.infer<typeof hyper>;
+import { mmExponent, nmfModel, nmfNormalize, nmfOpsOf, type NMFState } from './nmf-updates';
+import { nmfJointMMSpec, type JointHyper } from './nmf-joint-mm-spec';
+import type { NMFAlgorithmExtras } from './nmf-spec';
 
 /** One joint-MM iteration from ref = θₖ: `sweeps` W-then-H minimisations of G(·|θₖ), then the zeroing. */
 export function jointIterate(c: StepContext, ref: Vec, sweeps: number): Vec {
@@ -56,15 +47,7 @@ export function jointIterate(c: StepContext, ref: Vec, sweeps: number): Vec {
 }
 
 export const nmfJointMM: EngineAlgorithm<JointHyper, NMFState> & NMFAlgorithmExtras = {
-  id: 'nmf-joint-mm',
-  label: 'Joint MM (Marmin–Goulart–Févotte)',
-  family: 'mm',
-  problems: ['nmf'],
-  hyper,
-  monotone: () => true,
-  summary:
-    'Joint majorization–minimization for β-NMF (Marmin, Goulart & Févotte 2023): one auxiliary function for W and H together, built once per iteration at (W̃, H̃); W then H minimise it with multiplicative updates that reuse its powers of W̃H̃. Monotone for every β; cheaper per iteration than alternating MM.',
-  formula: String.raw`W \leftarrow \tilde W \odot \left[\frac{\tilde P\,\chi_1(H)^\top}{\tilde Q\,\chi_2(H)^\top}\right]^{\gamma(\beta)},\ H \leftarrow \tilde H \odot \left[\frac{\chi_1(W)^\top \tilde P}{\chi_2(W)^\top \tilde Q}\right]^{\gamma(\beta)},\ \tilde P = V \odot (\tilde W\tilde H)^{\beta-2},\ \tilde Q = (\tilde W\tilde H)^{\beta-1},\ \chi_1(X) = \tilde X \odot (X/\tilde X)^{\beta-1},\ \chi_2(X) = \tilde X \odot (X/\tilde X)^{\beta}`,
+  ...nmfJointMMSpec,
   init: () => ({ t: 0, carry: null }),
   step(c, theta, state, h) {
     const nmf = nmfOpsOf(c);

@@ -22,15 +22,10 @@
  * closed form, and the lab refuses ME there.
  */
 import type { VectorOps, Vec } from '../engine/types';
+import { meBetaError } from './nmf-me-spec';
 
-/** The β with closed-form ME updates (Févotte & Idier 2011, §5). */
-export const ME_BETAS: readonly number[] = [-1, 0, 0.5, 1.5, 2, 3];
-
-/** Why ME cannot run at β, or null. */
-export function meBetaError(beta: number): string | null {
-  if (ME_BETAS.includes(beta)) return null;
-  return `ME (majorization–equalization) has closed-form updates only for β ∈ {−1, 0, 1/2, 3/2, 2, 3} (Févotte & Idier 2011, §5: there G(h|h̃) = G(h̃|h̃) is a polynomial equation of degree ≤ 3 with the known root h = h̃); the problem has β = ${beta}. Use nmf-mm (any β) or set β to one of those values`;
-}
+/** The β with closed-form ME updates (nmf-me-spec.ts). */
+export { ME_BETAS } from './nmf-me-spec';
 
 /**
  * φ(R): the factor x_ME per entry (the ME point is X̃ ⊙ φ(R)), float32 element-wise ops on any engine.

@@ -15,21 +15,13 @@
  * t ≥ γ: H̃ ⊙ max(0, R^γ + ((t − γ)/γ)·(φ(R) − R^γ)), so t = 2γ is the ME point (on G's level set through
  * t = 0) and `stepT` = γ(1 + b) is the algorithm's next iterate.
  */
-import { z } from 'zod';
 import type { EngineAlgorithm } from '../engine/algorithm';
 import type { NMFOps } from '../engine/nmf-ops';
 import type { StepContext, Vec } from '../engine/types';
-import { ME_BETAS, meBetaError, meFactor } from './nmf-me-forms';
-import { mmExponent, nmfModel, nmfNormalize, nmfOpsOf, normalizes, type NMFAlgorithmExtras, type NMFState } from './nmf-updates';
-
-const hyper = z.strictObject({
-  blend: z
-    .number({ error: 'blend must be a number' })
-    .gt(0, 'blend must be in (0, 1] (1: the ME point; towards 0: the MM point)')
-    .max(1, 'blend must be in (0, 1] (1: the ME point; towards 0: the MM point)')
-    .default(1),
-});
-export type MEHyper = z.infer<typeof hyper>;
+import { meFactor } from './nmf-me-forms';
+import { meBetaError, nmfMESpec, type MEHyper } from './nmf-me-spec';
+import type { NMFAlgorithmExtras } from './nmf-spec';
+import { mmExponent, nmfModel, nmfNormalize, nmfOpsOf, normalizes, type NMFState } from './nmf-updates';
 
 function requireBeta(nmf: NMFOps): void {
   const why = meBetaError(nmf.beta);
@@ -55,16 +47,7 @@ function meHalf(c: StepContext, theta: Vec, block: 0 | 1, blend: number): Vec {
 }
 
 export const nmfME: EngineAlgorithm<MEHyper, NMFState> & NMFAlgorithmExtras = {
-  id: 'nmf-me',
-  label: 'ME (Févotte–Idier)',
-  family: 'mm',
-  problems: ['nmf'],
-  hyper,
-  monotone: (beta) => ME_BETAS.includes(beta),
-  betaError: meBetaError,
-  summary:
-    'Majorization–equalization for β-NMF (Févotte & Idier §5): each entry jumps to the far side of the auxiliary function’s level set, G(h|h̃) = G(h̃|h̃), about twice the MM step and still monotone. Closed forms for β ∈ {−1, 0, ½, 3/2, 2, 3} only.',
-  formula: String.raw`h = \tilde h\,\varphi_\beta(r),\ r = \frac{[W^\top((WH)^{\beta-2}\odot V)]}{[W^\top (WH)^{\beta-1}]}:\ \varphi_{-1} = \tfrac{r+\sqrt{r^2+8r}}{4},\ \varphi_0 = r,\ \varphi_{1/2} = \tfrac{(\sqrt{1+8r}-1)^2}{4},\ \varphi_{3/2} = \tfrac{(\sqrt{12r-3}-1)_+^2}{4},\ \varphi_2 = (2r-1)_+,\ \varphi_3 = \tfrac{(\sqrt{12r-3}-1)_+}{2}`,
+  ...nmfMESpec,
   init(c) {
     requireBeta(nmfOpsOf(c));
     return { t: 0, carry: null };

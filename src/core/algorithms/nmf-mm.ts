@@ -8,15 +8,6 @@
  * and W's columns are renormalised after each iteration when the problem asks for it (then not monotone).
  */
 import { makeNMFAlgorithm, mmExponent } from './nmf-updates';
+import { nmfMMSpec } from './nmf-mm-spec';
 
-export const nmfMM = makeNMFAlgorithm({
-  id: 'nmf-mm',
-  label: 'MM-MU (Févotte–Idier)',
-  family: 'mm',
-  exponent: mmExponent,
-  certified: true,
-  monotone: () => true,
-  summary:
-    'Majorization–minimization multiplicative updates for β-NMF: W then H, each the exact minimiser of a separable auxiliary function; monotone for every β (scikit-learn solver="mu").',
-  formula: String.raw`H \leftarrow H \odot \left[\frac{W^\top((WH)^{\beta-2} \odot V)}{W^\top (WH)^{\beta-1}}\right]^{\gamma(\beta)},\quad \gamma(\beta) = \begin{cases} \frac{1}{2-\beta} & \beta < 1 \\ 1 & 1 \le \beta \le 2 \\ \frac{1}{\beta-1} & \beta > 2 \end{cases}`,
-});
+export const nmfMM = makeNMFAlgorithm(nmfMMSpec, { exponent: mmExponent, certified: true });

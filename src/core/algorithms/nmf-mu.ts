@@ -9,15 +9,6 @@
  * uncertified: the heuristic point (t = 1 on the path) is not the auxiliary function's minimiser.
  */
 import { makeNMFAlgorithm } from './nmf-updates';
+import { nmfMUSpec } from './nmf-mu-spec';
 
-export const nmfMU = makeNMFAlgorithm({
-  id: 'nmf-mu',
-  label: 'Heuristic MU',
-  family: 'gradient',
-  exponent: () => 1,
-  certified: false,
-  monotone: (beta) => beta >= 0 && beta <= 2,
-  summary:
-    'Heuristic multiplicative updates for β-NMF: θ ← θ ⊙ (∇⁻f / ∇⁺f), W then H, exponent 1 for every β. Proven monotone for 0 ≤ β ≤ 2 (the MM update for 1 ≤ β ≤ 2; Févotte & Idier prove 0 < β < 1 with the same auxiliary function; β = 0 is the ME update), not for β < 0 or β > 2.',
-  formula: String.raw`H \leftarrow H \odot \frac{W^\top((WH)^{\beta-2} \odot V)}{W^\top (WH)^{\beta-1}}`,
-});
+export const nmfMU = makeNMFAlgorithm(nmfMUSpec, { exponent: () => 1, certified: false });

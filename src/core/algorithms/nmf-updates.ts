@@ -8,10 +8,10 @@
  * those of H for β ≤ 1 (sklearn's stabilisation). The ratios and their guards are the engine's
  * (NMFOps.update); the exponent, the order and the zeroing are the algorithm's, here.
  */
-import { z } from 'zod';
-import type { AlgorithmFamily, EngineAlgorithm, VecSurrogate } from '../engine/algorithm';
+import type { EngineAlgorithm, VecSurrogate } from '../engine/algorithm';
 import type { NMFHalfStep, NMFOps } from '../engine/nmf-ops';
 import type { StepContext, Vec } from '../engine/types';
+import type { NMFAlgorithmExtras, NMFSpec, NoHyper } from './nmf-spec';
 
 /** Févotte & Idier's MM exponent: 1/(2−β) for β < 1, 1 for 1 ≤ β ≤ 2, 1/(β−1) for β > 2. */
 export function mmExponent(beta: number): number {
@@ -115,57 +115,30 @@ export const normalizes = (nmf: NMFOps): boolean => nmf.penalty.l1 > 0 && nmf.pe
 /** Iterations taken, and the engine's carry (NMFOps.carry: tfjs's W·H at θ), owned here. */
 export type NMFState = { t: number; carry: Vec | null };
 
-export const noHyper = z.strictObject({});
-export type NoHyper = z.infer<typeof noHyper>;
-
-export interface NMFAlgorithmSpec {
-  id: string;
-  label: string;
-  family: AlgorithmFamily;
+/** How a multiplicative-update algorithm steps, beside its spec. */
+export interface NMFUpdateRule {
   /** The exponent applied to the update ratios, as a function of β. */
   exponent: (beta: number) => number;
   /** Whether the shown auxiliary function's minimiser is the algorithm's own next point (MM). */
   certified: boolean;
-  /**
-   * The β for which the algorithm is proven monotone (f(θₖ₊₁) ≤ f(θₖ)) through the shown auxiliary
-   * function, G(θₖ₊₁|θₖ) ≤ G(θₖ|θₖ) (never with W renormalisation: see nmfNormalize).
-   */
-  monotone: (beta: number) => boolean;
-  summary: string;
-  formula: string;
-}
-
-/** What every NMF algorithm here adds to EngineAlgorithm (read by the config check and the docs). */
-export interface NMFAlgorithmExtras {
-  /** Proven monotone at this β (see NMFAlgorithmSpec.monotone); false with W renormalisation. */
-  readonly monotone: (beta: number) => boolean;
-  /** Why the algorithm cannot run at this β, or null (config.ts refuses such runs with this message). */
-  readonly betaError?: (beta: number) => string | null;
 }
 
 export type NMFAlgorithm = EngineAlgorithm<NoHyper, NMFState> & NMFAlgorithmExtras & { readonly exponent: (beta: number) => number };
 
-export function makeNMFAlgorithm(spec: NMFAlgorithmSpec): NMFAlgorithm {
+export function makeNMFAlgorithm(spec: NMFSpec, rule: NMFUpdateRule): NMFAlgorithm {
   return {
-    exponent: spec.exponent,
-    monotone: spec.monotone,
-    id: spec.id,
-    label: spec.label,
-    family: spec.family,
-    problems: ['nmf'],
-    hyper: noHyper,
-    summary: spec.summary,
-    formula: spec.formula,
+    ...spec,
+    exponent: rule.exponent,
     init: () => ({ t: 0, carry: null }),
     step(c, theta, state) {
       const nmf = nmfOpsOf(c);
-      const e = spec.exponent(nmf.beta);
+      const e = rule.exponent(nmf.beta);
       const next = nmfNormalize(nmf, nmfIterate(nmf, theta, e));
       return { theta: next, state: { t: state.t + 1, carry: nmf.carry(next) }, info: { exponent: e } };
     },
     model(c, theta) {
       const nmf = nmfOpsOf(c);
-      return nmfSurrogate(c, theta, spec.exponent(nmf.beta), spec.certified && !normalizes(nmf));
+      return nmfSurrogate(c, theta, rule.exponent(nmf.beta), rule.certified && !normalizes(nmf));
     },
   };
 }

@@ -18,21 +18,11 @@
  * is minimised by the step but proves nothing: `model()` is certified: false, and with a large η
  * (or τ) steps increase f, which the lab's surrogate check shows as g < f at the step's point.
  */
-import { z } from 'zod';
 import type { EngineAlgorithm, VecSurrogate } from '../engine/algorithm';
 import { mlpLayout, requireMLP } from '../engine/mlp-ops';
 import type { StepContext, Vec } from '../engine/types';
 import { cholesky, cholSolveMany } from '../linalg';
-
-export const proxpropHyper = z
-  .object({
-    /** η: the explicit step on the layer outputs z. */
-    lr: z.number().gt(0, 'lr must be > 0').lte(100, 'lr must be ≤ 100').default(1),
-    /** τ: the proximal step of the linear layers (τ → 0: gradient descent with lr η·τ). */
-    tau: z.number().gt(0, 'tau must be > 0').lte(1e6, 'tau must be ≤ 1e6').default(10),
-  })
-  .strict();
-export type ProxPropHyper = z.infer<typeof proxpropHyper>;
+import { proxpropSpec, type ProxPropHyper } from './proxprop-spec';
 
 export type ProxPropState = { t: number };
 
@@ -77,14 +67,7 @@ function directions(grad: Float32Array, layers: LayerSystem[], lr: number): Floa
 }
 
 export const proxprop: EngineAlgorithm<ProxPropHyper, ProxPropState> = {
-  id: 'proxprop',
-  label: 'ProxProp',
-  family: 'gradient',
-  problems: ['mlp'],
-  hyper: proxpropHyper,
-  summary:
-    'Backprop with proximal (implicit) steps on the linear layers (Frerix et al., 2018): each layer moves by its gradient preconditioned with (ÃÃᵀ/n + I/τ)⁻¹, its input Gram matrix. Not a majorizer: large steps can increase f.',
-  formula: String.raw`\Theta_l \leftarrow \Theta_l - \eta\, \nabla_{\Theta_l} f \left(\tfrac{1}{n}\tilde A_l \tilde A_l^\top + \tfrac{1}{\tau} I\right)^{-1},\quad \tilde A_l = \begin{bmatrix} a_{l-1} \\ \mathbf{1}^\top \end{bmatrix}`,
+  ...proxpropSpec,
   init: () => ({ t: 0 }),
   step(c, theta, state, h) {
     const { f0, grad, layers } = linearise(c, theta, h.tau);

@@ -1,8 +1,10 @@
 /**
- * Every algorithm MM Lab knows, by id — each written once against the engine interface, so it runs on
- * every engine. The config schema, the CLI, the worker and the page look algorithms up here; nothing
- * here imports tfjs (engines/tfjs/algorithms.ts wraps these for the tfjs fold). One algorithm per
- * file; add new ones to this table.
+ * Every algorithm MM Lab knows, by id, with its step code — each written once against the engine
+ * interface, so it runs on every engine. The worker, the CLI and the engines run algorithms from here;
+ * nothing here imports tfjs (engines/tfjs/algorithms.ts wraps these for the tfjs fold). The page and
+ * the config schema read only the specs (spec-registry.ts: the same ids, each entry here spreads its
+ * `<id>-spec.ts`), so the page's bundle carries no step code. One algorithm per file; add new ones to
+ * both tables.
  */
 import type { AnyEngineAlgorithm } from '../engine/algorithm';
 import { adagrad } from './adagrad';

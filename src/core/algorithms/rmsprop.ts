@@ -3,22 +3,10 @@
  *   g ← ∇f + wd·θ;  v ← αv + (1 − α)g²;  centered: ḡ ← αḡ + (1 − α)g, avg = √(v − ḡ²) + eps, else avg = √v + eps;
  *   μ > 0: b ← μ·b + g/avg, θ ← θ − lr·b;  else θ ← θ − lr·g/avg.  No bias correction (v starts at 0).
  */
-import { z } from 'zod';
 import type { EngineAlgorithm } from '../engine/algorithm';
 import type { StepContext, Vec } from '../engine/types';
 import { quadraticModel } from './quadratic';
-
-export const rmspropHyper = z
-  .object({
-    lr: z.number().gt(0, 'lr must be > 0').lte(100, 'lr must be ≤ 100').default(1e-2),
-    alpha: z.number().min(0, 'alpha must be in [0, 1)').lt(1, 'alpha must be in [0, 1)').default(0.99),
-    eps: z.number().gt(0, 'eps must be > 0').lte(1, 'eps must be ≤ 1').default(1e-8),
-    weight_decay: z.number().min(0, 'weight_decay must be ≥ 0').max(10, 'weight_decay must be ≤ 10').default(0),
-    momentum: z.number().min(0, 'momentum must be in [0, 1)').lt(1, 'momentum must be in [0, 1)').default(0),
-    centered: z.boolean().default(false),
-  })
-  .strict();
-export type RMSpropHyper = z.infer<typeof rmspropHyper>;
+import { rmspropSpec, type RMSpropHyper } from './rmsprop-spec';
 
 export type RMSpropState = {
   /** Steps taken. */
@@ -45,14 +33,7 @@ function moments({ ops }: StepContext, theta: Vec, state: RMSpropState, g: Vec, 
 }
 
 export const rmsprop: EngineAlgorithm<RMSpropHyper, RMSpropState> = {
-  id: 'rmsprop',
-  label: 'RMSprop',
-  family: 'gradient',
-  problems: ['mlp', 'function'],
-  hyper: rmspropHyper,
-  summary:
-    'RMSprop: divides the gradient by the root of a running mean of its square (optionally centred by the running mean of the gradient), with optional momentum, exactly as torch.optim.RMSprop.',
-  formula: String.raw`v_k = \alpha v_{k-1} + (1-\alpha) g_k^2,\quad b_k = \mu b_{k-1} + \frac{g_k}{\sqrt{v_k - \bar g_k^2} + \epsilon},\quad \theta_{k+1} = \theta_k - \eta\, b_k,\quad g_k = \nabla f(\theta_k) + \lambda\theta_k`,
+  ...rmspropSpec,
   init: ({ ops }, theta, h) => ({
     t: 0,
     v: ops.fill(theta, 0),

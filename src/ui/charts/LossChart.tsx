@@ -5,7 +5,7 @@
  */
 import * as d3 from 'd3';
 import { useEffect, useRef } from 'react';
-import { ALGORITHMS } from '../../core/algorithms/registry';
+import { ALGORITHM_SPECS } from '../../core/algorithms/spec-registry';
 import { live, requestFrame } from '../live';
 import { setView, useLab } from '../store';
 import { ChartCard } from './ChartCard';
@@ -52,7 +52,7 @@ export function LossChart() {
     let ly = 12;
     const kinds = markerKinds(runs);
     const keys: { i: number; label: string; dash?: string; flat?: boolean }[] = [
-      ...runs.map((r, i) => ({ i, label: `${r.label}${r.currentAlgorithm !== r.baseAlgorithm ? ` → ${ALGORITHMS[r.currentAlgorithm]?.label ?? r.currentAlgorithm}` : ''}` })),
+      ...runs.map((r, i) => ({ i, label: `${r.label}${r.currentAlgorithm !== r.baseAlgorithm ? ` → ${ALGORITHM_SPECS[r.currentAlgorithm]?.label ?? r.currentAlgorithm}` : ''}` })),
       ...(showTest && runs.length ? [{ i: -1, label: 'test loss (dashed, run colour)', dash: TEST_DASH, flat: true }] : []),
       ...(kinds.switch ? [{ i: -1, label: 'algorithm switch', dash: SWITCH_DASH }] : []),
       ...(kinds.hyper ? [{ i: -1, label: 'hyper-parameter change', dash: HYPER_DASH }] : []),

@@ -6,7 +6,7 @@
  * the whole story for hover.
  */
 import * as d3 from 'd3';
-import { ALGORITHMS } from '../../core/algorithms/registry';
+import { ALGORITHM_SPECS } from '../../core/algorithms/spec-registry';
 import { changeLabel, hyperChanges } from '../hyperDiff';
 import { isHyperChange, type LiveRun, type SwitchMark } from '../live';
 import { FONT, runColor } from './hooks';
@@ -28,7 +28,7 @@ interface Ctx {
   yhi: number;
 }
 
-const algLabel = (id: string): string => ALGORITHMS[id]?.label ?? id;
+const algLabel = (id: string): string => ALGORITHM_SPECS[id]?.label ?? id;
 
 function describe(r: LiveRun, s: SwitchMark): string {
   if (isHyperChange(s)) {

@@ -5,7 +5,7 @@
  * form. Every change lands in the session's config (hence the share link) and is marked on the chart.
  */
 import { useState } from 'react';
-import { ALGORITHMS } from '../../core/algorithms/registry';
+import { ALGORITHM_SPECS } from '../../core/algorithms/spec-registry';
 import { changeMidRun } from '../actions';
 import { algorithmsFor } from '../draft';
 import { changeLabel, inEffect, sameHyper } from '../hyperDiff';
@@ -49,10 +49,10 @@ function MidRunForm({ index, t, current }: FormProps) {
   const status = useLab((s) => s.summaries[index]?.status);
   const [algorithm, setAlgorithm] = useState(current.algorithm);
   const [values, setValues] = useState<HyperDraft>(() => {
-    const a = ALGORITHMS[current.algorithm];
+    const a = ALGORITHM_SPECS[current.algorithm];
     return a ? hyperDraft(a, current.hyper) : {};
   });
-  const alg = ALGORITHMS[algorithm];
+  const alg = ALGORITHM_SPECS[algorithm];
   const algs = algorithmsFor(kind);
   const n = index + 1;
   if (!alg) return null;
@@ -81,7 +81,7 @@ function MidRunForm({ index, t, current }: FormProps) {
           aria-label={`Switch run ${n} to`}
           value={algorithm}
           onChange={(e) => {
-            const a = ALGORITHMS[e.target.value];
+            const a = ALGORITHM_SPECS[e.target.value];
             if (!a) return;
             setAlgorithm(a.id);
             setValues(a.id === current.algorithm ? hyperDraft(a, current.hyper) : hyperDraft(a));

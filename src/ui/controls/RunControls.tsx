@@ -2,7 +2,7 @@
  * The runs: each an algorithm from the registry (never a hard-coded list) with fields generated from its
  * zod hyper-parameter schema, its scheduled switches, and — during a session — "switch now".
  */
-import { ALGORITHMS } from '../../core/algorithms/registry';
+import { ALGORITHM_SPECS } from '../../core/algorithms/spec-registry';
 import { LIMITS } from '../../core/config';
 import { algorithmsFor, checkDraft, newRun, type RunDraft } from '../draft';
 import { changedKeys, changeLabel, fmtHyper } from '../hyperDiff';
@@ -46,7 +46,7 @@ export function RunControls() {
 function RunCard({ run, index, count }: { run: RunDraft; index: number; count: number }) {
   const draft = useLab((s) => s.draft);
   const fieldErrors = checkDraft(draft).runErrors[index] ?? {};
-  const alg = ALGORITHMS[run.algorithm];
+  const alg = ALGORITHM_SPECS[run.algorithm];
   const algs = algorithmsFor(draft.problem.kind);
   const n = index + 1;
   return (
@@ -62,7 +62,7 @@ function RunCard({ run, index, count }: { run: RunDraft; index: number; count: n
             aria-label={`Algorithm for run ${n}`}
             value={run.algorithm}
             onChange={(e) => {
-              const a = ALGORITHMS[e.target.value];
+              const a = ALGORITHM_SPECS[e.target.value];
               // A run id named the old algorithm: drop it with the algorithm.
               if (a) updateRun(index, (r) => ({ key: r.key, algorithm: a.id, hyper: hyperDraft(a), switches: r.switches }));
             }}
@@ -121,13 +121,13 @@ function RunCard({ run, index, count }: { run: RunDraft; index: number; count: n
 
 /** The run's start hyper-parameters (validated when the form is valid). */
 function startHyper(run: RunDraft): Record<string, unknown> {
-  const alg = ALGORITHMS[run.algorithm];
+  const alg = ALGORITHM_SPECS[run.algorithm];
   if (!alg) return {};
   const c = checkHyper(alg, run.hyper);
   return c.ok ? c.hyper : draftToHyper(alg, run.hyper);
 }
 
-const defaultsOf = (id: string): Record<string, unknown> => (ALGORITHMS[id]?.hyper.safeParse({}).data ?? {}) as Record<string, unknown>;
+const defaultsOf = (id: string): Record<string, unknown> => (ALGORITHM_SPECS[id]?.hyper.safeParse({}).data ?? {}) as Record<string, unknown>;
 
 /** "after step 57: lr 0.01→0.003" (same algorithm) or "after step 57 → SGD · lr 0.1". */
 function switchText(run: RunDraft, j: number): string {
@@ -135,5 +135,5 @@ function switchText(run: RunDraft, j: number): string {
   const prev = j > 0 ? run.switches[j - 1] : { algorithm: run.algorithm, hyper: startHyper(run) };
   if (s.algorithm === prev.algorithm) return `after step ${s.at}: ${changeLabel(prev.hyper, s.hyper)}`;
   const custom = changedKeys(defaultsOf(s.algorithm), s.hyper).slice(0, 2).map((k) => `${k} ${fmtHyper(s.hyper[k])}`);
-  return `after step ${s.at} → ${ALGORITHMS[s.algorithm]?.label ?? s.algorithm}${custom.length ? ` · ${custom.join(', ')}` : ''}`;
+  return `after step ${s.at} → ${ALGORITHM_SPECS[s.algorithm]?.label ?? s.algorithm}${custom.length ? ` · ${custom.join(', ')}` : ''}`;
 }

@@ -4,7 +4,7 @@
  * the current step, or to take the edit back.
  */
 import { useState } from 'react';
-import { ALGORITHMS } from '../../core/algorithms/registry';
+import { ALGORITHM_SPECS } from '../../core/algorithms/spec-registry';
 import type { RunDraft } from '../draft';
 import { changeLabel } from '../hyperDiff';
 import { applyCardEdit, cardEdit, restoreCard } from '../runEdits';
@@ -18,7 +18,7 @@ export function RunEditOffer({ run, index }: { run: RunDraft; index: number }) {
   const [refused, setRefused] = useState<string | null>(null);
   if (!edit) return null;
   const n = index + 1;
-  const label = (id: string) => ALGORITHMS[id]?.label ?? id;
+  const label = (id: string) => ALGORITHM_SPECS[id]?.label ?? id;
   const what =
     edit.algorithm === edit.current.algorithm
       ? changeLabel(edit.current.hyper, edit.hyper)

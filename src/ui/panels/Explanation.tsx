@@ -4,7 +4,7 @@
  * live monotone-decrease indicator for MM runs.
  */
 import { useEffect, useRef } from 'react';
-import { ALGORITHMS } from '../../core/algorithms/registry';
+import { ALGORITHM_SPECS } from '../../core/algorithms/spec-registry';
 import { MONOTONE_RTOL } from '../live';
 import { useLab } from '../store';
 import { plainText } from '../words';
@@ -35,7 +35,7 @@ export function Explanation() {
   const summary = useLab((s) => s.summaries[sel]);
   const draftRun = useLab((s) => s.draft.runs[sel]);
   const id = summary?.algorithm ?? draftRun?.algorithm;
-  const alg = id ? ALGORITHMS[id] : undefined;
+  const alg = id ? ALGORITHM_SPECS[id] : undefined;
   const m = summary?.monotone;
   return (
     <section className="card explain span-2" aria-labelledby="explain-title">

@@ -1,5 +1,5 @@
 /** The live readout: per run its algorithm, step, train/test loss, status and the monotone check. */
-import { ALGORITHMS } from '../../core/algorithms/registry';
+import { ALGORITHM_SPECS } from '../../core/algorithms/spec-registry';
 import { fmt, runColor } from '../charts/hooks';
 import type { RunSummary } from '../store';
 import { scheduleOf, scheduleText } from '../schedule';
@@ -65,7 +65,7 @@ export function RunsTable() {
             >
               <td className="col-run">
                 <span className="swatch" style={{ background: runColor(i) }} aria-hidden /> {r.label}
-                {r.algorithm !== r.baseAlgorithm && <span className="muted"> → {ALGORITHMS[r.algorithm]?.label ?? r.algorithm}</span>}
+                {r.algorithm !== r.baseAlgorithm && <span className="muted"> → {ALGORITHM_SPECS[r.algorithm]?.label ?? r.algorithm}</span>}
                 <Schedule items={configRuns?.[i] ? scheduleOf(configRuns[i], Number.isFinite(r.t) ? r.t : 0) : []} run={i} />
               </td>
               <td className="num col-step">{Number.isFinite(r.t) ? r.t : '—'}</td>

@@ -7,7 +7,7 @@
  */
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { create } from 'zustand';
-import { findAlgorithm } from '../../core/algorithms/registry';
+import { findAlgorithmSpec } from '../../core/algorithms/spec-registry';
 import { parseExperiment, runLabel, type ExperimentConfig } from '../../core/config';
 import type { SweepPoint } from '../../core/sweep';
 import { openExperiment, shareConfig } from '../actions';
@@ -148,7 +148,7 @@ export function SweepPanel() {
       Run sweep
     </button>
   );
-  const alg = runs[ri] ? findAlgorithm(runs[ri].algorithm) : undefined;
+  const alg = runs[ri] ? findAlgorithmSpec(runs[ri].algorithm) : undefined;
 
   return (
     <ChartCard title="Sweep a hyper-parameter" name="sweep" actions={actions} className="wide" subtitle={<span className="muted small">Does it need tuning? Every point starts from the same θ₀ and batch order; the MM runs (no step size) are the dashed lines.</span>}>
