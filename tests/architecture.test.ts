@@ -37,6 +37,9 @@ describe('architecture (import graph)', () => {
     const page = [...reach(deps, 'ui/main.tsx')];
     expect(page.filter((m) => m.startsWith('worker/') && !/^worker\/(protocol|protocol-commands|protocol-data|backend-names|client|early)\.ts$/.test(m))).toEqual([]);
     expect(page.filter(tfjs)).toEqual([]);
+    // The page reads algorithm specs (spec-registry.ts, <id>-spec.ts), never their step code (registry.ts).
+    expect(page).toContain('core/algorithms/spec-registry.ts');
+    expect(page.filter((m) => m.startsWith('core/algorithms/') && !/(-spec|spec-registry|backtracking-hyper)\.ts$/.test(m))).toEqual([]);
     // The page's entry script is tiny: it starts the training worker (early.ts) and then imports the app.
     expect(deps['ui/boot.ts'].sort()).toEqual(['ui/main.tsx', 'worker/early.ts']);
     expect(deps['worker/early.ts']).toEqual([]);
