@@ -22,6 +22,8 @@ const image = (name: string, n: number, hidden: number[], runs: ExperimentInput[
   problem: { kind: 'mlp', data: { kind: 'dataset', name: name as 'digits', n, testRatio: 0.2 }, hidden, activation: 'relu', loss: 'softmax_ce', batchSize },
   runs,
   steps,
+  // f and accuracy at every step here (these tests count accuracy points; eval-every.test.ts covers "auto").
+  evalEvery: 1,
 });
 
 describe('counting correct predictions', () => {

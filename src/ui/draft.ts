@@ -32,6 +32,8 @@ export interface Draft {
   problem: ProblemConfig;
   seeds: { data: number; init: number; batch: number };
   steps: number;
+  /** f evaluated every this many steps; absent = "auto" (core/fold/eval-every.ts). */
+  evalEvery?: number;
   runs: RunDraft[];
 }
 
@@ -56,6 +58,7 @@ export function configToDraft(c: ExperimentConfig): Draft {
     problem,
     seeds: { ...c.seeds },
     steps: c.steps,
+    ...(typeof c.evalEvery === 'number' ? { evalEvery: c.evalEvery } : {}),
     runs: c.runs.map((r) => ({ ...newRun(r.algorithm, r.hyper), ...(r.id !== undefined ? { id: r.id } : {}), switches: structuredClone(r.switches) })),
   };
 }
@@ -67,6 +70,7 @@ export function draftToInput(d: Draft): unknown {
     problem: d.problem,
     seeds: d.seeds,
     steps: d.steps,
+    ...(d.evalEvery !== undefined ? { evalEvery: d.evalEvery } : {}),
     runs: d.runs.map((r) => {
       const alg = ALGORITHM_SPECS[r.algorithm];
       return {

@@ -38,11 +38,15 @@ export function marksFromConfig(run: RunConfig): SwitchMark[] {
 export interface Monotone {
   /** 'n/a' while the run is not MM (or uses mini-batches: f is then not the minimised objective). */
   state: 'held' | 'broken' | 'n/a';
-  /** First step k where f(θₖ) > f(θₖ₋₁) while an MM algorithm took step k. */
+  /**
+   * First step k where f(θₖ) > f(θⱼ), j the previous evaluated step (j = k − 1 when f is evaluated
+   * every step; evalEvery > 1: the chain f(θⱼ) ≥ … ≥ f(θₖ) spans the steps between), while an MM
+   * algorithm took every step j+1…k.
+   */
   brokenAt: number | null;
   /** Size of that increase, relative. */
   increase: number;
-  /** Steps checked under an MM algorithm. */
+  /** Steps checked under an MM algorithm (those between evaluations included). */
   checked: number;
 }
 
@@ -83,10 +87,16 @@ export class LiveRun {
     return this.algorithmAt(this.prevStep + 1);
   }
 
+  /** Whether an MM algorithm took every step from+1…to (the switches between them included). */
+  private mmThrough(from: number, to: number): boolean {
+    if (this.familyAt(from + 1) !== 'mm') return false;
+    return this.switches.every((s) => s.at <= from || s.at >= to || this.familyAt(s.at + 1) === 'mm');
+  }
+
   private check(m: Monotone, step: number, loss: number): void {
-    if (step !== this.prevStep + 1 || !Number.isFinite(this.prevLoss)) return;
+    if (step <= this.prevStep || this.prevStep < 0 || !Number.isFinite(this.prevLoss)) return;
     if (m.state === 'n/a') m.state = 'held';
-    m.checked++;
+    m.checked += step - this.prevStep;
     const tol = MONOTONE_RTOL * Math.max(Math.abs(this.prevLoss), 1e-12);
     if (m.state === 'held' && !(loss <= this.prevLoss + tol)) {
       m.state = 'broken';
@@ -98,7 +108,7 @@ export class LiveRun {
   append(step: number, wallMs: number, loss: number, test: number): void {
     if (step <= this.prevStep) return; // replayed or out-of-order points
     if (!this.miniBatch) {
-      if (this.familyAt(step) === 'mm') this.check(this.monotone, step, loss);
+      if (this.mmThrough(this.prevStep, step)) this.check(this.monotone, step, loss);
       this.check(this.observed, step, loss);
     }
     this.prevLoss = loss;

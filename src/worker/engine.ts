@@ -61,10 +61,10 @@ export class LabEngine {
     return readLosses(this.exp!);
   }
 
-  /** K steps of every active run (core/fold/collect.ts). */
-  async collect(K: number): Promise<Collected> {
+  /** K steps of every active run (core/fold/collect.ts); f is evaluated when due, and at `lastStep` (the target). */
+  async collect(K: number, lastStep?: number): Promise<Collected> {
     await this.history.record(this.exp!);
-    return collectSteps(this.exp!, K);
+    return collectSteps(this.exp!, K, lastStep);
   }
 
   /** Switch run i (θ kept; state from init unless `keepState` and the same algorithm). */

@@ -7,6 +7,8 @@
  * - Divergence: the first non-finite f of a run stops that run (status 'diverged', divergedAt); the
  *   points after it in the same tick are dropped; the other runs continue.
  * - Time: each run's own synchronous work plus the readback wait shared pro rata (wallMs).
+ * - Points: only the evaluated steps (every evalEvery steps and the target: core/fold/eval-every.ts);
+ *   each point's wallMs counts the steps up to it, evaluated or not.
  */
 import { getAlgorithm } from '../core/algorithms/registry';
 import type { AnyRun, Collected } from './engine';
@@ -21,7 +23,7 @@ export async function tick(s: SessionState, silent: boolean): Promise<void> {
   const K = s.pace.ticketK(s.pendingSteps, s.config!.steps - engine.t);
   const tStart = performance.now();
   const switchesBefore = runs.map((r) => r.switches.length);
-  const c = await engine.collect(K);
+  const c = await engine.collect(K, s.config!.steps);
   const tickMs = performance.now() - tStart;
   if (engine.runs !== runs) return; // disposed meanwhile (cannot happen with the queue, but be safe)
 
@@ -39,7 +41,8 @@ export async function tick(s: SessionState, silent: boolean): Promise<void> {
   if (s.pendingSteps > 0) s.pendingSteps = Math.max(0, s.pendingSteps - c.done);
   const stepsPerSec = s.pace.after(K, c.done, tickMs, tStart);
   if (!silent) attachAccuracy(engine.exp, blocks, engine.t >= s.config!.steps);
-  if (blocks.length && !silent) s.emit({ type: 'progress', t: engine.t, blocks, stepsPerTick: K, tickMs, stepsPerSec });
+  // A tick may end between evaluations (no points): the step count and the speed are news anyway.
+  if ((blocks.length || c.done > 0) && !silent) s.emit({ type: 'progress', t: engine.t, blocks, stepsPerTick: K, tickMs, stepsPerSec });
   if (!silent) finishTick(s, runs, c.done);
 }
 
@@ -48,7 +51,7 @@ export async function tick(s: SessionState, silent: boolean): Promise<void> {
  * s.wallMs, and (unless silent) builds its progress block.
  */
 function publish(s: SessionState, runs: AnyRun[], c: Collected, tickMs: number, silent: boolean): ProgressBlock[] {
-  const { stepsOf, idxOf, infoOf, values, runMs, hasTest } = c;
+  const { stepsOf, startOf, idxOf, infoOf, values, runMs, hasTest } = c;
   const nRuns = runs.length;
   const sumRun = runMs.reduce((a, b) => a + b, 0);
   const wait = Math.max(0, tickMs - c.syncMs);
@@ -57,19 +60,22 @@ function publish(s: SessionState, runs: AnyRun[], c: Collected, tickMs: number, 
     const run = runs[i];
     const steps = stepsOf[i];
     const share = sumRun > 0 ? runMs[i] / sumRun : 1 / nRuns;
-    const perStep = steps.length ? (runMs[i] + wait * share) / steps.length : 0;
+    const taken = run.t - startOf[i];
+    const perStep = taken > 0 ? (runMs[i] + wait * share) / taken : 0;
     let n = steps.length;
+    let counted = taken;
     // First non-finite f stops the run; later points of this tick are dropped.
     for (let j = 0; j < steps.length; j++) {
       const v = values[idxOf[i][j]];
       if (!Number.isFinite(v)) {
         run.checkFinite(v, steps[j]);
         n = j + 1;
+        counted = steps[j] - startOf[i];
         break;
       }
     }
     const base = s.wallMs[i];
-    s.wallMs[i] += perStep * n;
+    s.wallMs[i] += perStep * counted;
     if (n === 0 || silent) continue;
     const b: ProgressBlock = {
       run: i,
@@ -86,7 +92,7 @@ function publish(s: SessionState, runs: AnyRun[], c: Collected, tickMs: number, 
       b.steps[j] = steps[j];
       b.loss[j] = values[idxOf[i][j]];
       b.testLoss[j] = hasTest ? values[idxOf[i][j] + 1] : NaN;
-      b.wallMs[j] = base + perStep * (j + 1);
+      b.wallMs[j] = base + perStep * (steps[j] - startOf[i]);
       infoOf[i][j].forEach(([key, v]) => (extras[key][j] = v));
     }
     if (extraKeys.size) b.extras = extras;

@@ -1,6 +1,7 @@
 /**
  * K steps of an experiment for a live session, on any engine: every active run steps on objective t
- * and asks for f (and the test f) after its step, exactly in foldExperiment's order; the losses come
+ * and asks for f (and the test f) after its step when it is due (every evalEvery steps and at the
+ * budget's last: eval-every.ts), exactly in foldExperiment's order; the losses come
  * back together at the end (`readPending`: one readback on a GPU, so a loss never stalls it) or are
  * known at once (the cpu engine: a non-finite f then stops its run inside the step, so no point follows).
  */
@@ -11,8 +12,10 @@ import type { Run } from './run';
 /** What K steps computed (losses as [train, test] pairs at idxOf). */
 export interface Collected {
   done: number;
-  /** Per run: the step counts reached, the index of each one's train loss in `values` (test at +1), numeric StepInfo. */
+  /** Per run: the evaluated step counts, the index of each one's train loss in `values` (test at +1), numeric StepInfo. */
   stepsOf: number[][];
+  /** Per run: its step count before the tick (steps taken = run.t − this; stepsOf may skip steps). */
+  startOf: number[];
   idxOf: number[][];
   infoOf: [string, number][][][];
   values: Float32Array;
@@ -56,9 +59,10 @@ export async function readLosses(exp: Experiment): Promise<{ loss: Float32Array;
   return { loss: Float32Array.from({ length: n }, (_, i) => values[2 * i]), testLoss: Float32Array.from({ length: n }, (_, i) => values[2 * i + 1]) };
 }
 
-/** K steps of every active run (fewer when every run has stopped). */
-export async function collectSteps(exp: Experiment, K: number): Promise<Collected> {
+/** K steps of every active run (fewer when every run has stopped); `lastStep`: the budget's last step (always evaluated). */
+export async function collectSteps(exp: Experiment, K: number, lastStep = exp.config.steps): Promise<Collected> {
   const runs = exp.runs;
+  const startOf = runs.map((r) => r.t);
   const t0 = performance.now();
   const handles: PendingLosses[] = [];
   const stepsOf: number[][] = runs.map(() => []);
@@ -68,7 +72,7 @@ export async function collectSteps(exp: Experiment, K: number): Promise<Collecte
   const stepOne = (run: Run, i: number, f: Parameters<Run['step']>[0]): void => {
     const s0 = performance.now();
     run.step(f);
-    if (run.active) {
+    if (run.active && exp.evaluatesAt(run.t, lastStep)) {
       const h = run.evaluatePending(exp.hasTest, exp.fullBatch);
       idxOf[i].push(2 * handles.length);
       handles.push(h);
@@ -101,5 +105,5 @@ export async function collectSteps(exp: Experiment, K: number): Promise<Collecte
   }
   const syncMs = performance.now() - t0;
   const values = await readAll(exp, handles);
-  return { done, stepsOf, idxOf, infoOf, values, runMs, syncMs, hasTest: exp.hasTest };
+  return { done, stepsOf, startOf, idxOf, infoOf, values, runMs, syncMs, hasTest: exp.hasTest };
 }

@@ -11,6 +11,7 @@ import { setView, useLab } from '../store';
 import { ChartCard } from './ChartCard';
 import { fmt, FONT, GRID, INK, MUTED, runColor, useLiveDraw, useSize } from './hooks';
 import { stepsPerEpoch } from '../imageViews';
+import { evalEveryNote } from '../evalEvery';
 import { drawMarkers, drawScheduled, drawScrubMark, HYPER_DASH, markerKinds, pendingSwitches, SWITCH_DASH } from './lossMarkers';
 
 const H = 290;
@@ -32,6 +33,8 @@ export function LossChart() {
   const xKey = view.x;
   // x: epoch plots the step series divided by the steps of an epoch (ceil(nTrain / batchSize)).
   const perEpoch = useLab((s) => stepsPerEpoch(s.session?.config));
+  // Sparse points when f is evaluated every k > 1 steps (mini-batch image problems): say so.
+  const evalNote = useLab((s) => evalEveryNote(s.session?.config));
   const bufKey = xKey === 'epoch' ? 'step' : xKey;
   // Log step axis (paper-style log-log plots): steps from 1, t = 0 is left out.
   const logX = view.logx && xKey === 'step';
@@ -241,7 +244,7 @@ export function LossChart() {
   );
 
   return (
-    <ChartCard title="Loss curves" name="mmlab-loss" svgRef={svgRef} actions={actions} className="span-2">
+    <ChartCard title="Loss curves" name="mmlab-loss" svgRef={svgRef} actions={actions} className="span-2" subtitle={evalNote && <span data-testid="eval-every-note">{evalNote}</span>}>
       <div ref={wrap} className="chart-wrap" data-testid="loss-chart">
         <svg ref={svgRef} role="img" aria-label="Training and test loss per run" />
         <div ref={tip} className="tooltip" hidden role="status" aria-live="off" />

@@ -18,6 +18,7 @@ import { FunctionFields } from './FunctionFields';
 import { DataUpload } from './DataUpload';
 import { isOwnData } from '../ownData-link';
 import { NumField, Section, SelectField } from './fields';
+import { EvalEveryField } from './EvalEveryField';
 
 const MODEL_OPTIONS: { value: ModelKind; label: string }[] = [
   { value: 'mlp', label: 'Neural net (MLP)' },
@@ -68,7 +69,8 @@ export function ProblemControls() {
           <NumField label="Batch seed" value={draft.seeds.batch} error={err('seeds.batch')} onChange={(v) => editDraft((d) => ({ ...d, seeds: { ...d.seeds, batch: v } }))} />
         )}
       </div>
-      {errors.filter((e) => !/^(problem|seeds)\./.test(e) && !/^steps:/.test(e)).map((e) => (
+      {p.kind === 'mlp' && p.batchSize !== null && <EvalEveryField draft={draft} error={err('evalEvery')} />}
+      {errors.filter((e) => !/^(problem|seeds)\./.test(e) && !/^(steps|evalEvery):/.test(e)).map((e) => (
         <p key={e} className="field-error" role="alert">
           {e}
         </p>
