@@ -1,35 +1,26 @@
 #!/usr/bin/env node
 /**
  * mm-lab — the lab's command line as a command (package.json "bin"): `npx mm-lab run ex.json > out.json`
- * writes the JSON alone (no npm banner). Builds the WebAssembly kernels if they are missing or stale (a
- * no-op otherwise; messages on stderr), then runs the TypeScript CLI (src/cli/lab.ts) in a child Node
- * with tsx's loader, its stdin/stdout/stderr passed straight through, its exit code and signals too.
- * Needs only what `npm install` puts in node_modules (tsx, assemblyscript).
+ * writes the JSON alone (no npm banner). Builds the WebAssembly kernels and the CLI's bundle if they are
+ * missing or stale (no-ops otherwise; messages on stderr), then runs the bundle (build/cli/lab.mjs, from
+ * src/cli/lab.ts; scripts/build-cli.mjs) in this process: its exit code and signals are this process's.
+ * Needs only what `npm install` puts in node_modules (esbuild, assemblyscript).
  */
-import { spawn } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
+import { pathToFileURL } from 'node:url';
 import { buildKernels } from '../scripts/build-kernels.mjs';
+import { buildCli } from '../scripts/build-cli.mjs';
 
+let lab;
 try {
   await buildKernels();
 } catch (e) {
   process.stderr.write(`mm-lab: cannot build the WebAssembly kernels (npm run kernels): ${e instanceof Error ? e.message : e}\n`);
   process.exit(1);
 }
-
-const loader = import.meta.resolve('tsx');
-const lab = fileURLToPath(new URL('../src/cli/lab.ts', import.meta.url));
-const child = spawn(process.execPath, ['--import', loader, lab, ...process.argv.slice(2)], { stdio: 'inherit' });
-const forward = (signal) => child.kill(signal);
-for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(signal, forward);
-child.on('error', (e) => {
-  process.stderr.write(`mm-lab: cannot start node: ${e.message}\n`);
+try {
+  lab = await buildCli();
+} catch (e) {
+  process.stderr.write(`mm-lab: cannot build the command line (node scripts/build-cli.mjs): ${e instanceof Error ? e.message : e}\n`);
   process.exit(1);
-});
-child.on('exit', (code, signal) => {
-  if (signal) {
-    // end the way the child ended, so that shells see the signal
-    process.removeAllListeners(signal);
-    process.kill(process.pid, signal);
-  } else process.exit(code ?? 1);
-});
+}
+await import(pathToFileURL(lab).href);

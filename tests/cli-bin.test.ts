@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { LAB_BUNDLE } from './cli-command';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'mmlab-bin-'));
@@ -23,7 +24,7 @@ const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as {
 
 type Out = { status: number | null; stdout: string; stderr: string };
 function lab(args: string[], opts: { cwd?: string } = {}): Out {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', join(root, 'src/cli/lab.ts'), ...args], { cwd: opts.cwd ?? root, encoding: 'utf8', timeout: 90_000 });
+  const r = spawnSync(process.execPath, [LAB_BUNDLE, ...args], { cwd: opts.cwd ?? root, encoding: 'utf8', timeout: 90_000 });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 function sh(script: string): Out {
@@ -71,7 +72,7 @@ describe('point 14: the mm-lab bin', () => {
 
 describe('point 15: a closed pipe', () => {
   it.each([[['--pretty']], [['--stream']]])('`run examples/moons-mm.json %s | head` ends with exit 0 and nothing on stderr', (flags) => {
-    const r = sh(`node --import tsx src/cli/lab.ts run examples/moons-mm.json ${flags.join(' ')} 2>${join(dir, 'err.txt')} | head -40 > /dev/null; echo "exit \${PIPESTATUS[0]}"`);
+    const r = sh(`node ${LAB_BUNDLE} run examples/moons-mm.json ${flags.join(' ')} 2>${join(dir, 'err.txt')} | head -40 > /dev/null; echo "exit \${PIPESTATUS[0]}"`);
     expect(r.stdout.trim()).toBe('exit 0');
     expect(readFileSync(join(dir, 'err.txt'), 'utf8')).toBe('');
   });
@@ -124,7 +125,7 @@ describe('point 16: flags, help, version, progress', () => {
   });
 
   it('on a terminal the line is rewritten in place and erased before the JSON', () => {
-    const r = sh(`script -qec "node --import tsx src/cli/lab.ts run ${slow} --every 100000" /dev/null`);
+    const r = sh(`script -qec "node ${LAB_BUNDLE} run ${slow} --every 100000" /dev/null`);
     expect(r.status).toBe(0);
     expect(r.stdout).toMatch(new RegExp(`\\r\\x1b\\[K${PROGRESS.source}`));
     expect(r.stdout).toMatch(/\r\x1b\[K\{"backend":"js-fused"/);

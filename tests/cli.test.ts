@@ -6,12 +6,13 @@
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { LAB_BUNDLE } from './cli-command';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const EXAMPLE = 'examples/nmf-is-spectrogram.json';
 
 function lab(...args: string[]): { status: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/lab.ts', 'run', ...args], { cwd: root, encoding: 'utf8', timeout: 60_000 });
+  const r = spawnSync(process.execPath, [LAB_BUNDLE, 'run', ...args], { cwd: root, encoding: 'utf8', timeout: 60_000 });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 

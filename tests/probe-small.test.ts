@@ -12,6 +12,7 @@ import { compressToEncodedURIComponent } from 'lz-string';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { parseExperiment } from '../src/core/config';
 import { DEFAULT_VIEW, decodeShare, encodeShare } from '../src/ui/share';
+import { LAB_BUNDLE } from './cli-command';
 
 const sent: { type: string; [k: string]: unknown }[] = [];
 vi.mock('../src/ui/engine', () => ({
@@ -50,7 +51,7 @@ describe('the CLI reads JSON files with a UTF-8 BOM', () => {
     const dir = mkdtempSync(join(tmpdir(), 'mmlab-bom-'));
     const file = join(dir, 'bom.json');
     writeFileSync(file, `\uFEFF${JSON.stringify({ version: 1, problem: { kind: 'mlp' }, runs: [{ algorithm: 'sgd' }], steps: 2 })}`);
-    const r = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/lab.ts', 'run', file], { cwd: root, encoding: 'utf8', timeout: 60_000 });
+    const r = spawnSync(process.execPath, [LAB_BUNDLE, 'run', file], { cwd: root, encoding: 'utf8', timeout: 60_000 });
     expect(r.stderr).not.toMatch(/not valid JSON/);
     expect(r.status).toBe(0);
     expect(JSON.parse(r.stdout).runs[0].losses).toHaveLength(3);

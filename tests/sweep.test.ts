@@ -11,13 +11,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { LAB_BUNDLE } from './cli-command';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'mmlab-sweep-'));
 
 type Out = { status: number | null; stdout: string; stderr: string };
 function lab(args: string[]): Out {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/lab.ts', ...args], { cwd: root, encoding: 'utf8', timeout: 110_000, maxBuffer: 64 * 1024 * 1024 });
+  const r = spawnSync(process.execPath, [LAB_BUNDLE, ...args], { cwd: root, encoding: 'utf8', timeout: 110_000, maxBuffer: 64 * 1024 * 1024 });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 function file(name: string, config: unknown): string {
