@@ -10,6 +10,9 @@ status=0
 echo "== WebAssembly kernels (AssemblyScript → src/core/fused/kernels/generated)"
 node scripts/build-kernels.mjs || status=1
 
+echo "== command line bundle (esbuild → build/cli)"
+node scripts/build-cli.mjs || status=1
+
 echo "== type check"
 npx tsc --noEmit -p . || status=1
 
