@@ -13,36 +13,41 @@
  *        slice or 2-D contour, decision boundary) and the IS-NMF preset (loss curves, surrogate path,
  *        V / WH / W / H images);
  *  (iii) time from opening a share link to the first plotted loss point (navigation start → the loss
- *        chart's first path with data), cold, for the default 'auto' backend and a forced cpu.
+ *        chart's first path with data), cold, for the default 'auto' backend and a forced cpu;
+ *  (iv)  the MNIST MLP and CNN per backend (bench/browser-images.ts): steps/s, s/epoch, test accuracy.
  *
  * A benchmark, not a test: it never fails on a missed target, it prints Markdown tables (bench/table.ts).
  *
- *   npm run bench:browser [-- --quick] [-- --build] [-- --only steps|longtasks|first] [-- --profile]
+ *   npm run bench:browser [-- --quick] [-- --build] [-- --only steps|longtasks|first|images] [-- --profile]
  *                         [-- --outDir DIR]   (serve another build directory than dist/)
+ *                         [-- --evalEvery 1,auto] [-- --backends fused,wasm]   (images: each case once
+ *                         per listed evalEvery; only those backends)
  *
  * --profile: record a Chrome trace of each long-task window and print, per main-thread task over
  * 50 ms, its wall time, the thread's CPU time in it and what ran inside.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type Page } from '@playwright/test';
-import LZString from 'lz-string';
+import { chromium, type Browser } from '@playwright/test';
+import { benchImagesInBrowser } from './browser-images';
+import {
+  CHROMIUM_ARGS,
+  fmt,
+  hashOf,
+  median,
+  newPage,
+  offeredBackends,
+  play,
+  position,
+  rate,
+  setDropViews,
+  sleep,
+  startServer,
+  waitReady,
+  type Json,
+} from './browser-page';
 import { printTable } from './table';
-
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-  '--disable-quic',
-  '--enable-unsafe-webgpu',
-];
 
 export interface BrowserBenchOptions {
   quick?: boolean;
@@ -51,157 +56,13 @@ export interface BrowserBenchOptions {
   profile?: boolean;
   /** Serve this build directory instead of dist/ (it must exist). */
   outDir?: string;
-}
-
-type Json = Record<string, unknown>;
-const hashOf = (c: unknown, v?: Json): string => `#v1.${LZString.compressToEncodedURIComponent(JSON.stringify(v ? { c, v } : { c }))}`;
-const fmt = (x: number): string => (!Number.isFinite(x) ? '—' : x >= 100 ? x.toFixed(0) : x >= 10 ? x.toFixed(1) : x.toFixed(2));
-const median = (xs: number[]): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length ? (s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2) : NaN;
-};
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-// ───────────────────────────────────────────── server ──────────────────────────────────────────────
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as net.AddressInfo).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
-
-function run(cmd: string, args: string[]): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const p = spawn(cmd, args, { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
-    p.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`${cmd} ${args.join(' ')} exited with ${code}`))));
-  });
-}
-
-interface Server {
-  url: string;
-  stop(): void;
-}
-
-async function startServer(build: boolean, outDir?: string): Promise<Server> {
-  if (outDir) {
-    if (!existsSync(path.join(outDir, 'index.html'))) throw new Error(`${outDir} holds no build`);
-  } else if (build || !existsSync(path.join(ROOT, 'dist', 'index.html'))) {
-    console.log('building dist/ (vite build)…');
-    await run('npx', ['vite', 'build']);
-  }
-  const port = await freePort();
-  // Its own process group, so stopping it also stops npx's child.
-  const child: ChildProcess = spawn('npx', ['vite', 'preview', '--port', String(port), '--strictPort', '--host', '127.0.0.1', ...(outDir ? ['--outDir', outDir] : [])], {
-    cwd: ROOT,
-    stdio: 'ignore',
-    detached: true,
-  });
-  const stop = () => {
-    try {
-      if (child.pid) process.kill(-child.pid, 'SIGTERM');
-    } catch {
-      /* already gone */
-    }
-  };
-  process.once('exit', stop);
-  const url = `http://127.0.0.1:${port}/`;
-  for (let i = 0; i < 150; i++) {
-    try {
-      const r = await fetch(url);
-      if (r.ok) return { url, stop };
-    } catch {
-      /* not up yet */
-    }
-    await sleep(200);
-  }
-  stop();
-  throw new Error(`vite preview did not answer on ${url}`);
-}
-
-// ───────────────────────────────────────────── page helpers ────────────────────────────────────────
-
-/**
- * Installed before the app's scripts: long tasks and the first loss point, timed from navigation.
- * Source text, not a function: tsx (esbuild keepNames) would wrap inner functions in a `__name` helper
- * that does not exist in the page.
- */
-const INSTRUMENT = `(() => {
-  const b = (window.__bench = { longtasks: [], firstPoint: null, firstStep: null, dropViews: false });
-  // Throughput without the live views: while dropViews is set, the page's surrogate / model-view
-  // requests are not delivered to the worker (the page re-asks after 3 s; nothing else changes).
-  const post = Worker.prototype.postMessage;
-  Worker.prototype.postMessage = function (m, t) {
-    if (b.dropViews && m && (m.type === 'requestSurrogate' || m.type === 'requestView')) return;
-    return post.call(this, m, t);
-  };
-  try {
-    new PerformanceObserver((list) => {
-      for (const e of list.getEntries()) b.longtasks.push({ start: e.startTime, duration: e.duration });
-    }).observe({ type: 'longtask', buffered: true });
-  } catch (e) { /* no longtask support */ }
-  // First plotted loss point: a train path in the loss chart whose d has a vertex (M...); first
-  // trained step: one with a second vertex (L...).
-  const mo = new MutationObserver(() => {
-    for (const p of document.querySelectorAll('[data-testid="loss-chart"] g.lines path')) {
-      const d = p.getAttribute('d') || '';
-      if (b.firstPoint === null && /M\\s*[-\\d.]/.test(d)) b.firstPoint = performance.now();
-      if (b.firstStep === null && /L\\s*[-\\d.]/.test(d)) b.firstStep = performance.now();
-    }
-    if (b.firstPoint !== null && b.firstStep !== null) mo.disconnect();
-  });
-  const arm = () => mo.observe(document, { subtree: true, childList: true, attributes: true, attributeFilter: ['d'] });
-  arm();
-})();`;
-
-async function newPage(browser: Browser, height = 900): Promise<Page> {
-  const ctx = await browser.newContext({ viewport: { width: 1280, height } });
-  const page = await ctx.newPage();
-  await page.addInitScript({ content: INSTRUMENT });
-  return page;
-}
-
-async function waitReady(page: Page): Promise<{ backend: string; reasonKind: string; reason: string }> {
-  const badge = page.getByTestId('backend-badge');
-  await page.locator('[data-testid="backend-badge"]:not([data-backend=""])').waitFor({ timeout: 60_000 });
-  await page.getByTestId('run-row-0').waitFor({ timeout: 60_000 });
-  const backend = (await badge.getAttribute('data-backend')) ?? '';
-  const title = (await badge.getAttribute('title')) ?? '';
-  const m = /^(\w+): (.*)$/s.exec(title);
-  return { backend, reasonKind: m?.[1] ?? '', reason: m?.[2] ?? title };
-}
-
-const setDropViews = (page: Page, on: boolean): Promise<void> =>
-  page.evaluate((v) => {
-    (window as unknown as { __bench: { dropViews: boolean } }).__bench.dropViews = v;
-  }, on);
-
-const position = async (page: Page): Promise<number> => Number(await page.getByTestId('position').getAttribute('data-step'));
-
-async function play(page: Page): Promise<void> {
-  await page.getByTestId('play').click();
-  await page.locator('[data-testid="position"][data-playing="true"]').waitFor({ timeout: 10_000 });
+  /** The images section: each case once per listed `evalEvery` value (none: the page's default). */
+  evalEvery?: string[] | null;
+  /** The images section: only these backends (none: every one the page offers). */
+  backends?: string[] | null;
 }
 
 // ───────────────────────────────────────────── (i) steps/s per backend ─────────────────────────────
-
-/** The backends the page's selector offers (all but 'auto'), e.g. cpu, wasm, webgl, webgpu. */
-async function offeredBackends(browser: Browser, base: string): Promise<string[]> {
-  const page = await newPage(browser);
-  try {
-    await page.goto(`${base}${hashOf(moons([8, 8]), { backend: 'cpu' })}`);
-    await waitReady(page);
-    const values = await page.locator('select[aria-label="Backend"] option').evaluateAll((os) => os.map((o) => (o as HTMLOptionElement).value));
-    const order = ['cpu', 'wasm', 'webgl', 'webgpu'];
-    return values.filter((v) => v !== 'auto').sort((a, b) => (order.indexOf(a) + 1 || 99) - (order.indexOf(b) + 1 || 99));
-  } finally {
-    await page.context().close();
-  }
-}
 
 const moons = (hidden: number[], algorithm = 'adam'): Json => ({
   version: 1,
@@ -213,37 +74,11 @@ const moons = (hidden: number[], algorithm = 'adam'): Json => ({
 /** The MM algorithm timed besides Adam, on the backends that matter for it (the fused engine vs tfjs WASM). */
 const MM_TIMED = { algorithm: 'mm-lipschitz', backends: ['fused', 'wasm'] };
 
-/**
- * Steps/s from the page's step counter (data-step, refreshed ≤ 20 Hz), timed between the first and the
- * last change seen so slow backends are not quantised to the window; the window is stretched (up to
- * 4×) until at least 10 steps were seen.
- */
-async function rate(page: Page, windowMs: number): Promise<{ rate: number; steps: number; ms: number }> {
-  const changes: { t: number; s: number }[] = [];
-  let last = await position(page);
-  const t0 = performance.now();
-  for (;;) {
-    await sleep(50);
-    const s = await position(page);
-    if (s !== last) {
-      changes.push({ t: performance.now(), s });
-      last = s;
-    }
-    const elapsed = performance.now() - t0;
-    const seen = changes.length >= 2 ? changes.at(-1)!.s - changes[0].s : 0;
-    if (elapsed >= windowMs * 4 || (elapsed >= windowMs && seen >= 10)) break;
-  }
-  if (changes.length < 2) return { rate: changes.length ? 1000 / (performance.now() - t0) : 0, steps: changes.length, ms: performance.now() - t0 };
-  const a = changes[0];
-  const z = changes.at(-1)!;
-  return { rate: ((z.s - a.s) * 1000) / (z.t - a.t), steps: z.s - a.s, ms: z.t - a.t };
-}
-
 async function benchSteps(browser: Browser, base: string, quick: boolean): Promise<void> {
   const warmMs = quick ? 1000 : 2000;
   const windowMs = quick ? 2000 : 5000;
   const rows: string[][] = [];
-  const backends = await offeredBackends(browser, base);
+  const backends = await offeredBackends(browser, base, moons([8, 8]));
   const jobs = [[8, 8], [64, 64]].flatMap((hidden) => [
     ...backends.map((b) => ({ hidden, algorithm: 'adam', b })),
     ...MM_TIMED.backends.filter((b) => backends.includes(b)).map((b) => ({ hidden, algorithm: MM_TIMED.algorithm, b })),
@@ -489,6 +324,7 @@ export async function benchBrowser(opts: BrowserBenchOptions = {}): Promise<void
     if (!only || only === 'first') await benchFirstPoint(browser, server.url, !!opts.quick);
     if (!only || only === 'steps') await benchSteps(browser, server.url, !!opts.quick);
     if (!only || only === 'longtasks') await benchLongTasks(browser, server.url, !!opts.quick, !!opts.profile);
+    if (!only || only === 'images') await benchImagesInBrowser(browser, server.url, !!opts.quick, opts.evalEvery ?? null, opts.backends ?? null);
   } finally {
     await browser.close();
     server.stop();
@@ -504,6 +340,8 @@ if (isMain) {
     only: args.includes('--only') ? args[args.indexOf('--only') + 1] : null,
     profile: args.includes('--profile'),
     outDir: args.includes('--outDir') ? path.resolve(args[args.indexOf('--outDir') + 1]) : undefined,
+    evalEvery: args.includes('--evalEvery') ? args[args.indexOf('--evalEvery') + 1].split(',') : null,
+    backends: args.includes('--backends') ? args[args.indexOf('--backends') + 1].split(',') : null,
   }).catch((e) => {
     console.error(e);
     process.exit(1);
