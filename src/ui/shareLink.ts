@@ -5,6 +5,7 @@
 import type { ExperimentConfig } from '../core/config';
 import { checkedShare, type CheckedShare } from './limits';
 import { isOwnData } from './ownData-link';
+import { packArrays, unpackArrays } from './packedArrays';
 import type { DecodeResult, ViewState } from './share';
 import type { ShareRequest } from './share-worker';
 
@@ -33,13 +34,14 @@ type Request = ShareRequest extends infer R ? (R extends ShareRequest ? Omit<R, 
 function ask<T>(req: Request): Promise<T> {
   worker ??= new Worker(new URL('./share-worker.ts', import.meta.url), { type: 'module' });
   worker.onmessage = (e: MessageEvent<{ id: number; result: unknown }>) => {
-    pending.get(e.data.id)?.(e.data.result);
+    pending.get(e.data.id)?.(unpackArrays(e.data.result));
     pending.delete(e.data.id);
   };
   const id = ++seq;
   return new Promise<T>((resolve) => {
     pending.set(id, resolve as (r: unknown) => void);
-    worker!.postMessage({ ...req, id });
+    // Explicit data packed into typed arrays: one memory copy instead of 20,000 row arrays (packedArrays.ts).
+    worker!.postMessage(packArrays({ ...req, id }));
   });
 }
 

@@ -20,12 +20,16 @@ interface Props {
 
 const sigmoid = (z: number) => 1 / (1 + Math.exp(-z));
 
+/**
+ * Points and axes change with the data and the size only, not with training: their layer is built once
+ * and kept. Module-level, not a ref: a new session unmounts the chart until its first view, and on the
+ * same data (Start after an edit of a 20,000-point link) the layer moves into the new SVG as it is.
+ */
+let staticLayer: { key: unknown[]; node: SVGGElement } | null = null;
+
 export function DecisionBoundary({ view, svgRef }: Props) {
   const wrap = useRef<HTMLDivElement>(null);
   const width = useSize(wrap, 420);
-  // Points and axes change with the data and the size only, not with training: their layer is built
-  // once and put back on each redraw (re-creating hundreds of circles twice a second was most of it).
-  const staticLayer = useRef<{ key: unknown[]; node: SVGGElement } | null>(null);
   // Off screen while playing: no redraw; caught up when scrolled into view.
   const onScreen = useOnScreen(wrap);
   const playing = useLab((s) => s.playing);
@@ -41,7 +45,6 @@ export function DecisionBoundary({ view, svgRef }: Props) {
     const w = Math.max(220, Math.min(width, 560));
     const h = view.kind === 'mlp2d' ? Math.round(Math.min(w, 460) * 0.86) : 260;
     const svg = d3.select(el).attr('width', w).attr('height', h).attr('viewBox', `0 0 ${w} ${h}`);
-    svg.selectAll('*').remove();
     const mse = view.loss === 'mse';
     let yTarget: d3.ScaleSequential<string> | null = null;
     if (mse) {
@@ -53,6 +56,15 @@ export function DecisionBoundary({ view, svgRef }: Props) {
       const { x0, x1, y0, y1 } = view.extent;
       const x = d3.scaleLinear().domain([x0, x1]).range([M.l, w - M.r]);
       const y = d3.scaleLinear().domain([y0, y1]).range([h - M.b, M.t]);
+      // The points layer stays in the SVG while its key holds (points of equal values count as the
+      // same: a new session on the same data keeps it); only the raster and contour are replaced,
+      // inserted under it. Removing and re-adding thousands of circles was most of a redraw.
+      const key = [view.train, view.test, x0, x1, y0, y1, w, h];
+      const cached = staticLayer;
+      const keep = !mse && cached && sameLayerKey(cached.key, key) ? cached.node : null;
+      svg.selectChildren().filter((_, i, nodes) => nodes[i] !== keep).remove();
+      if (keep && keep.parentNode !== el) el.appendChild(keep);
+      const under = () => keep;
       const G = view.grid;
       const out = view.outputs.data;
       const k = view.outputs.shape[1];
@@ -79,7 +91,7 @@ export function DecisionBoundary({ view, svgRef }: Props) {
         const m = (i: number) => Math.round(255 + (col[i] - 255) * Math.max(0, conf) * 0.55);
         return [m(0), m(1), m(2), 255];
       });
-      svg.append('image').attr('href', url).attr('x', M.l).attr('y', M.t).attr('width', w - M.l - M.r).attr('height', h - M.t - M.b)
+      svg.insert('image', under).attr('href', url).attr('x', M.l).attr('y', M.t).attr('width', w - M.l - M.r).attr('height', h - M.t - M.b)
         .attr('preserveAspectRatio', 'none');
       // Decision boundary (p = ½ / argmax change) as a contour line.
       if (!mse && (view.loss === 'bce' || k === 1)) {
@@ -91,19 +103,15 @@ export function DecisionBoundary({ view, svgRef }: Props) {
           },
         });
         // Contour polygons run along the grid's edge: clip 1.5 px inside it so only the boundary shows.
-        svg.append('clipPath').attr('id', 'db-inner').append('rect').attr('x', M.l + 1.5).attr('y', M.t + 1.5)
+        svg.insert('clipPath', under).attr('id', 'db-inner').append('rect').attr('x', M.l + 1.5).attr('y', M.t + 1.5)
           .attr('width', w - M.l - M.r - 3).attr('height', h - M.t - M.b - 3);
-        svg.append('g').attr('clip-path', 'url(#db-inner)').selectAll('path').data(c).join('path').attr('d', (d) => d3.geoPath(proj)(d) ?? '')
+        svg.insert('g', under).attr('clip-path', 'url(#db-inner)').selectAll('path').data(c).join('path').attr('d', (d) => d3.geoPath(proj)(d) ?? '')
           .attr('fill', 'none').attr('stroke', INK).attr('stroke-width', 1.2).attr('stroke-opacity', 0.7);
       }
-      const key = [view.train, view.test, x0, x1, y0, y1, w, h, mse, yTarget === null];
-      const cached = staticLayer.current;
-      if (cached && !mse && cached.key.every((k, i) => k === key[i])) {
-        el.appendChild(cached.node);
-        return;
-      }
+      if (keep) return;
       const layer = svg.append('g').attr('class', 'static-layer');
-      staticLayer.current = { key, node: layer.node()! };
+      // A regression's point colours follow the outputs' range: that layer is redrawn every time.
+      staticLayer = mse ? null : { key, node: layer.node()! };
       const dots = (ps: PointSet | undefined, test: boolean) => {
         if (!ps) return;
         const n = ps.X.shape[0];
@@ -118,6 +126,7 @@ export function DecisionBoundary({ view, svgRef }: Props) {
       dots(view.test, true);
       axes(layer, x, y, w, h);
     } else {
+      svg.selectChildren().remove();
       const xs = view.x;
       const pts = [view.train, view.test].filter(Boolean) as PointSet[];
       // The y range follows the data (a diverging fit is clipped, not allowed to flatten the points).
@@ -148,6 +157,15 @@ export function DecisionBoundary({ view, svgRef }: Props) {
       {view.kind === 'mlp2d' && <PointEditor view={view} svgRef={svgRef} colors={CLASS_COLORS} />}
     </div>
   );
+}
+
+const samePoints = (a: PointSet, b: PointSet): boolean =>
+  a.y.length === b.y.length && a.X.data.length === b.X.data.length && a.X.data.every((v, i) => v === b.X.data[i]) && a.y.every((v, i) => v === b.y[i]);
+const isPointSet = (v: unknown): v is PointSet => typeof v === 'object' && v !== null && 'X' in v && 'y' in v;
+
+/** The points layer's key: the same scales and size, and the same points (by identity or by value). */
+function sameLayerKey(a: unknown[], b: unknown[]): boolean {
+  return a.length === b.length && a.every((k, i) => k === b[i] || (isPointSet(k) && isPointSet(b[i]) && samePoints(k, b[i])));
 }
 
 function axes(
