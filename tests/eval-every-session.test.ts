@@ -56,3 +56,17 @@ describe('live session with evalEvery', () => {
     expect(run.monotone).toMatchObject({ state: 'broken', brokenAt: 34 });
   });
 });
+
+describe("the page sweep's metrics with sparse steps", () => {
+  it('reads f at the last evaluated step ≤ k, and counts steps to the first evaluated point under the target', async () => {
+    const { metricOf } = await import('../src/ui/sweep-workers');
+    const losses = [4, 2, 1, 0.5];
+    const steps = [0, 23, 46, 50];
+    expect(metricOf(losses, { kind: 'final' }, steps)).toBe(0.5);
+    expect(metricOf(losses, { kind: 'at', step: 30 }, steps)).toBe(2);
+    expect(metricOf(losses, { kind: 'at', step: 46 }, steps)).toBe(1);
+    expect(metricOf(losses, { kind: 'at', step: 51 }, steps)).toBe(Infinity);
+    expect(metricOf(losses, { kind: 'target', target: 1 }, steps)).toBe(46);
+    expect(metricOf(losses, { kind: 'target', target: 0.1 }, steps)).toBeNull();
+  });
+});

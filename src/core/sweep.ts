@@ -27,6 +27,8 @@ export interface SweepPoint {
   finalLoss: number | null;
   losses: number[];
   testLosses?: number[];
+  /** The steps of `losses` when f was not evaluated every step (evalEvery > 1). */
+  lossSteps?: number[];
   status: string;
   divergedAt?: number;
   message?: string;
@@ -129,6 +131,7 @@ export function sweepPoint(value: SweepValue, result: ExperimentResult): SweepPo
     finalLoss: r.losses.length ? r.losses[r.losses.length - 1] : null,
     losses: r.losses,
     ...(r.testLosses ? { testLosses: r.testLosses } : {}),
+    ...(r.lossSteps ? { lossSteps: r.lossSteps } : {}),
     status: r.status,
     ...(r.divergedAt !== undefined ? { divergedAt: r.divergedAt } : {}),
     ...(r.message ? { message: r.message } : {}),

@@ -13,12 +13,23 @@ import type { SweepPointReply, SweepPointRequest } from '../worker/sweep-point-r
 /** What a point is summarised by: its final f, f after k steps, or the steps to reach f ≤ target. */
 export type SweepMetric = { kind: 'final' } | { kind: 'at'; step: number } | { kind: 'target'; target: number };
 
-/** The metric of one run's losses (f(θ₀), f(θ₁), …): null when it never reached the target; +∞ when it stopped before. */
-export function metricOf(losses: readonly number[], m: SweepMetric): number | null {
+/**
+ * The metric of one run's losses (f(θ₀), f(θ₁), …, or f at `steps` when evalEvery > 1): null when it
+ * never reached the target; +∞ when it stopped before. With sparse steps, 'at' reads f at the last
+ * evaluated step ≤ k and 'target' counts steps to the first evaluated point at or under it.
+ */
+export function metricOf(losses: readonly number[], m: SweepMetric, steps?: readonly number[]): number | null {
   if (m.kind === 'final') return losses.length ? (Number.isFinite(losses[losses.length - 1]) ? losses[losses.length - 1] : Infinity) : null;
-  if (m.kind === 'at') return m.step < losses.length ? (Number.isFinite(losses[m.step]) ? losses[m.step] : Infinity) : losses.length ? Infinity : null;
+  const stepOf = (j: number) => (steps ? steps[j] : j);
+  if (m.kind === 'at') {
+    const last = losses.length ? stepOf(losses.length - 1) : -1;
+    if (m.step > last) return losses.length ? Infinity : null;
+    let j = 0;
+    while (j + 1 < losses.length && stepOf(j + 1) <= m.step) j++;
+    return Number.isFinite(losses[j]) ? losses[j] : Infinity;
+  }
   const k = losses.findIndex((v) => v <= m.target);
-  return k >= 0 ? k : null;
+  return k >= 0 ? stepOf(k) : null;
 }
 
 export interface SweepJob {

@@ -117,7 +117,7 @@ export function SweepPanel() {
   // Memoised on the results: a progress update re-renders the bar, not the chart (it redraws when a point finishes).
   const { ys, done, references } = useMemo(() => {
     if (!job) return { ys: [], done: [], references: [] };
-    const mOf = (r: SweepState['results'][number]) => (r && !('error' in r) ? metricOf(r.losses, m) : null);
+    const mOf = (r: SweepState['results'][number]) => (r && !('error' in r) ? metricOf(r.losses, m, r.lossSteps) : null);
     return {
       ys: sw.results.slice(0, nPoints).map(mOf),
       done: sw.results.slice(0, nPoints).map((r) => r !== null && !('error' in r)),
