@@ -9,8 +9,10 @@ TypeScript snippet with `npx tsx` that parses CONFIG, loads the digits images, a
 ROWS training images with their labels and θ₀ (problems/cnn-spec.ts cnnTheta0, float32). Torch then
 builds the network from θ₀ — Conv2d weights are K (HWIO) permuted to [out, in, kh, kw], the NCHW
 feature maps are permuted to NHWC before flattening (MM Lab's order), Linear weights are W transposed —
-and records on those rows: the mean softmax cross-entropy, its gradient (back in MM Lab's layout), and
-ADAM_STEPS steps of torch.optim.Adam (θ and the loss after each).
+and records on those rows: the mean softmax cross-entropy, its gradient (back in MM Lab's layout),
+ADAM_STEPS steps of torch.optim.Adam (θ and the loss after each), and the network map's Jacobian products
+at θ₀ for Gauss–Newton MM (tests/cnn-jacobian.test.ts): with a seeded tangent v (θ's layout) and
+cotangent u (rows×10), torch.autograd.functional.jvp / vjp in float64 — the logits c(θ₀), J·v, Jᵀu.
 """
 import json
 import os
@@ -110,6 +112,30 @@ def forward(ps, X, shape):
     return h
 
 
+def jacobian(o, X, shape, tensors):
+    """c(θ₀), J·v and Jᵀu in float64 (torch.autograd.functional) for seeded v and u."""
+    rng = np.random.default_rng(12)
+    P = len(o["theta0"])
+    v = rng.standard_normal(P).astype(np.float32).tolist()
+    u = rng.standard_normal((ROWS, shape["dense"][-1])).astype(np.float32)
+    ps = tuple(p.detach().double() for p in to_torch(o["theta0"], tensors))
+    vs = tuple(p.detach().double() for p in to_torch(v, tensors))
+    X64 = X.double()
+
+    def net(*q):
+        return forward(list(q), X64, shape)
+
+    outputs, jv = torch.autograd.functional.jvp(net, ps, vs)
+    _, vj = torch.autograd.functional.vjp(net, ps, torch.tensor(u, dtype=torch.float64))
+    return {
+        "v": v,
+        "u": u.reshape(-1).tolist(),
+        "outputs": outputs.reshape(-1).tolist(),
+        "jvp": jv.reshape(-1).tolist(),
+        "vjp": to_ours(vj, tensors),
+    }
+
+
 def main():
     torch.set_num_threads(1)
     o = ours()
@@ -140,6 +166,7 @@ def main():
         "loss": float(loss),
         "grad": grad,
         "adam": {"hyper": ADAM, "theta": thetas, "loss": losses},
+        "jacobian": jacobian(o, X, shape, tensors),
     }
     with open(os.path.join("tests", "fixtures", "cnn-torch.json"), "w") as f:
         json.dump(out, f)

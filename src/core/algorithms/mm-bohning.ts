@@ -19,12 +19,14 @@
  * Hidden layers: only the last layer moves (a block MM step; the surrogate is +∞ off that block), so
  * the features A — and the factor — do not change from step to step: S is built and factored once in
  * init (float64, in plain TS). The factor is rebuilt only if the objective's inputs changed (a mini-batch,
- * detected by MLPOps.dataKey, a fingerprint of X's rows) or the hidden layers differ from those it was
+ * detected by NetOps.dataKey, a fingerprint of X's rows) or the hidden layers differ from those it was
  * built for. The factor lives in the state as plain number arrays (states are serialised and move
- * between engines); the features come from the engine's MLPOps.layerInputs.
+ * between engines); the features come from the engine's NetOps.lastLayerInputs (engine/net-ops.ts), so
+ * the same step runs on a CNN: its last dense layer on the features of the convolutions and hidden
+ * layers (the issue's "Böhning on the last layer of image nets").
  */
 import type { EngineAlgorithm, VecSurrogate } from '../engine/algorithm';
-import { requireMLP, type MLPOps } from '../engine/mlp-ops';
+import { requireNet, type NetOps } from '../engine/net-ops';
 import type { StepContext, Vec } from '../engine/types';
 import { cholesky, cholSolveMany, gram } from '../linalg';
 import { fSlack } from './lipschitz';
@@ -32,9 +34,9 @@ import { mmBohningSpec, type MMBohningHyper } from './mm-bohning-spec';
 
 export type MMBohningState = {
   t: number;
-  /** MLPOps.dataKey of the inputs X the factor was built for. */
+  /** NetOps.dataKey of the inputs X the factor was built for. */
   dataKey: number;
-  /** The layer sizes the factor was built for. */
+  /** NetOps.layoutKey of the network the factor was built for (an MLP: its layer sizes). */
   sizes: number[];
   /** A copy of θ when the factor was built: its hidden layers computed the features (null for hidden: []). */
   hidden: Vec | null;
@@ -58,23 +60,10 @@ interface Setup {
   chol: Float64Array;
 }
 
-function curvatureScale(mlp: MLPOps): number {
-  switch (mlp.loss) {
-    case 'bce':
-      return 0.25;
-    case 'softmax_ce':
-      return 0.5;
-    case 'mse':
-      return 2 / mlp.sizes[mlp.sizes.length - 1];
-  }
-}
-
-function buildSetup(mlp: MLPOps, theta: Vec, h: MMBohningHyper): Setup {
-  const nL = mlp.sizes.length - 1;
-  const K = mlp.sizes[nL];
-  const A = mlp.layerInputs(theta)[nL - 1];
-  const n = mlp.n;
-  const d = mlp.sizes[nL - 1];
+function buildSetup(net: NetOps, theta: Vec, h: MMBohningHyper): Setup {
+  const { inputs: d, outputs: K } = net.lastLayer;
+  const A = net.lastLayerInputs(theta);
+  const n = net.n;
   const m = d + 1;
   const X = new Float64Array(n * m);
   for (let i = 0; i < n; i++) {
@@ -82,8 +71,8 @@ function buildSetup(mlp: MLPOps, theta: Vec, h: MMBohningHyper): Setup {
     X[i * m + d] = 1;
   }
   const S = gram(X, n, m);
-  const c = curvatureScale(mlp);
-  const l2 = mlp.l2;
+  const c = net.curvatureBound; // ¼ (bce), ½ (softmax), 2/K (mse)
+  const l2 = net.l2;
   const diag = new Float64Array(m);
   for (let r = 0; r < m; r++) diag[r] = (r < m - 1 ? l2 : 0) + h.damping;
   const M = new Float64Array(m * m);
@@ -111,20 +100,20 @@ function sameHidden({ ops, f }: StepContext, theta: Vec, ref: Vec): boolean {
 }
 
 /** The state's factor when it still describes this objective and these hidden layers, else null. */
-function validSetup(c: StepContext, mlp: MLPOps, theta: Vec, state: MMBohningState): Setup | null {
-  const sizes = mlp.sizes;
-  if (state.dataKey !== mlp.dataKey || state.sizes.length !== sizes.length || state.sizes.some((s, i) => s !== sizes[i])) return null;
-  if (state.m !== sizes[sizes.length - 2] + 1 || state.K !== sizes[sizes.length - 1]) return null;
-  if (sizes.length > 2 && (!state.hidden || !sameHidden(c, theta, state.hidden))) return null;
+function validSetup(c: StepContext, net: NetOps, theta: Vec, state: MMBohningState): Setup | null {
+  const sizes = net.layoutKey;
+  if (state.dataKey !== net.dataKey || state.sizes.length !== sizes.length || state.sizes.some((s, i) => s !== sizes[i])) return null;
+  if (state.m !== net.lastLayer.inputs + 1 || state.K !== net.lastLayer.outputs) return null;
+  if (c.f.blocks > 1 && (!state.hidden || !sameHidden(c, theta, state.hidden))) return null;
   return stateSetup(state);
 }
 
-function makeState(c: StepContext, t: number, mlp: MLPOps, s: Setup, theta: Vec): MMBohningState {
+function makeState(c: StepContext, t: number, net: NetOps, s: Setup, theta: Vec): MMBohningState {
   return {
     t,
-    dataKey: mlp.dataKey,
-    sizes: [...mlp.sizes],
-    hidden: mlp.sizes.length > 2 ? c.ops.clone(theta) : null,
+    dataKey: net.dataKey,
+    sizes: [...net.layoutKey],
+    hidden: c.f.blocks > 1 ? c.ops.clone(theta) : null,
     m: s.m,
     K: s.K,
     diag: Array.from(s.diag),
@@ -191,8 +180,8 @@ function lastLayerGrad({ ops, f }: StepContext, theta: Vec): { f0: number; G: Fl
   return { f0: value, G: Float64Array.from(ops.toArray(grad)) };
 }
 
-function checkLoss(mlp: MLPOps): void {
-  if (!['bce', 'softmax_ce', 'mse'].includes(mlp.loss)) throw new Error(`${WHO}: unsupported loss '${mlp.loss}'`);
+function checkLoss(net: NetOps): void {
+  if (!['bce', 'softmax_ce', 'mse'].includes(net.loss)) throw new Error(`${WHO}: unsupported loss '${net.loss}'`);
 }
 
 /** θ with the last layer moved by Δ (rounded to float32, then one float32 addition). */
@@ -205,17 +194,17 @@ function apply({ ops, f }: StepContext, theta: Vec, D: Float64Array): Vec {
 export const mmBohning: EngineAlgorithm<MMBohningHyper, MMBohningState> = {
   ...mmBohningSpec,
   init(c, theta, h) {
-    const mlp = requireMLP(c.f, WHO);
-    checkLoss(mlp);
-    return makeState(c, 0, mlp, buildSetup(mlp, theta, h), theta);
+    const net = requireNet(c.f, WHO);
+    checkLoss(net);
+    return makeState(c, 0, net, buildSetup(net, theta, h), theta);
   },
   step(c, theta, state, h) {
     const { ops, f } = c;
-    const mlp = requireMLP(f, WHO);
-    checkLoss(mlp);
-    const cached = validSetup(c, mlp, theta, state);
-    const s = cached ?? buildSetup(mlp, theta, h);
-    const softmax = mlp.loss === 'softmax_ce';
+    const net = requireNet(f, WHO);
+    checkLoss(net);
+    const cached = validSetup(c, net, theta, state);
+    const s = cached ?? buildSetup(net, theta, h);
+    const softmax = net.loss === 'softmax_ce';
     const { f0, G } = lastLayerGrad(c, theta);
     const D = solveStep(s, G, softmax);
     let next = apply(c, theta, D);
@@ -228,7 +217,7 @@ export const mmBohning: EngineAlgorithm<MMBohningHyper, MMBohningState> = {
     const fNext = f.value(next);
     const accepted = Number.isFinite(fNext) && fNext <= predicted + fSlack(f0);
     if (!accepted) next = ops.clone(theta);
-    const nextState = cached ? { ...state, t: state.t + 1 } : makeState(c, state.t + 1, mlp, s, theta);
+    const nextState = cached ? { ...state, t: state.t + 1 } : makeState(c, state.t + 1, net, s, theta);
     return {
       theta: next,
       state: nextState,
@@ -237,10 +226,10 @@ export const mmBohning: EngineAlgorithm<MMBohningHyper, MMBohningState> = {
   },
   model(c, theta, state, h): VecSurrogate {
     const { ops, f } = c;
-    const mlp = requireMLP(f, WHO);
-    const cached = validSetup(c, mlp, theta, state);
-    const s = cached ?? buildSetup(mlp, theta, h);
-    const softmax = mlp.loss === 'softmax_ce';
+    const net = requireNet(f, WHO);
+    const cached = validSetup(c, net, theta, state);
+    const s = cached ?? buildSetup(net, theta, h);
+    const softmax = net.loss === 'softmax_ce';
     const { f0, G } = ops.tidy(() => lastLayerGrad(c, theta));
     const D = solveStep(s, G, softmax);
     const last = f.blocks - 1;
@@ -252,7 +241,7 @@ export const mmBohning: EngineAlgorithm<MMBohningHyper, MMBohningState> = {
       formula:
         (softmax
           ? 'g(θ|θₖ) = f(θₖ) + ⟨G, Δ⟩ + ½vec(Δ)ᵀ[½(I − 11ᵀ/K) ⊗ X̃ᵀX̃/n + I ⊗ (λD + κI)]vec(Δ)'
-          : mlp.loss === 'bce'
+          : net.loss === 'bce'
             ? 'g(θ|θₖ) = f(θₖ) + ∇f·Δ + ½Δᵀ(X̃ᵀX̃/(4n) + λD + κI)Δ'
             : 'g(θ|θₖ) = f(θₖ) + ∇f·Δ + ½Δᵀ[(2/K)I ⊗ X̃ᵀX̃/n + I ⊗ (λD + κI)]Δ (exact)') +
         (nLayers > 1 ? `; last layer only (X̃ = [a_${nLayers - 1}, 1]), +∞ if another layer moves; global bound` : '; global bound'),

@@ -16,12 +16,15 @@
  * Linear algebra: with P ≤ maxDirect parameters, JᵀJ is formed exactly (per-example Jacobian rows,
  * accumulated in float64) and factored by Cholesky in plain TS; beyond, conjugate gradients on
  * v ↦ c_h·Jᵀ(Jv)/n + l2·Dv + λv, with Jv by forward-mode (tangent propagation through the layers) and Jᵀu
- * by one reverse pass — the engine's MLPOps (engine/mlp-ops.ts; tfjs: engines/tfjs/mlp-ops.ts, cpu:
- * engines/cpu/mlp-ops.ts). The solves run in float64 on flat arrays in θ's layout order; a direction d
- * enters θ rounded to float32 (θ + d is one float32 addition, as on tfjs before).
+ * by one reverse pass — the engine's NetOps (engine/net-ops.ts; dense MLPs: engines/{cpu,tfjs}/mlp-ops.ts,
+ * CNNs: engines/{cpu,tfjs}/cnn-ops.ts — a convolution is linear in its input and in its kernel, so J·v
+ * goes through it as conv(ȧ, K) + conv(a, V) + v_c, the activation's derivative and the pool's argmax).
+ * A CNN has thousands of parameters: above maxDirect (the default 300) the path is CG, whose memory is
+ * O(P + nK); the direct path holds two P×P float64 arrays. The solves run in float64 on flat arrays in
+ * θ's layout order; a direction d enters θ rounded to float32 (θ + d is one float32 addition).
  */
 import type { EngineAlgorithm, VecSurrogate } from '../engine/algorithm';
-import { requireMLP, type MLPOps } from '../engine/mlp-ops';
+import { requireNet, type NetOps } from '../engine/net-ops';
 import type { StepContext, Vec } from '../engine/types';
 import { choleskyScaledShifted, cholSolve, conjugateGradient, dot, matVec } from '../linalg';
 import { fSlack } from './lipschitz';
@@ -79,7 +82,7 @@ function directBuffers(P: number, reuse: boolean): DirectBuffers {
 /** (c_h·JᵀJ/n + l2·D) at θ: explicit (P ≤ maxDirect) or as a matrix-free product (J·v then Jᵀu). */
 function curvatureOperator(
   { ops }: StepContext,
-  mlp: MLPOps,
+  net: NetOps,
   theta: Vec,
   P: number,
   bufs: DirectBuffers | null,
@@ -91,9 +94,9 @@ function curvatureOperator(
   c: number;
   ridge: Float64Array;
 } {
-  const c = mlp.curvatureBound / mlp.n;
-  const mask = Float64Array.from(ops.toArray(mlp.weightMask(theta)));
-  const l2 = mlp.l2;
+  const c = net.curvatureBound / net.n;
+  const mask = Float64Array.from(ops.toArray(net.weightMask(theta)));
+  const l2 = net.l2;
   const penalty = (d: Float64Array): number => {
     let pen = 0;
     for (let i = 0; i < P; i++) pen += mask[i] * d[i] * d[i];
@@ -102,7 +105,7 @@ function curvatureOperator(
   const ridge = mask.map((m) => l2 * m);
   if (bufs) {
     // JᵀJ is kept unscaled: c and the ridge enter where it is used (the factorisation's copy, quad).
-    const G = mlp.jacobianGram(theta, bufs.G);
+    const G = net.jacobianGram(theta, bufs.G);
     const apply = (v: Float64Array): Float64Array => {
       const r = matVec(G, P, v);
       for (let i = 0; i < P; i++) r[i] = c * r[i] + ridge[i] * v[i];
@@ -113,7 +116,7 @@ function curvatureOperator(
   const apply = (v: Float64Array): Float64Array => {
     let r = new Float64Array(0);
     ops.tidy(() => {
-      r = Float64Array.from(ops.toArray(mlp.vjp(theta, mlp.jvp(theta, ops.fromArray(theta, v)))));
+      r = Float64Array.from(ops.toArray(net.vjp(theta, net.jvp(theta, ops.fromArray(theta, v)))));
       return 0;
     });
     for (let i = 0; i < P; i++) r[i] = c * r[i] + l2 * mask[i] * v[i];
@@ -122,7 +125,7 @@ function curvatureOperator(
   const quad = (d: Float64Array): number => {
     let jd2 = 0;
     ops.tidy(() => {
-      const jd = mlp.jvp(theta, ops.fromArray(theta, d));
+      const jd = net.jvp(theta, ops.fromArray(theta, d));
       for (let i = 0; i < jd.length; i++) jd2 += jd[i] * jd[i];
       return 0;
     });
@@ -137,7 +140,7 @@ function curvatureOperator(
  */
 function gnSearch(c: StepContext, theta: Vec, lambdaStart: number, h: MMGaussNewtonHyper, reuse: boolean): GNSearch {
   const { ops, f } = c;
-  const mlp = requireMLP(f, WHO);
+  const net = requireNet(f, WHO);
   const { value: f0, grad } = f.valueAndGrad(theta);
   const g = Float64Array.from(ops.toArray(grad));
   const P = g.length;
@@ -150,7 +153,7 @@ function gnSearch(c: StepContext, theta: Vec, lambdaStart: number, h: MMGaussNew
     return { ...base, d: zero, lambda: lambdaStart, accepted: true, strict: false, tries: 0, fNext: f0, next: ops.clone(theta), quad: () => 0 };
 
   const bufs = direct ? directBuffers(P, reuse) : null;
-  const op = curvatureOperator(c, mlp, theta, P, bufs);
+  const op = curvatureOperator(c, net, theta, P, bufs);
   const rhs = g.map((v) => -v);
   const shift = new Float64Array(P);
   let lambda = Math.min(LAMBDA_MAX, Math.max(LAMBDA_MIN, lambdaStart));
@@ -209,7 +212,7 @@ export const mmGaussNewton: EngineAlgorithm<MMGaussNewtonHyper, MMGaussNewtonSta
   },
   model(c, theta, state, h): VecSurrogate {
     const { ops, f } = c;
-    const mlp = requireMLP(f, WHO);
+    const net = requireNet(f, WHO);
     // θₖ is kept for the surrogate's lifetime: the matrix-free quad evaluates J there.
     const thetaK = ops.keep(ops.clone(theta));
     const s = ops.tidy(() => {
@@ -225,7 +228,7 @@ export const mmGaussNewton: EngineAlgorithm<MMGaussNewtonHyper, MMGaussNewtonSta
       certified: s.accepted,
       scope: linear ? 'global' : 'step',
       formula:
-        `g_λ(θₖ + d) = f(θₖ) + ∇f·d + ½dᵀ(${mlp.curvatureBound.toPrecision(3)}·JᵀJ/n + ${mlp.l2}·D + λI)d, λ = ${lambda.toPrecision(3)}` +
+        `g_λ(θₖ + d) = f(θₖ) + ∇f·d + ½dᵀ(${net.curvatureBound.toPrecision(3)}·JᵀJ/n + ${net.l2}·D + λI)d, λ = ${lambda.toPrecision(3)}` +
         (linear ? '; c is linear here: a global majorizer' : '; certified at the accepted point only (linearised network)'),
       minimiser,
       value: (p) => {

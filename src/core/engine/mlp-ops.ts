@@ -1,7 +1,7 @@
 /**
  * The structure of an MLP objective f(θ) = h(c(θ)) + (l2/2)·Σ‖W‖² that the structured MM algorithms
- * exploit (Gauss–Newton, Böhning, ProxProp): the network map c (outputs on this objective's data), its
- * Jacobian products, the layers' inputs. Offered by `ObjectiveOps.mlp` on every engine
+ * exploit: the network map c and its Jacobian products (NetOps, engine/net-ops.ts: Gauss–Newton,
+ * Böhning — CNNs offer those too), and the dense layers' inputs (ProxProp, AGD). Offered by `ObjectiveOps.mlp` on every engine
  * (engines/tfjs/mlp-ops.ts, engines/cpu/mlp-ops.ts).
  *
  * Data-space arrays (outputs, tangents, cotangents, activations) are plain row-major Float64Arrays
@@ -14,30 +14,14 @@
  * c(θ) = z_L; a_0 = X. θ's layout order (VectorOps.toArray) is [W1 (in×out row-major), b1, W2, b2, …] on
  * every engine, so flat arrays over θ (gradients, JᵀJ, directions) mean the same everywhere.
  */
+import type { LastLayer, NetOps } from './net-ops';
 import type { Vec } from './vec';
 
-export interface MLPOps {
+/** The dense network's structure: NetOps (what Gauss–Newton and Böhning need) plus the layers. */
+export interface MLPOps extends NetOps {
   /** Layer sizes, input to output, e.g. [2, 8, 8, 1]. */
   readonly sizes: readonly number[];
   readonly activation: 'tanh' | 'relu' | 'sigmoid' | 'linear';
-  readonly loss: 'bce' | 'softmax_ce' | 'mse';
-  /** The ridge weight of f's penalty (0 on an objective without penalty). */
-  readonly l2: number;
-  /** Number of examples n of this objective's data. */
-  readonly n: number;
-  /** c_h: h″ ≤ c_h/n per output coordinate (bce ¼, softmax_ce ½, mse 2/K). */
-  readonly curvatureBound: number;
-  /**
-   * A fingerprint of this objective's inputs X (its rows, in order): equal for objectives on the same
-   * inputs, on every engine, and — up to hash collisions — different otherwise. A plain number, so an
-   * algorithm can keep it in its (serialisable) state to know when a factorisation built from the
-   * features is still valid (Böhning).
-   */
-  readonly dataKey: number;
-  /** Targets Y, n×K (one-hot for softmax_ce; the target repeated over the outputs for mse). */
-  targets(): Float64Array;
-  /** c(θ): the outputs z_L, n×K. */
-  outputs(theta: Vec): Float64Array;
   /** The inputs of each linear layer a_0 = X, a_1, …, a_{L−1} (n×sizes[l] each). */
   layerInputs(theta: Vec): Float64Array[];
   /**
@@ -46,18 +30,12 @@ export interface MLPOps {
    * where it is fast (tfjs: a matMul on its backend, float32; cpu: float64 loops).
    */
   inputGrams(theta: Vec): Float64Array[];
-  /** J·v: the outputs' directional derivative along v, n×K. */
-  jvp(theta: Vec, v: Vec): Float64Array;
-  /** Jᵀu for u shaped like the outputs (n×K). */
-  vjp(theta: Vec, u: Float64Array): Vec;
-  /**
-   * JᵀJ, P×P row-major in θ's layout order (float64). With `out` (P×P) the result is written there and
-   * `out` returned: a caller that steps many times reuses one buffer (a fresh large typed array per step
-   * costs more than the product on a small net: V8 zero-fills it and collects it with a full GC).
-   */
-  jacobianGram(theta: Vec, out?: Float64Array): Float64Array;
-  /** 1 on weight entries, 0 on biases (the ridge penalty's diagonal), as a Vec. */
-  weightMask(like: Vec): Vec;
+}
+
+/** NetOps.layoutKey and NetOps.lastLayer of a dense MLP (its sizes; its last layer W_L, b_L). */
+export function mlpNetShape(sizes: readonly number[]): { layoutKey: readonly number[]; lastLayer: LastLayer } {
+  const L = sizes.length - 1;
+  return { layoutKey: sizes, lastLayer: { inputs: sizes[L - 1], outputs: sizes[L], offset: mlpLayout(sizes).wOff[L - 1] } };
 }
 
 /** Offsets of W_l and b_l (l = 0 … L−1) in θ's layout order, and the number of parameters. */
@@ -83,7 +61,7 @@ export function weightMaskArray(sizes: readonly number[]): Float64Array {
 }
 
 /** c_h of the output loss (see MLPOps.curvatureBound). */
-export function curvatureBoundOf(loss: MLPOps['loss'], outputs: number): number {
+export function curvatureBoundOf(loss: NetOps['loss'], outputs: number): number {
   return loss === 'bce' ? 0.25 : loss === 'softmax_ce' ? 0.5 : 2 / outputs;
 }
 

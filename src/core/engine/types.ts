@@ -20,6 +20,7 @@
 
 import type { FunctionOps } from './function-ops';
 import type { MLPOps } from './mlp-ops';
+import type { NetOps } from './net-ops';
 import type { NMFOps } from './nmf-ops';
 import type { Vec } from './vec';
 
@@ -92,6 +93,8 @@ export interface ObjectiveOps {
   withBlock(theta: Vec, b: number, part: Vec): Vec;
   /** An MLP's structure (engine/mlp-ops.ts), on MLP objectives. */
   readonly mlp?: MLPOps;
+  /** A CNN's network structure (engine/net-ops.ts: Gauss–Newton, Böhning); dense MLPs offer it as `mlp`. */
+  readonly net?: NetOps;
   /** β-NMF's structure (engine/nmf-ops.ts), on NMF objectives. */
   readonly nmf?: NMFOps;
   /** A 2-D test function's Hessian and curvature bounds (engine/function-ops.ts), on function objectives. */

@@ -2,10 +2,11 @@
  * A CNN config (an MLP problem with `conv` blocks, see cnn-spec.ts): its shapes from the config, and
  * the cross-field checks parseExperiment adds — an image data set (checkMLP refuses input features on
  * images), no explicit layers, blocks whose outputs stay non-empty, the parameter and compute limits, and the algorithms a
- * CNN cannot serve with the reason.
+ * CNN cannot serve (the dense-only ones) with the reason; and the structure both engines' NetOps report.
  */
 import { LIMITS } from '../config-fields';
 import { IMAGE_SETS, isImageDataset } from '../data/image-sets';
+import type { LastLayer } from '../engine/net-ops';
 import { CNN_LIMITS, cnnLayout, cnnShape, convMacs, type CNNShape, type ConvBlock } from './cnn-spec';
 
 /** The fields of an MLP problem config a CNN reads (config.ts's MLPProblemConfig; not imported: no cycle). */
@@ -31,13 +32,29 @@ export function cnnShapeOf(p: CNNProblemFields): CNNShape {
 }
 
 /**
- * Algorithms that need the MLP structure (engine/mlp-ops.ts: per-layer linear maps of a dense net),
- * which the CNN objectives do not offer, and why. Every other MLP algorithm needs only f and ∇f (or
- * the parameter blocks: mm-layerwise) and runs on a CNN.
+ * What both engines' NetOps (engine/net-ops.ts) say of a CNN's structure: its layoutKey (the number of
+ * blocks, each block's filters, kernel and pool, then the dense sizes), its last dense layer, and the
+ * weight mask (1 on kernels and dense weights, 0 on biases: the ridge's diagonal) in θ's layout order.
+ */
+export function cnnNetShape(shape: CNNShape): { layoutKey: number[]; lastLayer: LastLayer; weightMask: Float64Array } {
+  const { tensors, nParams } = cnnLayout(shape);
+  const L = shape.dense.length - 1;
+  const weightMask = new Float64Array(nParams);
+  for (const t of tensors) if (t.shape.length > 1) weightMask.fill(1, t.offset, t.offset + t.size);
+  return {
+    layoutKey: [shape.convs.length, ...shape.convs.flatMap((c) => [c.filters, c.kernel, c.pool]), ...shape.dense],
+    lastLayer: { inputs: shape.dense[L - 1], outputs: shape.dense[L], offset: tensors[tensors.length - 2].offset },
+    weightMask,
+  };
+}
+
+/**
+ * Algorithms that need the dense MLP structure (engine/mlp-ops.ts: per-layer linear maps and their
+ * inputs), which the CNN objectives do not offer, and why. Every other MLP algorithm runs on a CNN: most
+ * need only f and ∇f (mm-layerwise: the parameter blocks), Gauss–Newton and Böhning MM the network's
+ * Jacobian products and last dense layer (engine/net-ops.ts), which both engines' CNN objectives offer.
  */
 export const CNN_REFUSED: Readonly<Record<string, string>> = {
-  'mm-gauss-newton': "needs the network's Jacobian products J·v and Jᵀu (MLPOps), which the engines implement for dense layers only",
-  'mm-bohning': "bounds the last dense layer through MLPOps (its input features and their Gram matrix), which the engines implement for dense networks only",
   agd: "scales each dense weight matrix by its layer's widths and bounds its step through MLPOps (the dense layout, layer inputs), defined for dense networks only",
   proxprop: 'takes proximal steps on each dense layer through MLPOps (layer inputs and their Gram matrices), which convolution layers do not offer',
 };
@@ -66,7 +83,7 @@ export function checkCNN(p: CNNProblemFields, runs: readonly RunFields[]): strin
   runs.forEach((run, i) => {
     const steps = [{ a: run.algorithm, at: `runs[${i}]` }, ...run.switches.map((s, j) => ({ a: s.algorithm, at: `runs[${i}].switches[${j}]` }))];
     for (const { a, at } of steps)
-      if (Object.hasOwn(CNN_REFUSED, a)) errors.push(`${at}.algorithm: '${a}' does not run on a CNN: it ${CNN_REFUSED[a]} (use mm-lipschitz, mm-layerwise or a gradient algorithm)`);
+      if (Object.hasOwn(CNN_REFUSED, a)) errors.push(`${at}.algorithm: '${a}' does not run on a CNN: it ${CNN_REFUSED[a]} (use mm-lipschitz, mm-layerwise, mm-gauss-newton, mm-bohning or a gradient algorithm)`);
   });
   return errors;
 }

@@ -98,16 +98,16 @@ export function maxPool(inp: Buf, s: ConvShape, r: number, out: Buf, arg: Int32A
 export class CNNNet implements CNNEvaluator {
   readonly nParams: number;
   readonly chunkRows: number;
-  private readonly kOff: number[] = [];
-  private readonly wOff: number[] = [];
-  private readonly bOff: number[] = [];
-  private readonly convs: ConvBufs[];
-  private readonly input: F64;
+  protected readonly kOff: number[] = [];
+  protected readonly wOff: number[] = [];
+  protected readonly bOff: number[] = [];
+  protected readonly convs: ConvBufs[];
+  protected readonly input: F64;
   /** Dense stack: z/activations per layer, and their gradients. */
-  private readonly dense: F64[];
-  private readonly dDense: F64[];
+  protected readonly dense: F64[];
+  protected readonly dDense: F64[];
   /** ∂f/∂(the dense stack's input). */
-  private readonly dFlat: F64;
+  protected readonly dFlat: F64;
 
   constructor(
     readonly spec: CNNNetSpec,
@@ -141,12 +141,12 @@ export class CNNNet implements CNNEvaluator {
     this.dFlat = new Float64Array(R * shape.dense[0]);
   }
 
-  private get outputs(): number {
+  protected get outputs(): number {
     return this.spec.shape.dense[this.spec.shape.dense.length - 1];
   }
 
   /** The forward pass of rows start … start + r − 1 (of `rows`, or of the data); returns the logits buffer. */
-  private forward(theta: F64, data: FusedData, rows: Int32Array | null, start: number, r: number): F64 {
+  protected forward(theta: F64, data: FusedData, rows: Int32Array | null, start: number, r: number): F64 {
     const { shape, activation } = this.spec;
     const d = shape.rows * shape.cols;
     for (let i = 0; i < r; i++) {
@@ -176,7 +176,7 @@ export class CNNNet implements CNNEvaluator {
   }
 
   /** Backward from ∂f/∂logits (in dDense[L−1]) for the r rows of the last forward pass; adds into grad. */
-  private backward(theta: F64, r: number, grad: F64): void {
+  protected backward(theta: F64, r: number, grad: F64): void {
     const { shape, activation } = this.spec;
     const nc = shape.convs.length;
     const L = shape.dense.length - 1;

@@ -95,7 +95,7 @@ export class CpuCNNProblem implements EngineProblem {
   async predict(theta: Vec, X: Float32Array, n: number): Promise<Float32Array> {
     const d = this.spec.shape.rows * this.spec.shape.cols;
     const data = { n, X: Float64Array.from(X.subarray(0, n * d)), y: new Float64Array(n) };
-    return Float32Array.from(new CpuCNNObjective(this.full.net, data, null, false).logits(theta));
+    return Float32Array.from(new CpuCNNObjective(this.full.evaluator, data, null, false).logits(theta));
   }
 
   /** Share of correct argmax predictions, from the logits in 512-row chunks (on a throw-away objective). */
@@ -103,7 +103,7 @@ export class CpuCNNProblem implements EngineProblem {
     const data = which === 'train' ? this.train : this.testData;
     const { loss, shape } = this.spec;
     if (!data || loss === 'mse' || data.n === 0) return NaN;
-    const f = new CpuCNNObjective(this.full.net, data, null, false);
+    const f = new CpuCNNObjective(this.full.evaluator, data, null, false);
     const K = shape.dense[shape.dense.length - 1];
     let correct = 0;
     for (let s = 0; s < data.n; s += ACCURACY_ROWS) {
@@ -118,7 +118,7 @@ export class CpuCNNProblem implements EngineProblem {
 
   /** The step's objective in float64 (the JS products, f not rounded), for the surrogate view near convergence. */
   precise(rows: Int32Array | null) {
-    this.net64 ??= this.full.net instanceof CNNNet ? this.full.net : new CNNNet(this.spec);
+    this.net64 ??= this.full.evaluator instanceof CNNNet ? this.full.evaluator : new CNNNet(this.spec);
     return { f: new CpuCNNObjective(this.net64, this.train, rows, true, true), release: () => {} };
   }
 

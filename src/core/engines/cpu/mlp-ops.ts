@@ -20,7 +20,8 @@
  * F32_CHUNK rows only, Jᵀu's partial sums added in float64. The forward pass is then bit for bit f's,
  * and JᵀJ and the input Grams are built in float64 from those (float32) activations.
  */
-import { curvatureBoundOf, inputsKey, mlpLayout, weightMaskArray, type MLPOps } from '../../engine/mlp-ops';
+import { curvatureBoundOf, inputsKey, mlpLayout, mlpNetShape, weightMaskArray, type MLPOps } from '../../engine/mlp-ops';
+import type { LastLayer } from '../../engine/net-ops';
 import type { Vec } from '../../engine/types';
 import { activate, activationBackward, gemmBias, gemmNT, gemmTN, type F64 } from '../../fused/mlp-kernels';
 import type { FusedData, KernelKind, NetSpec } from '../../fused/mlp-net';
@@ -35,6 +36,8 @@ export class CpuMLPOps implements MLPOps {
   readonly loss: NetSpec['loss'];
   readonly l2: number;
   readonly curvatureBound: number;
+  readonly layoutKey: readonly number[];
+  readonly lastLayer: LastLayer;
   private readonly L: number;
   private readonly K: number;
   private readonly P: number;
@@ -86,6 +89,7 @@ export class CpuMLPOps implements MLPOps {
     this.L = spec.sizes.length - 1;
     this.K = spec.sizes[this.L];
     this.curvatureBound = curvatureBoundOf(spec.loss, this.K);
+    ({ layoutKey: this.layoutKey, lastLayer: this.lastLayer } = mlpNetShape(spec.sizes));
     const layout = mlpLayout(spec.sizes);
     this.wOff = layout.wOff;
     this.bOff = layout.bOff;
@@ -212,6 +216,10 @@ export class CpuMLPOps implements MLPOps {
   layerInputs(theta: Vec): Float64Array[] {
     const n = this.forward64(cpuArray(theta));
     return this.sizes.slice(0, this.L).map((s, l) => this.acts[l].slice(0, n * s));
+  }
+
+  lastLayerInputs(theta: Vec): Float64Array {
+    return this.layerInputs(theta)[this.L - 1];
   }
 
   inputGrams(theta: Vec): Float64Array[] {

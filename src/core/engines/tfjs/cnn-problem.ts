@@ -1,21 +1,26 @@
 /**
- * A CNN problem on tfjs (problems/cnn-spec.ts): tf.conv2d (stride 1, 'valid'), the problem's
- * activation, tf.maxPool (p×p, stride p, 'valid' = floor), flattened NHWC into the dense stack, and
- * problems/mlp.ts's output loss; ∇f by tfjs's autodiff (engines/tfjs/objective.ts). The same data and
- * θ₀ as the cpu engine (problems/mlp-data.ts, cnnTheta0). Its objectives carry no `spec`, so they offer
- * no MLPOps: the algorithms that need them are refused for a CNN by the config.
+ * A CNN problem on tfjs (problems/cnn-spec.ts): the network of cnn-forward.ts and problems/mlp.ts's
+ * output loss; ∇f by tfjs's autodiff (engines/tfjs/objective.ts). The same data and θ₀ as the cpu
+ * engine (problems/mlp-data.ts, cnnTheta0). Its objectives carry `net` (cnn-ops.ts: the Jacobian
+ * products Gauss–Newton and Böhning MM use) but no `spec`, so no MLPOps: the dense-only algorithms
+ * (proxprop, agd) are refused for a CNN by the config.
  */
 import * as tf from '@tensorflow/tfjs';
 import type { ExperimentConfig, MLPProblemConfig } from '../../config';
 import { cnnShapeOf } from '../../problems/cnn-config';
 import { cnnLayout, cnnTheta0, type CNNShape } from '../../problems/cnn-spec';
 import { mlpData } from '../../problems/mlp-data';
-import { outputLoss, type Activation, type LossName } from '../../problems/mlp';
+import { outputLoss, type LossName } from '../../problems/mlp';
+import type { NetOps } from '../../engine/net-ops';
 import type { Objective, Params, Problem } from '../../types';
+import { forwardCNN } from './cnn-forward';
+import { tfjsCNNOps } from './cnn-ops';
 
 export interface CNNObjective extends Objective {
   readonly kind: 'mlp';
   readonly n: number;
+  /** The Jacobian products on this objective's images (Gauss–Newton, Böhning MM). */
+  readonly net: NetOps;
 }
 
 export interface CNNProblem extends Problem<CNNObjective> {
@@ -25,30 +30,6 @@ export interface CNNProblem extends Problem<CNNObjective> {
   accuracy?(p: Params, which: 'train' | 'test'): tf.Scalar;
   /** The logits on images X (n × rows·cols): TfjsProblem.predict, the page's image views. */
   predict(p: Params, X: tf.Tensor2D): tf.Tensor2D;
-}
-
-function act(z: tf.Tensor, a: Activation): tf.Tensor {
-  return a === 'tanh' ? tf.tanh(z) : a === 'relu' ? tf.relu(z) : a === 'sigmoid' ? tf.sigmoid(z) : z;
-}
-
-/** The logits (n×K) of images X (n×rows×cols×1). */
-export function forwardCNN(p: Params, X: tf.Tensor4D, shape: CNNShape, activation: Activation): tf.Tensor2D {
-  return tf.tidy(() => {
-    let a: tf.Tensor4D = X;
-    shape.convs.forEach((c, b) => {
-      const z = tf.add(tf.conv2d(a, p[2 * b] as tf.Tensor4D, 1, 'valid'), p[2 * b + 1]) as tf.Tensor4D;
-      a = act(z, activation) as tf.Tensor4D;
-      if (c.pool > 1) a = tf.maxPool(a, c.pool, c.pool, 'valid');
-    });
-    let h = tf.reshape(a, [X.shape[0], shape.dense[0]]) as tf.Tensor2D;
-    const nc = shape.convs.length;
-    const L = shape.dense.length - 1;
-    for (let l = 0; l < L; l++) {
-      const z = tf.add(tf.matMul(h, p[2 * (nc + l)] as tf.Tensor2D), p[2 * (nc + l) + 1]) as tf.Tensor2D;
-      h = l < L - 1 ? (act(z, activation) as tf.Tensor2D) : z;
-    }
-    return h;
-  });
 }
 
 function targets(y: number[], loss: LossName, K: number): tf.Tensor2D {
@@ -78,6 +59,7 @@ export function buildTfjsCNN(config: Pick<ExperimentConfig, 'problem' | 'seeds'>
   const objective = (Xs: tf.Tensor4D, Ys: tf.Tensor2D): CNNObjective => ({
     kind: 'mlp',
     n: Xs.shape[0],
+    net: tfjsCNNOps({ X: Xs, Y: Ys, shape, activation, loss, l2 }),
     loss: (q) =>
       tf.tidy(() => {
         const f = outputLoss(forwardCNN(q, Xs, shape, activation), Ys, loss);

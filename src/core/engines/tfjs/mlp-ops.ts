@@ -11,7 +11,7 @@
  * cpu engine's float64 loops.
  */
 import * as tf from '@tensorflow/tfjs';
-import { inputsKey, type MLPOps } from '../../engine/mlp-ops';
+import { inputsKey, mlpNetShape, type MLPOps } from '../../engine/mlp-ops';
 import type { Vec } from '../../engine/types';
 import type { MLPObjective } from '../../problems/mlp';
 import type { Params } from '../../types';
@@ -132,6 +132,7 @@ export function tfjsMLPOps(obj: MLPObjective): MLPOps {
     l2: spec.l2,
     n: obj.n,
     curvatureBound: obj.curvatureBound,
+    ...mlpNetShape(spec.sizes),
     get dataKey() {
       let key = keys.get(obj.X);
       if (key === undefined) {
@@ -150,6 +151,7 @@ export function tfjsMLPOps(obj: MLPObjective): MLPOps {
     },
     outputs: (theta) => take(tf.tidy(() => obj.forward(tensorsOf(theta)))),
     layerInputs: (theta) => tf.tidy(() => obj.layerInputs(tensorsOf(theta))).map(take),
+    lastLayerInputs: (theta) => take(tf.tidy(() => obj.layerInputs(tensorsOf(theta)).slice(-1)[0])),
     inputGrams: (theta) =>
       tf.tidy(() =>
         obj.layerInputs(tensorsOf(theta)).map((a) => {

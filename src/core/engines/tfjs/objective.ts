@@ -4,6 +4,7 @@
  * parameter tensors in pairs; NMF's factors W and H one each.
  */
 import * as tf from '@tensorflow/tfjs';
+import type { NetOps } from '../../engine/net-ops';
 import type { ObjectiveOps, Vec } from '../../engine/types';
 import type { NMFObjective } from '../../problems/nmf';
 import type { MLPObjective } from '../../problems/mlp';
@@ -43,6 +44,7 @@ export function tfjsObjective(obj: Objective, count: number): ObjectiveOps {
     withBlock: (theta, b, part) => tfjsVec(withIdx(theta, blockIndices(obj.kind, b), tensorsOf(part))),
     // The structure exists only on the problems' own objectives (a test's ad-hoc f has none).
     mlp: obj.kind === 'mlp' && 'spec' in obj ? tfjsMLPOps(obj as MLPObjective) : undefined,
+    net: obj.kind === 'mlp' && 'net' in obj ? (obj as { net: NetOps }).net : undefined,
     nmf: obj.kind === 'nmf' && 'V' in obj ? tfjsNMFOps(obj as NMFObjective) : undefined,
   };
 }
