@@ -5,7 +5,7 @@
 import type { ExperimentConfig } from '../core/config';
 import { checkedShare, type CheckedShare } from './limits';
 import { isOwnData } from './ownData-link';
-import { packArrays, unpackArrays } from './packedArrays';
+import { packArrays, unpackArrays } from '../worker/packed-arrays';
 import type { DecodeResult, ViewState } from './share';
 import type { ShareRequest } from './share-worker';
 
@@ -40,7 +40,7 @@ function ask<T>(req: Request): Promise<T> {
   const id = ++seq;
   return new Promise<T>((resolve) => {
     pending.set(id, resolve as (r: unknown) => void);
-    // Explicit data packed into typed arrays: one memory copy instead of 20,000 row arrays (packedArrays.ts).
+    // Explicit data packed into typed arrays: one memory copy instead of 20,000 row arrays (worker/packed-arrays.ts).
     worker!.postMessage(packArrays({ ...req, id }));
   });
 }

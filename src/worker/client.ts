@@ -12,6 +12,7 @@
  */
 import { createTrainingWorker, takeEarlyWorker } from './early';
 import type { BackendChoice, BackendName, ExperimentConfig, FromWorker, LabEvent, SetSpeedCmd, StartCmd, ToWorker } from './protocol';
+import { packArrays, unpackArrays } from './packed-arrays';
 
 export interface LabWorker {
   send(cmd: ToWorker): void;
@@ -96,7 +97,8 @@ export function createLabWorker(onEvent: (e: LabEvent) => void, opts: LabWorkerO
     const offset = epochOffset;
     w.onmessage = (ev: MessageEvent<FromWorker>) => {
       if (w !== worker) return;
-      const e = ev.data;
+      // A config echoed back arrives packed (packed-arrays.ts); data equal to what the page sent is its own arrays.
+      const e = ev.data.type === 'started' || ev.data.type === 'config' ? unpackArrays(ev.data, { config }) : ev.data;
       const shifted = { ...e, epoch: e.epoch + offset } as FromWorker;
       maxEpoch = Math.max(maxEpoch, shifted.epoch);
       track(shifted);
@@ -141,7 +143,7 @@ export function createLabWorker(onEvent: (e: LabEvent) => void, opts: LabWorkerO
       const prev: BackendChoice = backend ?? lastStart.backend ?? 'auto';
       const choice: BackendChoice = prev !== 'auto' && fail.has(prev) ? 'auto' : prev;
       const cmd: StartCmd = { type: 'start', config, backend: choice, play: playing, resumeAt, ...(fail.size ? { failBackends: [...fail] } : {}) };
-      worker!.postMessage(cmd);
+      worker!.postMessage(packArrays(cmd));
       if (speed) worker!.postMessage(speed);
     }
     onEvent({ type: 'workerRestarted', reason, t: resumeAt, restarts });
@@ -186,7 +188,8 @@ export function createLabWorker(onEvent: (e: LabEvent) => void, opts: LabWorkerO
         default:
           break;
       }
-      worker?.postMessage(cmd);
+      // A start's explicit data travels packed: one Float64Array instead of 20,000 row arrays to clone.
+      worker?.postMessage(cmd.type === 'start' ? packArrays(cmd) : cmd);
     },
     dispose() {
       if (disposed) return;

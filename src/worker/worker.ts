@@ -10,6 +10,7 @@ import '../core/zod-setup'; // first: zod's JIT is decided when schemas are buil
 import { registerBrowserBackends } from './backends-browser';
 import type { FromWorker, ToWorker } from './protocol';
 import { Session } from './session';
+import { packArrays, unpackArrays } from './packed-arrays';
 import { configureTfjs } from './tfjs-loader';
 
 declare const self: DedicatedWorkerGlobalScope;
@@ -17,7 +18,8 @@ declare const self: DedicatedWorkerGlobalScope;
 let epoch = 0;
 const post = (msg: FromWorker, transfer: Transferable[] = []): void => {
   if ('epoch' in msg) epoch = msg.epoch;
-  self.postMessage(msg, transfer);
+  // A config (the page's own data echoed) travels packed: packed-arrays.ts.
+  self.postMessage(msg.type === 'started' || msg.type === 'config' ? packArrays(msg) : msg, transfer);
 };
 const fail = (message: string, fatal = false): void => post({ type: 'error', epoch, message, ...(fatal ? { fatal } : {}) });
 
@@ -30,7 +32,7 @@ configureTfjs(() =>
 );
 
 self.onmessage = (ev: MessageEvent<ToWorker>) => {
-  const msg = ev.data;
+  const msg = unpackArrays(ev.data);
   if (!msg || typeof msg !== 'object' || typeof (msg as { type?: unknown }).type !== 'string') {
     fail('malformed command (expected an object with a string `type`)');
     return;
