@@ -58,6 +58,13 @@ describe('evalEvery "auto"', () => {
     expect(resolveEvalEvery(big)).toEqual({ every: 7, reason: 'set' });
   });
 
+  it('every preset evaluates f at every step (their claims read losses[k] as f(θₖ))', async () => {
+    const { presets } = await import('../src/ui/presets');
+    const built = presets().filter((p) => p.ok);
+    expect(built.length).toBeGreaterThan(5);
+    for (const p of built) if (p.ok) expect([p.slug, resolveEvalEvery(p.config).every]).toEqual([p.slug, 1]);
+  });
+
   it('the config refuses an evalEvery that is not a positive integer or "auto", and keeps old configs unchanged', () => {
     const base = { version: 1, problem: { kind: 'function', name: 'rosenbrock' }, runs: [{ algorithm: 'sgd' }] };
     for (const bad of [0, -3, 2.5, 'every', null, 2_000_000]) {
