@@ -1,8 +1,8 @@
 /**
  * Issue 15, point 1: the step scrubber. Train, pause, move the scrubber to an early kept step: the
  * surrogate and decision-boundary labels say that step, the boundary picture differs from the live
- * one, the loss chart marks the step; it stays there while training resumes, and "back to live"
- * follows training again.
+ * one, the loss chart marks the step; it stays there while training resumes (the list of kept steps
+ * still growing), and "back to live" follows training again.
  */
 import { test, expect, ready, labStep, playPast } from './fixtures';
 import type { Page } from '@playwright/test';
@@ -43,9 +43,14 @@ test('scrubbing to an early step shows that step in the surrogate and the decisi
   expect(await boundary(page)).not.toBe(live);
   await expect(page.getByTestId('loss-chart').locator('g.scrub-marker')).toHaveAttribute('data-step', String(k));
 
-  // Running: the views stay at the scrubbed step while training goes on.
+  // Running: the views stay at the scrubbed step while training goes on, and the list of kept steps
+  // grows with the run (steps kept after the pause appear; the shown step stays in it).
   await page.getByRole('button', { name: 'Resume' }).click();
   await expect.poll(() => labStep(page)).toBeGreaterThan(t + 10);
+  const keptNow = async () => ((await scrubber.getAttribute('data-kept')) ?? '').split(',').map(Number);
+  await expect.poll(async () => Math.max(...(await keptNow()))).toBeGreaterThan(t);
+  expect(await keptNow()).toContain(k);
+  await expect(scrubber).toHaveAttribute('data-at', String(k));
   expect(await stepOf(page, 'model-step')).toBe(k);
   // Back to live: the views follow training again, the marker goes.
   await page.getByRole('button', { name: 'back to live' }).click();

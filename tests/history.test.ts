@@ -58,6 +58,21 @@ describe('RunHistory thinning', () => {
     );
   });
 
+  it('the pinned step (shown by the scrubber) survives thinning while the run goes on; unpinned, it may go', () => {
+    const h = new RunHistory(8, 1e9);
+    feed(h, 1, 100);
+    const shown = h.steps[3];
+    expect(shown).toBeGreaterThan(0);
+    h.pinned = shown;
+    for (let t = 101; t <= 5000; t++) if (h.wants(t)) h.add(entry(t));
+    expect(h.steps).toContain(shown);
+    expect(h.steps.length).toBeLessThanOrEqual(8);
+    expect(h.steps[h.steps.length - 1]).toBeGreaterThan(4000);
+    h.pinned = null;
+    for (let t = 5001; t <= 40_000; t++) if (h.wants(t)) h.add(entry(t));
+    expect(h.steps).not.toContain(shown);
+  });
+
   it('a step larger than half its share of the budget is refused, with the reason', () => {
     const h = new RunHistory(64, 1000);
     h.add(entry(0, 600));

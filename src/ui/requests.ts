@@ -32,8 +32,12 @@ const interval = (kind: Kind): number =>
 
 let seq = 0;
 
-/** A scrubbed view (scrubAt: a kept past step) is asked once; a live one at every new step. */
-const keyOf = (s: LabState): string => `${s.session?.epoch}:${s.view.sel}:${s.scrubAt === null ? s.t : `at${s.scrubAt}`}`;
+/**
+ * A live view is asked at every new step; a scrubbed one (scrubAt: a kept past step) once while paused,
+ * and while training plays on again at the playing pace: the picture stays that step's, and the answer
+ * brings the run's kept steps as they grow (the scrubber's list).
+ */
+const keyOf = (s: LabState): string => `${s.session?.epoch}:${s.view.sel}:${s.scrubAt === null ? s.t : `at${s.scrubAt}${s.playing ? `:${s.t}` : ''}`}`;
 
 function wanted(s: LabState): Kind[] {
   if (!s.session) return [];

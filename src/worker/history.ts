@@ -7,7 +7,8 @@
  * Thinning: a run keeps step 0 and then a step whenever it is at least `spacing` steps after the last
  * kept one. When the run's set holds more than `maxCount` steps or more than its share of the byte
  * budget, the spacing doubles and the set is thinned to it (step 0 and the newest kept step always
- * stay), so the kept steps span the whole run at roughly even spacing. Steps are recorded at tick
+ * stay, and so does the step the scrubber shows: `pinned`), so the kept steps span the whole run at
+ * roughly even spacing. Steps are recorded at tick
  * boundaries (before each tick), so while playing the kept steps are those ticks' starts.
  *
  * Memory: θ of a 784-256-10 MLP is 203k floats (0.8 MB) and Adam's state twice that; the byte budget
@@ -43,6 +44,8 @@ export class RunHistory {
   spacing = 1;
   /** Why nothing is kept, when a single step is too large for the budget. */
   refused: string | null = null;
+  /** The step the scrubber shows (a past view was asked for it): never thinned away while shown. */
+  pinned: number | null = null;
 
   constructor(
     readonly maxCount: number,
@@ -72,17 +75,24 @@ export class RunHistory {
     const last = this.entries[this.entries.length - 1];
     if (last && e.step <= last.step) return;
     this.entries.push(e);
-    while ((this.entries.length > this.maxCount || this.bytes > this.maxBytes) && this.entries.length > 2) this.thin(this.spacing * 2);
+    while ((this.entries.length > this.maxCount || this.bytes > this.maxBytes) && this.entries.length > this.floor()) this.thin(this.spacing * 2);
   }
 
-  /** Keeps the first and the newest step and, between them, each step at least `spacing` after the last kept. */
+  /** The fewest steps thinning leaves: the first, the newest and the pinned one between them. */
+  private floor(): number {
+    const n = this.entries.length;
+    return 2 + (this.entries.some((e, i) => i > 0 && i < n - 1 && e.step === this.pinned) ? 1 : 0);
+  }
+
+  /** Keeps the first, the pinned and the newest step and, between them, each step at least `spacing` after the last kept. */
   private thin(spacing: number): void {
     this.spacing = spacing;
     const all = this.entries;
     const kept = [all[0]];
-    for (let i = 1; i < all.length - 1; i++) if (all[i].step >= kept[kept.length - 1].step + spacing) kept.push(all[i]);
+    const pin = (e: KeptStep) => e.step === this.pinned;
+    for (let i = 1; i < all.length - 1; i++) if (all[i].step >= kept[kept.length - 1].step + spacing || pin(all[i])) kept.push(all[i]);
     const newest = all[all.length - 1];
-    if (kept.length > 1 && newest.step - kept[kept.length - 1].step < spacing) kept.pop();
+    if (kept.length > 1 && !pin(kept[kept.length - 1]) && newest.step - kept[kept.length - 1].step < spacing) kept.pop();
     kept.push(newest);
     this.entries = kept;
   }
@@ -139,6 +149,8 @@ export class History {
   /** Run i at step `at` (a past run from `pastRun`) or, when `at` is absent, not past or nothing is kept, the live run. */
   pick(exp: Experiment, i: number, at: number | undefined): { run: Run; past: boolean; release(): void } {
     const live = exp.runs[i];
+    // Back to live: the step shown before may be thinned again.
+    if (at === undefined && this.runs[i]) this.runs[i].pinned = null;
     const past = at !== undefined && at < live.t ? this.pastRun(exp, i, at) : null;
     return past ? { ...past, past: true } : { run: live, past: false, release: () => {} };
   }
@@ -151,6 +163,8 @@ export class History {
   pastRun(exp: Experiment, i: number, at: number): { run: Run; release(): void } | null {
     const e = this.runs[i]?.find(at);
     if (!e) return null;
+    // Shown by the scrubber now: kept while training goes on (its list of kept steps keeps growing).
+    this.runs[i].pinned = e.step;
     const { ops } = exp.problem;
     const like = exp.problem.theta0();
     try {
