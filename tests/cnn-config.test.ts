@@ -23,7 +23,7 @@ const errors = (x: unknown): string[] => {
 
 describe('CNN config', () => {
   it('the examples parse; digits-cnn is 8×8 → 6×6×8 → pool 3×3×8 → 32 → 10', () => {
-    for (const f of ['digits-cnn', 'mnist-cnn']) {
+    for (const f of ['digits-cnn', 'mnist-cnn', 'digits-cnn-mm']) {
       const r = parseExperiment(JSON.parse(readFileSync(`examples/${f}.json`, 'utf8')));
       expect(r.ok ? [] : r.errors, f).toEqual([]);
     }
