@@ -7,7 +7,7 @@ import { isClassification } from '../../core/data/datasets';
 import { IMAGE_SETS, isImageDataset } from '../../core/data/image-sets';
 import { LIMITS, type MLPProblemConfig, type NMFProblemConfig } from '../../core/config';
 import { checkDraft, defaultProblem, errorAt, modelKindOf, runsFor, type Draft, type ModelKind } from '../draft';
-import { DATASET_OPTIONS, pickDataset } from '../datasetDefaults';
+import { DATASET_OPTIONS, NMF_IMAGE_OPTIONS, pickDataset, pickNmfImages, withPageRunDefaults } from '../datasetDefaults';
 import { ImageDataNote } from '../imageViewsNote';
 import { editDraft, useLab } from '../store';
 import { AudioDataFields, BUILTIN_AUDIO } from './AudioDataFields';
@@ -122,7 +122,7 @@ function MLPFields({ p, err, logreg }: { p: MLPProblemConfig; err: (path: string
       <DataUpload p={p} />
       {mlpPointDims(p) === 2 && <FeatureFields value={p.features} error={err('problem.features')} onChange={(features) => setProblem((q) => withFeatures(q as MLPProblemConfig, features))} />}
       {data.kind === 'dataset' && isImageDataset(data.name) && !logreg && (
-        <ConvFields value={p.conv} image={IMAGE_SETS[data.name]} hidden={p.hidden} err={err} onChange={(conv) => setProblem((q) => withConv(q as MLPProblemConfig, conv))} />
+        <ConvFields value={p.conv} image={IMAGE_SETS[data.name]} hidden={p.hidden} err={err} onChange={(conv) => editDraft((d) => { const problem = withConv(d.problem as MLPProblemConfig, conv); return { ...d, problem, runs: withPageRunDefaults(problem, d.runs) }; })} />
       )}
       {!logreg && (
         <div className="row3">
@@ -180,14 +180,15 @@ function NMFFields({ p, err }: { p: NMFProblemConfig; err: (path: string) => str
               { value: 'synthetic', label: 'Synthetic low-rank' },
               { value: 'spectrogram', label: 'Spectrogram' },
               { value: 'audio', label: 'Audio (STFT of a sound)' },
-              { value: 'images', label: 'Digits images' },
+              { value: 'images', label: 'Images (digits, MNIST, Fashion-MNIST)' },
             ]}
             onChange={(k) =>
-              set(k === 'images' ? { data: { kind: 'images', name: 'digits', n: 500 }, beta: p.beta > 0 ? p.beta : 1 } : { data: k === 'synthetic' ? { kind: 'synthetic', rows: 64, cols: 64, trueRank: 4, noise: 0.05 } : k === 'audio' ? BUILTIN_AUDIO : { kind: 'spectrogram', bins: 96, frames: 128 } })
+              set(k === 'images' ? { data: pickNmfImages('digits'), beta: p.beta > 0 ? p.beta : 1 } : { data: k === 'synthetic' ? { kind: 'synthetic', rows: 64, cols: 64, trueRank: 4, noise: 0.05 } : k === 'audio' ? BUILTIN_AUDIO : { kind: 'spectrogram', bins: 96, frames: 128 } })
             }
           />
           {data.kind === 'images' ? (
             <div className="row2">
+              <SelectField label="Image set" value={data.name} options={NMF_IMAGE_OPTIONS} onChange={(name) => set({ data: pickNmfImages(name) })} />
               <NumField label="Images (columns of V)" value={data.n} error={err('problem.data.n')} onChange={(n) => setData({ n })} />
               <p className="muted">V = {data.name} images as columns, pixels scaled to [0, 1]: W’s columns are images too (parts).</p>
             </div>

@@ -13,6 +13,7 @@ import { Section } from './fields';
 import { HyperFields } from './HyperFields';
 import { MidRunChange } from './MidRunChange';
 import { RunEditOffer } from './RunEditOffer';
+import { pageHyper } from '../datasetDefaults';
 
 function updateRun(i: number, f: (r: RunDraft) => RunDraft): void {
   editDraft((d) => ({ ...d, runs: d.runs.map((r, j) => (j === i ? f(r) : r)) }));
@@ -34,7 +35,7 @@ export function RunControls() {
         onClick={() => {
           const used = new Set(draft.runs.map((r) => r.algorithm));
           const next = algs.find((a) => !used.has(a.id)) ?? algs[0];
-          editDraft((d) => ({ ...d, runs: [...d.runs, newRun(next.id)] }));
+          editDraft((d) => ({ ...d, runs: [...d.runs, newRun(next.id, pageHyper(d.problem, next.id))] }));
         }}
       >
         + Add run
@@ -64,7 +65,7 @@ function RunCard({ run, index, count }: { run: RunDraft; index: number; count: n
             onChange={(e) => {
               const a = ALGORITHM_SPECS[e.target.value];
               // A run id named the old algorithm: drop it with the algorithm.
-              if (a) updateRun(index, (r) => ({ key: r.key, algorithm: a.id, hyper: hyperDraft(a), switches: r.switches }));
+              if (a) updateRun(index, (r) => ({ key: r.key, algorithm: a.id, hyper: hyperDraft(a, pageHyper(draft.problem, a.id)), switches: r.switches }));
             }}
           >
             {!alg && <option value={run.algorithm}>{run.algorithm} (unknown)</option>}
