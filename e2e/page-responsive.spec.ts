@@ -2,7 +2,8 @@
  * Issue 15 point 13: interactions stay responsive. PerformanceObserver records main-thread long tasks
  * (`longtask`) and event timings (`event`: input delay + handlers + next paint, i.e. INP's entries)
  * while the page is driven: Start / Pause / Step / Reset, algorithm switches during a run, dataset
- * changes, and opening a heavy in-limit link (20,000 explicit points). Targets: no task over 100 ms
+ * changes, and opening a heavy in-limit link (20,000 explicit points), then Start on it (there every task until the
+ * run's views are drawn counts, bound 200 ms, and the 20,000 points are not drawn again). Targets: no task over 100 ms
  * caused by an interaction, every interaction painted within 200 ms.
  *
  * The margin, and why: the CI machine has 2 cores shared by the browser, the training worker, the
@@ -146,7 +147,7 @@ test('clicks, switches and dataset changes: no long task over 100 ms, every inte
   expect(problems.errors).toEqual([]);
 });
 
-test('opening a heavy in-limit link (20,000 explicit points) and editing it: no long task over 100 ms', async ({ page, problems }) => {
+test('opening a heavy in-limit link (20,000 explicit points), editing it and pressing Start: no long task over 100 ms', async ({ page, problems }) => {
   test.setTimeout(120_000);
   const n = 20_000;
   // In-limit: a pattern that compresses (the link's length cap is on the compressed text).
@@ -169,12 +170,26 @@ test('opening a heavy in-limit link (20,000 explicit points) and editing it: no 
   // Form edits on the heavy experiment.
   await page.getByLabel('Run 1 lr', { exact: true }).fill('0.02');
   await page.getByLabel('Steps', { exact: true }).fill('30');
+  await page.waitForTimeout(1000);
+  // Start on the edited heavy link: a new session on the same 20,000 points. Every task from the click
+  // until the run has finished and its views are drawn counts here, not only the click's own: the
+  // session's start-up on the page (store updates, re-renders, the first views and charts, the share
+  // link's check) follows the click in later tasks.
+  // The decision boundary's points layer (20,000 points, 4,000 circles drawn) is marked: a new session
+  // on the same points must keep it, not build it again.
+  await page.getByTestId('decision-boundary').locator('g.static-layer').evaluate((g) => ((g as unknown as { __mark: number }).__mark = 1));
+  const started = await now(page);
   await page.getByRole('button', { name: 'Start' }).click();
   await expect(page.getByTestId('position')).toHaveAttribute('data-step', '30', { timeout: 60_000 });
+  await expect(page.getByTestId('model-step')).toHaveAttribute('data-step', '30', { timeout: 30_000 });
   await page.waitForTimeout(800);
   const r = await report(page, since);
+  const afterStart = (await perf(page)).long.filter((t) => t.start >= started).map((t) => Math.round(t.duration));
   const f = await stopContention(page);
-  console.log('heavy link', JSON.stringify(r), 'contention', f.toFixed(2));
+  console.log('heavy link', JSON.stringify(r), 'tasks after Start', JSON.stringify(afterStart), 'contention', f.toFixed(2));
   expectResponsive(r, f);
+  expect(await page.getByTestId('decision-boundary').locator('g.static-layer').evaluate((g) => (g as unknown as { __mark?: number }).__mark)).toBe(1);
+  // Not one task of the start-up (the click's own and those after it) over the interaction budget.
+  expect(afterStart.filter((d) => d > 200 * f), `tasks from Start to the finished run's views (limit ${Math.round(200 * f)} ms)`).toEqual([]);
   expect(problems.errors).toEqual([]);
 });
