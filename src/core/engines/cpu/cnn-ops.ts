@@ -5,13 +5,14 @@
  * float64 like the dense MLP's). The tangent net is made on first use, so objectives that never serve
  * these algorithms (accuracy, predictions) allocate nothing.
  */
-import { curvatureBoundOf, inputsKey } from '../../engine/mlp-ops';
+import { curvatureBoundOf } from '../../engine/mlp-ops';
 import type { LastLayer, NetOps } from '../../engine/net-ops';
 import type { Vec } from '../../engine/types';
 import type { FusedData } from '../../fused/mlp-net';
 import { cnnNetShape } from '../../problems/cnn-config';
 import type { CNNNetSpec } from './cnn-net';
 import { CNNTangentNet } from './cnn-tangent';
+import { RowsData } from './rows-data';
 import { allocF32, cpuArray, cpuVec } from './vector-ops';
 
 export class CpuCNNOps implements NetOps {
@@ -25,8 +26,7 @@ export class CpuCNNOps implements NetOps {
   private net: CNNTangentNet | null = null;
   private readonly theta64: Float64Array;
   private readonly v64: Float64Array;
-  private keyRows: Int32Array | null | undefined = undefined;
-  private key = 0;
+  private readonly rowsData: RowsData;
 
   constructor(
     private readonly spec: CNNNetSpec,
@@ -44,6 +44,7 @@ export class CpuCNNOps implements NetOps {
     this.layoutKey = s.layoutKey;
     this.lastLayer = s.lastLayer;
     this.mask = s.weightMask;
+    this.rowsData = new RowsData(data, rowsOf, spec.shape.rows * spec.shape.cols);
     this.theta64 = new Float64Array(this.mask.length);
     this.v64 = new Float64Array(this.mask.length);
   }
@@ -55,29 +56,15 @@ export class CpuCNNOps implements NetOps {
   }
 
   get n(): number {
-    const rows = this.rowsOf();
-    return rows ? rows.length : this.data.n;
+    return this.rowsData.n;
   }
 
   get dataKey(): number {
-    const rows = this.rowsOf();
-    if (rows !== this.keyRows) {
-      this.key = inputsKey(this.data.X, this.n, this.spec.shape.rows * this.spec.shape.cols, rows);
-      this.keyRows = rows;
-    }
-    return this.key;
+    return this.rowsData.dataKey;
   }
 
   targets(): Float64Array {
-    const rows = this.rowsOf();
-    const { n, K } = this;
-    const out = new Float64Array(n * K);
-    for (let i = 0; i < n; i++) {
-      const t = this.data.y[rows ? rows[i] : i];
-      if (this.loss === 'softmax_ce') out[i * K + t] = 1;
-      else out.fill(t, i * K, (i + 1) * K);
-    }
-    return out;
+    return this.rowsData.targets(this.K, this.loss);
   }
 
   outputs(theta: Vec): Float64Array {

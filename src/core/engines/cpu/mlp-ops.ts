@@ -20,7 +20,7 @@
  * F32_CHUNK rows only, Jᵀu's partial sums added in float64. The forward pass is then bit for bit f's,
  * and JᵀJ and the input Grams are built in float64 from those (float32) activations.
  */
-import { curvatureBoundOf, inputsKey, mlpLayout, mlpNetShape, weightMaskArray, type MLPOps } from '../../engine/mlp-ops';
+import { curvatureBoundOf, mlpLayout, mlpNetShape, weightMaskArray, type MLPOps } from '../../engine/mlp-ops';
 import type { LastLayer } from '../../engine/net-ops';
 import type { Vec } from '../../engine/types';
 import { activate, activationBackward, gemmBias, gemmNT, gemmTN, type F64 } from '../../fused/mlp-kernels';
@@ -28,6 +28,7 @@ import type { FusedData, KernelKind, NetSpec } from '../../fused/mlp-net';
 import { CHUNK, gramJs, gramSimd, type GramInputs } from './mlp-jacobian';
 import { createF32Net, createGramKernel, gemmAcc, mirrorLower, SIMD_CHUNK, syrkLower, type F32Net, type GramKernel } from './mlp-ops-kernels';
 import { forward32, jvp32, vjp32, type NetShape } from './mlp-ops-simd';
+import { RowsData } from './rows-data';
 import { allocF32, cpuArray, cpuVec } from './vector-ops';
 
 export class CpuMLPOps implements MLPOps {
@@ -38,6 +39,7 @@ export class CpuMLPOps implements MLPOps {
   readonly curvatureBound: number;
   readonly layoutKey: readonly number[];
   readonly lastLayer: LastLayer;
+  private readonly rowsData: RowsData;
   private readonly L: number;
   private readonly K: number;
   private readonly P: number;
@@ -64,8 +66,6 @@ export class CpuMLPOps implements MLPOps {
   private fwdRows: Int32Array | null | undefined = undefined;
   /** What acts[0] holds. */
   private gatheredRows: Int32Array | null | undefined = undefined;
-  private keyRows: Int32Array | null | undefined = undefined;
-  private key = 0;
   /** The SIMD Gram kernel (created on first use; null: unavailable, use the JS loops). */
   private simd: GramKernel | null | undefined;
   /** The float32 SIMD net ('wasm-simd' kernels; created on first use, null: unavailable). */
@@ -90,6 +90,7 @@ export class CpuMLPOps implements MLPOps {
     this.K = spec.sizes[this.L];
     this.curvatureBound = curvatureBoundOf(spec.loss, this.K);
     ({ layoutKey: this.layoutKey, lastLayer: this.lastLayer } = mlpNetShape(spec.sizes));
+    this.rowsData = new RowsData(data, rowsOf, spec.sizes[0]);
     const layout = mlpLayout(spec.sizes);
     this.wOff = layout.wOff;
     this.bOff = layout.bOff;
@@ -104,17 +105,11 @@ export class CpuMLPOps implements MLPOps {
   }
 
   get n(): number {
-    const rows = this.rowsOf();
-    return rows ? rows.length : this.data.n;
+    return this.rowsData.n;
   }
 
   get dataKey(): number {
-    const rows = this.rowsOf();
-    if (rows !== this.keyRows) {
-      this.key = inputsKey(this.data.X, rows ? rows.length : this.data.n, this.sizes[0], rows);
-      this.keyRows = rows;
-    }
-    return this.key;
+    return this.rowsData.dataKey;
   }
 
   /** Runs (or reuses) the forward pass at θ on the current rows; returns n. */
@@ -195,17 +190,7 @@ export class CpuMLPOps implements MLPOps {
   }
 
   targets(): Float64Array {
-    const rows = this.rowsOf();
-    const n = rows ? rows.length : this.data.n;
-    const K = this.K;
-    const y = this.data.y;
-    const out = new Float64Array(n * K);
-    for (let i = 0; i < n; i++) {
-      const t = y[rows ? rows[i] : i];
-      if (this.loss === 'softmax_ce') out[i * K + t] = 1;
-      else for (let k = 0; k < K; k++) out[i * K + k] = t;
-    }
-    return out;
+    return this.rowsData.targets(this.K, this.loss);
   }
 
   outputs(theta: Vec): Float64Array {

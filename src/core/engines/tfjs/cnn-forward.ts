@@ -10,23 +10,10 @@ import * as tf from '@tensorflow/tfjs';
 import type { CNNShape, ConvShape } from '../../problems/cnn-spec';
 import type { Activation } from '../../problems/mlp';
 import type { Params } from '../../types';
+import { activationDerivative } from './mlp-ops';
 
 export function act(z: tf.Tensor, a: Activation): tf.Tensor {
   return a === 'tanh' ? tf.tanh(z) : a === 'relu' ? tf.relu(z) : a === 'sigmoid' ? tf.sigmoid(z) : z;
-}
-
-/** σ′ in terms of the output a = σ(z). */
-function actDerivative(a: tf.Tensor, activation: Activation): tf.Tensor {
-  switch (activation) {
-    case 'tanh':
-      return tf.sub(1, tf.square(a));
-    case 'sigmoid':
-      return tf.mul(a, tf.sub(1, a));
-    case 'relu':
-      return tf.cast(tf.greater(a, 0), 'float32');
-    case 'linear':
-      return tf.onesLike(a);
-  }
 }
 
 /** The last dense layer's inputs (n × dense[L−1]) of images X (n×rows×cols×1). */
@@ -73,7 +60,7 @@ export function jvpCNN(p: Params, v: Params, X: tf.Tensor4D, shape: CNNShape, ac
       let tz = tf.add(tf.conv2d(a, v[2 * b] as tf.Tensor4D, 1, 'valid'), v[2 * b + 1]) as tf.Tensor4D;
       if (ta) tz = tf.add(tz, tf.conv2d(ta, K, 1, 'valid'));
       a = act(tf.add(tf.conv2d(a, K, 1, 'valid'), p[2 * b + 1]), activation) as tf.Tensor4D;
-      tz = tf.mul(tz, actDerivative(a, activation)) as tf.Tensor4D;
+      tz = tf.mul(tz, activationDerivative(a, activation)) as tf.Tensor4D;
       if (c.pool > 1) {
         const pick = tf.oneHot(tf.argMax(windows(a, c), -1), c.pool * c.pool).toFloat();
         ta = tf.sum(tf.mul(windows(tz, c), pick), -1) as tf.Tensor4D;
@@ -91,7 +78,7 @@ export function jvpCNN(p: Params, v: Params, X: tf.Tensor4D, shape: CNNShape, ac
       if (th) tz = tf.add(tz, tf.matMul(th, W));
       if (l < L - 1) {
         h = act(tf.add(tf.matMul(h, W), p[2 * (nc + l) + 1]), activation) as tf.Tensor2D;
-        tz = tf.mul(tz, actDerivative(h, activation)) as tf.Tensor2D;
+        tz = tf.mul(tz, activationDerivative(h, activation)) as tf.Tensor2D;
       }
       th = tz;
     }

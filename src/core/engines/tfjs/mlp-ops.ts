@@ -17,14 +17,15 @@ import type { MLPObjective } from '../../problems/mlp';
 import type { Params } from '../../types';
 import { tensorsOf, tfjsVec } from './vector-ops';
 
-function activationDerivative(a: tf.Tensor2D, activation: MLPObjective['spec']['activation']): tf.Tensor2D {
+/** σ′ in terms of the output a = σ(z) (relu′(0) = 0); also the CNN's tangent pass (cnn-forward.ts). */
+export function activationDerivative<T extends tf.Tensor>(a: T, activation: MLPObjective['spec']['activation']): T {
   switch (activation) {
     case 'tanh':
       return tf.sub(1, tf.square(a));
     case 'sigmoid':
       return tf.mul(a, tf.sub(1, a));
     case 'relu':
-      return tf.cast(tf.greater(a, 0), 'float32') as tf.Tensor2D;
+      return tf.cast(tf.greater(a, 0), 'float32') as T;
     case 'linear':
       return tf.onesLike(a);
   }
