@@ -38,6 +38,9 @@ test('digits in the page: pick, train Adam to > 90% test accuracy, image views d
   await page.getByRole('button', { name: 'Start' }).click();
   await expect(page.getByTestId('position')).toHaveAttribute('data-step', '200', { timeout: 40_000 });
   const trainMs = Date.now() - t0;
+  // f on the whole sets once per epoch (evalEvery "auto"): the loss chart says so, the field shows auto's value.
+  await expect(page.getByTestId('eval-every-note')).toHaveText('f on the full training and test sets every 23 steps (once per epoch)');
+  await expect(page.getByLabel('Evaluate f every (steps)')).toHaveAttribute('placeholder', 'auto: every 23');
   // Accuracy as the run table shows it: the final test accuracy.
   const acc = page.getByTestId('run-accuracy-0');
   await expect(acc).toContainText(/test \d+\.\d%/);
