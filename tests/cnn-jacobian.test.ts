@@ -14,23 +14,13 @@ import type { EngineProblem } from '../src/core/engine/problem';
 import { CNNTangentNet } from '../src/core/engines/cpu/cnn-tangent';
 import { CpuCNNProblem } from '../src/core/engines/cpu/cnn-problem';
 import { TfjsProblem } from '../src/core/engines/tfjs/problem';
+import { relErr } from './rel-err';
 
 const fx = JSON.parse(readFileSync('tests/fixtures/cnn-torch.json', 'utf8')) as {
   config: unknown;
   rows: number;
   jacobian: { v: number[]; u: number[]; outputs: number[]; jvp: number[]; vjp: number[] };
 };
-
-function relErr(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  expect(a.length).toBe(b.length);
-  let err = 0;
-  let scale = 0;
-  for (let i = 0; i < b.length; i++) {
-    err = Math.max(err, Math.abs(a[i] - b[i]));
-    scale = Math.max(scale, Math.abs(b[i]));
-  }
-  return err / scale;
-}
 
 const dotArr = (a: ArrayLike<number>, b: ArrayLike<number>) => {
   let s = 0;
