@@ -70,3 +70,27 @@ describe("the page sweep's metrics with sparse steps", () => {
     expect(metricOf(losses, { kind: 'target', target: 0.1 }, steps)).toBeNull();
   });
 });
+
+describe('evalEvery in the form and the share link', () => {
+  it('is in the link only when set, and survives the form (draft) and the link', async () => {
+    const { encodeShare, decodeShare, DEFAULT_VIEW } = await import('../src/ui/share');
+    const { configToDraft, draftToInput } = await import('../src/ui/draft');
+    const set = config(9);
+    const { evalEvery: _auto, ...plain } = config(9);
+    expect(draftToInput(configToDraft(set))).toMatchObject({ evalEvery: 9 });
+    expect(draftToInput(configToDraft(plain))).not.toHaveProperty('evalEvery');
+    const back = decodeShare(encodeShare(set, DEFAULT_VIEW));
+    expect(back.kind === 'ok' && back.config.evalEvery).toBe(9);
+    const none = decodeShare(encodeShare(plain, DEFAULT_VIEW));
+    expect(none.kind === 'ok' && 'evalEvery' in none.config).toBe(false);
+  });
+
+  it('the note by the loss chart: once per epoch, a set value, nothing when every step', async () => {
+    const { evalEveryNote } = await import('../src/ui/evalEvery');
+    const digits = loadExperiment({ version: 1, problem: { kind: 'mlp', data: { kind: 'dataset', name: 'digits', n: 1797, testRatio: 0.2 }, hidden: [32], loss: 'softmax_ce', batchSize: 64 }, runs: [{ algorithm: 'adam' }] });
+    expect(evalEveryNote(digits)).toBe('f on the full training and test sets every 23 steps (once per epoch)');
+    expect(evalEveryNote({ ...digits, evalEvery: 5 })).toBe('f on the full training and test sets every 5 steps (as set in the Problem panel)');
+    expect(evalEveryNote(config(1))).toBeNull();
+    expect(evalEveryNote(loadExperiment({ version: 1, problem: { kind: 'mlp', data: { kind: 'dataset', name: 'moons', n: 96 }, batchSize: 16 }, runs: [{ algorithm: 'sgd' }] }))).toBeNull();
+  });
+});
