@@ -8,7 +8,7 @@ import { loadExperiment, parseExperiment, type ExperimentInput } from '../src/co
 import { runExperiment } from '../src/core/experiment';
 import { CHEAP_EVALUATION, evaluationMacsPerExample, resolveEvalEvery, splitSizes } from '../src/core/fold/eval-every';
 import type { ExperimentResult } from '../src/core/fold/result';
-import { runFusedExperiment } from '../src/core/fused';
+import { runFusedExperiment, runFusedNMFExperiment } from '../src/core/fused';
 import { readFileSync } from 'node:fs';
 
 const example = (name: string) => loadExperiment(JSON.parse(readFileSync(new URL(`../examples/${name}.json`, import.meta.url), 'utf8')));
@@ -90,7 +90,8 @@ function expectSameAtEvaluated(every: ExperimentResult, sparse: ExperimentResult
     expect(r.status).toBe('done');
     expect(r.lossSteps).toEqual(want);
     expect(r.losses).toEqual(at(every.runs[i].losses, want));
-    expect(r.testLosses).toEqual(at(every.runs[i].testLosses!, want));
+    if (every.runs[i].testLosses) expect(r.testLosses).toEqual(at(every.runs[i].testLosses, want));
+    else expect(r.testLosses).toBeUndefined();
     expect(r.steps).toBe(steps);
   });
 }
@@ -108,6 +109,23 @@ describe('the fold with evalEvery k', () => {
       }
     });
   }
+
+  it('NMF (the fused NMF engine, whose f pass feeds the next update) and 2-D functions: the same f at the evaluated steps', () => {
+    const nmf = (evalEvery?: number) =>
+      loadExperiment({
+        version: 1,
+        problem: { kind: 'nmf', beta: 1, rank: 3, data: { kind: 'spectrogram', bins: 24, frames: 32 } },
+        runs: [{ algorithm: 'nmf-mm' }, { algorithm: 'nmf-mu' }],
+        steps: 13,
+        ...(evalEvery ? { evalEvery } : {}),
+      });
+    expectSameAtEvaluated(runFusedNMFExperiment(nmf(), { threads: 1 }), runFusedNMFExperiment(nmf(3), { threads: 1 }), 3, 13);
+    const fn = (evalEvery?: number) =>
+      loadExperiment({ version: 1, problem: { kind: 'function', name: 'rosenbrock' }, runs: [{ algorithm: 'adam', hyper: { lr: 0.01 } }, { algorithm: 'mm-curvature' }], steps: 13, ...(evalEvery ? { evalEvery } : {}) });
+    const a = runFusedExperiment(fn());
+    const b = runFusedExperiment(fn(3));
+    b.runs.forEach((r, i) => expect(r.losses).toEqual(r.lossSteps!.map((t) => a.runs[i].losses[t])));
+  });
 
   it('a non-finite f stops the run at the next evaluation (divergedAt = that step)', () => {
     const cfg = (evalEvery?: number) =>
