@@ -58,3 +58,14 @@ describe('mm-lab run with evalEvery', () => {
     }
   });
 });
+
+describe('mm-lab run on a 2-D function with evalEvery', () => {
+  it('keeps the trajectory where f is (lossSteps), as --every does', async () => {
+    const fn = (evalEvery?: number) => loadExperiment({ version: 1, problem: { kind: 'function', name: 'rosenbrock' }, runs: [{ algorithm: 'adam', hyper: { lr: 0.01 } }], steps: 10, ...(evalEvery ? { evalEvery } : {}) });
+    const full = (await executeFull(fn(), o)) as unknown as { runs: { trajectory: number[][]; lossSteps?: number[] }[] };
+    const sparse = (await executeFull(fn(4), o)) as unknown as { runs: { trajectory: number[][]; lossSteps?: number[] }[] };
+    expect(full.runs[0].trajectory).toHaveLength(11);
+    expect(sparse.runs[0].lossSteps).toEqual([0, 4, 8, 10]);
+    expect(sparse.runs[0].trajectory).toEqual([0, 4, 8, 10].map((t) => full.runs[0].trajectory[t]));
+  });
+});

@@ -29,5 +29,6 @@ export function runWithTrajectory(config: ExperimentConfig, opts: RunOptions): E
       opts.onStep?.(t);
     },
   });
-  return { ...result, runs: result.runs.map((r, i) => ({ ...r, trajectory: paths[i] })) };
+  // With evalEvery k > 1 the path is kept where f is (lossSteps), as `--every` thins it.
+  return { ...result, runs: result.runs.map((r, i) => ({ ...r, trajectory: r.lossSteps ? r.lossSteps.map((t) => paths[i][t]) : paths[i] })) };
 }
