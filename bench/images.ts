@@ -202,7 +202,9 @@ export async function benchImages(quick: boolean): Promise<void> {
         }
         const vs = Number.isFinite(torchAdam) ? `${(r.stepsPerSec / torchAdam).toFixed(2)}×` : '—';
         const acc = r.steps === steps ? pct(r.testAccuracy) : `— (timed ${r.steps} steps)`;
-        rows.push([label, a.id, engine, fmt(r.stepsPerSec), (perEpoch / r.stepsPerSec).toFixed(3), acc, r.status === 'ok' ? vs : `${vs} (${r.status})`]);
+        // A run that failed before its first step has no rate: its error takes the row.
+        if (r.steps === 0 && r.status !== 'ok') rows.push([label, a.id, engine, 'error', '—', '—', r.status]);
+        else rows.push([label, a.id, engine, fmt(r.stepsPerSec), (perEpoch / r.stepsPerSec).toFixed(3), acc, r.status === 'ok' ? vs : `${vs} (${r.status})`]);
       }
     }
   }
