@@ -35,7 +35,7 @@ describe('architecture (import graph)', () => {
     const deps = (await graph()).obj();
     expect(Object.keys(deps)).toContain('ui/main.tsx');
     const page = [...reach(deps, 'ui/main.tsx')];
-    expect(page.filter((m) => m.startsWith('worker/') && !/^worker\/(protocol|protocol-commands|protocol-data|backend-names|client|early)\.ts$/.test(m))).toEqual([]);
+    expect(page.filter((m) => m.startsWith('worker/') && !/^worker\/(protocol|protocol-commands|protocol-data|packed-arrays|backend-names|client|early)\.ts$/.test(m))).toEqual([]);
     expect(page.filter(tfjs)).toEqual([]);
     // The page reads algorithm specs (spec-registry.ts, <id>-spec.ts), never their step code (registry.ts).
     expect(page).toContain('core/algorithms/spec-registry.ts');
