@@ -14,6 +14,7 @@ import { defaultKernelThreads, spawnNodeThread } from './kernel-threads';
 import { runStreamed, runThinned, type FoldEngine } from './stream';
 import { hasTrajectory, runWithTrajectory } from './trajectory';
 import { UsageError } from './args';
+import { cnnBackendRefusal } from '../core/problems/cnn-config';
 
 export interface ExecOptions {
   /** The engine asked for (--backend), or null: the CLI's default for this config. */
@@ -31,6 +32,8 @@ export function chooseEngine(config: ExperimentConfig, requested: Engine | null)
   const fusable = canFuse(config) || fusedNMF;
   const backend: Engine = requested ?? (fusable ? 'js' : config.problem.kind === 'nmf' ? 'wasm' : 'cpu');
   if (backend === 'js' && !fusable) throw new UsageError(`--backend js runs ${FUSED_SCOPE}; use --backend cpu or wasm`);
+  const refused = cnnBackendRefusal(config.problem, backend);
+  if (refused) throw new UsageError(`--backend ${backend}: ${refused}; use --backend js (the fast CPU engine, the default) or cpu`);
   return { backend, fusedNMF };
 }
 

@@ -14,6 +14,7 @@
  */
 import type { ExperimentConfig } from '../core/config';
 import { FUSED_SCOPE } from '../core/fused/algorithms';
+import { cnnBackendRefusal } from '../core/problems/cnn-config';
 import { calibrationKey } from './calibration-key';
 import { fusableFromStart, fusedLabel, timeFusedSteps } from './fused-engine';
 import { loadedTfjs, loadTfjs, type TfjsModule } from './tfjs-loader';
@@ -109,13 +110,18 @@ export function createBackendHost(): BackendHost {
 
     async select(choice, config, opts = {}) {
       const fail = opts.failBackends ?? [];
-      const exclude = opts.exclude ?? [];
+      // A backend this problem cannot run on (a CNN on WASM: no convolution gradients) is left out, with its reason.
+      const refused = new Map<BackendName, string>(TFJS_BACKENDS.flatMap((b) => {
+        const why = cnnBackendRefusal(config.problem, b);
+        return why ? [[b, why] as const] : [];
+      }));
+      const exclude = [...(opts.exclude ?? []), ...refused.keys()];
       const statuses = new Map<BackendName, BackendStatus>();
       const mark = (name: BackendName, s: BackendStatus['status'], message?: string, msPerStep?: number): void => {
         statuses.set(name, { name, status: s, ...(message ? { message } : {}), ...(msPerStep !== undefined ? { msPerStep } : {}) });
       };
       const list = (): BackendStatus[] => BACKENDS.map((b) => statuses.get(b) ?? { name: b, status: 'skipped' as const });
-      for (const b of exclude) mark(b, 'failed', `${backendLabel(b)} was lost earlier in this session`);
+      for (const b of exclude) refused.has(b) ? mark(b, 'unavailable', `${NICE[b]}: ${refused.get(b)}`) : mark(b, 'failed', `${backendLabel(b)} was lost earlier in this session`);
       const fusable = opts.fused ?? fusableFromStart(config);
       if (!fusable && !exclude.includes('fused')) mark('fused', 'unavailable', `${FUSED_ONLY}; this experiment needs tfjs`);
 
@@ -138,6 +144,7 @@ export function createBackendHost(): BackendHost {
         const start = TFJS_BACKENDS.indexOf(choice);
         const failures: string[] = [];
         for (const b of TFJS_BACKENDS.slice(start)) {
+          if (refused.has(b)) failures.push(`${NICE[b]}: ${refused.get(b)}`);
           if (exclude.includes(b)) continue;
           const err = await tryBackend(b, fail);
           if (!err) {

@@ -59,6 +59,21 @@ export const CNN_REFUSED: Readonly<Record<string, string>> = {
   proxprop: 'takes proximal steps on each dense layer through MLPOps (layer inputs and their Gram matrices), which convolution layers do not offer',
 };
 
+/**
+ * tfjs backends a CNN cannot train on, and why: tfjs 4.22's WASM backend has convolution forward kernels
+ * but no gradient kernels (Conv2DBackpropFilter / Conv2DBackpropInput), so every algorithm that moves a
+ * convolution fails at its first step (measured: bench/images.ts, "Kernel 'Conv2DBackpropFilter' not
+ * registered for backend 'wasm'"). The page's backend choice skips it with this reason; the CLI refuses it.
+ */
+export const CNN_BACKEND_REFUSED: Readonly<Record<string, string>> = {
+  wasm: "tfjs's WASM backend has no convolution gradient kernel (Conv2DBackpropFilter), so a CNN cannot train on it",
+};
+
+/** Why `backend` cannot run this problem (a CNN on a backend without convolution gradients), or null. */
+export function cnnBackendRefusal(p: { readonly kind: string; readonly conv?: readonly unknown[] }, backend: string): string | null {
+  return p.kind === 'mlp' && p.conv && p.conv.length > 0 && Object.hasOwn(CNN_BACKEND_REFUSED, backend) ? CNN_BACKEND_REFUSED[backend] : null;
+}
+
 export function checkCNN(p: CNNProblemFields, runs: readonly RunFields[]): string[] {
   if (!p.conv) return [];
   const errors: string[] = [];
