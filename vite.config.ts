@@ -23,5 +23,7 @@ export default defineConfig({
     testTimeout: 120_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // Two forks on the 2-core CI machine (vitest's default is cores − 1 = 1): most files are single-threaded.
+    maxWorkers: 2,
   },
 });
