@@ -14,6 +14,7 @@ import { TfjsProblem } from '../src/core/engines/tfjs/problem';
 import { FusedExperiment, runFusedExperiment } from '../src/core/fused';
 import { CNN_REFUSED } from '../src/core/problems/cnn-config';
 import { loadImageDataNode } from '../src/cli/data-files';
+import { relErr } from './rel-err';
 
 const input = (over: Partial<ExperimentInput['problem']> = {}, runs: ExperimentInput['runs'] = [{ algorithm: 'adam' }], steps = 5): ExperimentInput => ({
   version: 1,
@@ -30,17 +31,6 @@ const input = (over: Partial<ExperimentInput['problem']> = {}, runs: ExperimentI
   runs,
   steps,
 });
-
-function relErr(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  expect(a.length).toBe(b.length);
-  let err = 0;
-  let scale = 0;
-  for (let i = 0; i < b.length; i++) {
-    err = Math.max(err, Math.abs(a[i] - b[i]));
-    scale = Math.max(scale, Math.abs(b[i]));
-  }
-  return err / scale;
-}
 
 beforeAll(async () => {
   await loadImageDataNode(loadExperiment(input()).problem);

@@ -11,6 +11,7 @@ import type { EngineProblem } from '../src/core/engine/problem';
 import { CpuCNNProblem } from '../src/core/engines/cpu/cnn-problem';
 import { TfjsProblem } from '../src/core/engines/tfjs/problem';
 import { loadImageDataNode } from '../src/cli/data-files';
+import { relErr } from './rel-err';
 
 const fx = JSON.parse(readFileSync('tests/fixtures/cnn-torch.json', 'utf8')) as {
   config: unknown;
@@ -20,17 +21,6 @@ const fx = JSON.parse(readFileSync('tests/fixtures/cnn-torch.json', 'utf8')) as 
   grad: number[];
   adam: { hyper: Record<string, unknown>; theta: number[][]; loss: number[] };
 };
-
-function relErr(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  expect(a.length).toBe(b.length);
-  let err = 0;
-  let scale = 0;
-  for (let i = 0; i < b.length; i++) {
-    err = Math.max(err, Math.abs(a[i] - b[i]));
-    scale = Math.max(scale, Math.abs(b[i]));
-  }
-  return err / scale;
-}
 
 let config: ExperimentConfig;
 beforeAll(async () => {

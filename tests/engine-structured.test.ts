@@ -22,18 +22,7 @@ import { buildMLPProblem } from '../src/core/problems/build';
 import type { MLPProblem } from '../src/core/problems/mlp';
 import { Rng } from '../src/core/rng';
 import { cholesky, choleskyScaledShifted } from '../src/core/linalg';
-
-/** max |a − b| / max |b|. */
-function relErr(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  expect(a.length).toBe(b.length);
-  let err = 0;
-  let scale = 0;
-  for (let i = 0; i < b.length; i++) {
-    err = Math.max(err, Math.abs(a[i] - b[i]));
-    scale = Math.max(scale, Math.abs(b[i]));
-  }
-  return err / Math.max(scale, 1e-30);
-}
+import { relErr } from './rel-err';
 
 const dot = (a: ArrayLike<number>, b: ArrayLike<number>) => {
   let s = 0;

@@ -1,4 +1,5 @@
-// Shared by tests: the largest absolute difference of two arrays relative to the reference's largest entry.
+// Shared by tests: max |a − b| / max |b|, the largest absolute difference of two arrays relative to the
+// reference's largest entry (a zero reference: 0 when equal, huge otherwise).
 import { expect } from 'vitest';
 
 export function relErr(a: ArrayLike<number>, b: ArrayLike<number>): number {
@@ -9,5 +10,5 @@ export function relErr(a: ArrayLike<number>, b: ArrayLike<number>): number {
     err = Math.max(err, Math.abs(a[i] - b[i]));
     scale = Math.max(scale, Math.abs(b[i]));
   }
-  return err / scale;
+  return err / Math.max(scale, 1e-30);
 }
