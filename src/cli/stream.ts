@@ -16,7 +16,7 @@ import * as tf from '@tensorflow/tfjs';
 import { runLabel, type ExperimentConfig } from '../core/config';
 import { Experiment, finishRunResult, type RunResult } from '../core/experiment';
 import { resolveEvalEvery } from '../core/fold/eval-every';
-import { defaultAccuracyEvery } from '../core/fold/result';
+import { accuracyInterval } from '../core/fold/result';
 import { FUSED_BACKEND, FusedExperiment, FusedNMFExperiment, type FusedOptions } from '../core/fused';
 import type { RunStatus, SwitchRecord } from '../core/run';
 import type { NMFWorkspaceOptions } from '../core/fused/nmf-engine';
@@ -112,8 +112,6 @@ const evalField = (k: number) => (k > 1 ? { evalEvery: k } : {});
 /** Whether step t is kept: 0, k, 2k, … (the last step of each run is added at the end). */
 const kept = (t: number, every: number): boolean => t % every === 0;
 
-/** Accuracy's interval: a multiple of k, about 100 points over the budget at most (a forward pass each). */
-const accuracyEvery = (steps: number, k: number): number => k * Math.ceil(defaultAccuracyEvery(steps) / k);
 
 /** The ExperimentResult with series thinned to every k-th step (and the last): memory O(steps / k). */
 export function runThinned(config: ExperimentConfig, engine: FoldEngine, recordTest: boolean, everyAsked: number, onStep?: (t: number) => void) {
@@ -122,7 +120,7 @@ export function runThinned(config: ExperimentConfig, engine: FoldEngine, recordT
   const traj = hasTrajectory(config);
   const acc = config.runs.map(() => ({ accuracySteps: [] as number[], trainAccuracies: [] as number[], testAccuracies: [] as number[] }));
   const accuracy: AccuracySink = {
-    every: accuracyEvery(config.steps, every),
+    every: accuracyInterval(config.steps, every),
     record: (i, t, a) => {
       acc[i].accuracySteps.push(t);
       acc[i].trainAccuracies.push(a.train);
@@ -210,7 +208,7 @@ export function runStreamed(
     });
   const finalAcc = config.runs.map(() => null as null | { train: number; test: number | null });
   const accuracy: AccuracySink = {
-    every: accuracyEvery(config.steps, every),
+    every: accuracyInterval(config.steps, every),
     record: (i, _t, a) => {
       finalAcc[i] = a;
     },

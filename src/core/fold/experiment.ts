@@ -10,7 +10,7 @@ import { runLabel } from '../config';
 import type { EngineProblem } from '../engine/problem';
 import type { ObjectiveOps } from '../engine/types';
 import { evaluatesAt, resolveEvalEvery } from './eval-every';
-import { defaultAccuracyEvery, finishRunResult, recordAccuracy, type ExperimentResult, type RunOptions, type RunResult } from './result';
+import { accuracyInterval, finishRunResult, recordAccuracy, type ExperimentResult, type RunOptions, type RunResult } from './result';
 import { Run, type AlgorithmLookup } from './run';
 import { BatchSchedule } from './schedule';
 
@@ -173,7 +173,7 @@ export function foldExperiment(exp: Experiment, backend: string, opts: RunOption
   const perEpoch = exp.stepsPerEpoch;
   const epochs = exp.config.problem.kind === 'mlp' ? { stepsPerEpoch: perEpoch, epochs: Math.round((steps / perEpoch) * 1000) / 1000 } : {};
   // Accuracy every `every` steps and at the last one, outside the runs' timers (a forward pass each).
-  const every = exp.classifies ? k * Math.ceil((opts.accuracyEvery ?? defaultAccuracyEvery(steps)) / k) : 0;
+  const every = exp.classifies ? accuracyInterval(steps, k, opts.accuracyEvery) : 0;
   const accuracy = (i: number, run: Run): void => recordAccuracy(results[i], run.t, (which) => exp.accuracy(i, which), recordTest);
   const onRecord = (i: number, run: Run): void => {
     results[i].losses.push(run.lastLoss);

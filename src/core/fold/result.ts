@@ -77,6 +77,14 @@ export function defaultAccuracyEvery(steps: number): number {
 }
 
 /**
+ * The accuracy interval a fold uses: `asked` (default about 100 points over `steps`) rounded up to a
+ * multiple of k, the steps where f — and so θ's record — is evaluated (evalEvery, or the CLI's --every).
+ */
+export function accuracyInterval(steps: number, k: number, asked = defaultAccuracyEvery(steps)): number {
+  return k * Math.ceil(asked / k);
+}
+
+/**
  * Records a run's accuracy (train, and test when `withTest`) at step `t` into its result; the final
  * values follow the last record. `accuracy` is the problem's (EngineProblem.accuracy).
  */
